@@ -1,0 +1,2 @@
+/** The {@code anglearn} command: a thin picocli layer over anglearn-core. */
+package io.anglearn.cli;

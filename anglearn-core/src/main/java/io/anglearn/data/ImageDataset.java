@@ -1,0 +1,145 @@
+package io.anglearn.data;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A labelled image set held in memory as unsigned bytes, channel-major per image ({@code C×H×W}).
+ *
+ * <p>One byte per pixel keeps CIFAR-10's 60000 images in 184 MB rather than 737 MB of floats;
+ * batches are converted to float only when assembled.
+ */
+public final class ImageDataset {
+
+    private final String name;
+    private final byte[] pixels;
+    private final int[] labels;
+    private final int channels;
+    private final int height;
+    private final int width;
+    private final List<String> classNames;
+
+    /**
+     * Creates a dataset.
+     *
+     * @param name a name for messages, e.g. {@code fashion-mnist/train}
+     * @param pixels {@code size × channels × height × width} bytes
+     * @param labels one label per image, each in {@code [0, classNames.size())}
+     * @param channels channels per image
+     * @param height image height
+     * @param width image width
+     * @param classNames the class names, in label order
+     */
+    public ImageDataset(String name, byte[] pixels, int[] labels, int channels, int height, int width,
+            List<String> classNames) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.pixels = Objects.requireNonNull(pixels, "pixels");
+        this.labels = Objects.requireNonNull(labels, "labels");
+        this.classNames = List.copyOf(classNames);
+        if (channels <= 0 || height <= 0 || width <= 0) {
+            throw new IllegalArgumentException(name + ": image shape must be positive, got "
+                    + channels + "x" + height + "x" + width);
+        }
+        this.channels = channels;
+        this.height = height;
+        this.width = width;
+        if ((long) labels.length * imageSize() != pixels.length) {
+            throw new IllegalArgumentException(name + ": " + labels.length + " labels but "
+                    + pixels.length + " pixel bytes (expected " + (long) labels.length * imageSize() + ")");
+        }
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= this.classNames.size()) {
+                throw new IllegalArgumentException(name + ": label " + labels[i] + " of image " + i
+                        + " is outside [0, " + this.classNames.size() + ")");
+            }
+        }
+    }
+
+    /** Returns the dataset's name. */
+    public String name() {
+        return name;
+    }
+
+    /** Returns the number of images. */
+    public int size() {
+        return labels.length;
+    }
+
+    /** Returns the number of classes. */
+    public int numClasses() {
+        return classNames.size();
+    }
+
+    /** Returns the class names in label order. */
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    /** Returns the channels per image. */
+    public int channels() {
+        return channels;
+    }
+
+    /** Returns the image height. */
+    public int height() {
+        return height;
+    }
+
+    /** Returns the image width. */
+    public int width() {
+        return width;
+    }
+
+    /** Returns the bytes per image. */
+    public int imageSize() {
+        return channels * height * width;
+    }
+
+    /** Returns the label of image {@code i}. */
+    public int label(int i) {
+        return labels[i];
+    }
+
+    /** Returns the pixel store, shared, not copied: do not modify. */
+    byte[] pixelsUnsafe() {
+        return pixels;
+    }
+
+    /**
+     * Copies image {@code i} into {@code dest} at {@code offset}.
+     *
+     * @param i the image index
+     * @param dest the destination
+     * @param offset where to start writing
+     */
+    public void copyImage(int i, byte[] dest, int offset) {
+        System.arraycopy(pixels, i * imageSize(), dest, offset, imageSize());
+    }
+
+    /** Returns the count of images per class, indexed by label. */
+    public int[] classHistogram() {
+        int[] h = new int[numClasses()];
+        for (int l : labels) {
+            h[l]++;
+        }
+        return h;
+    }
+
+    /**
+     * Returns the first {@code n} images (or all, if {@code n} is at least the size).
+     *
+     * @param n how many to keep
+     * @return a dataset of at most {@code n} images
+     */
+    public ImageDataset limit(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("limit must be >= 0, got " + n);
+        }
+        if (n >= size()) {
+            return this;
+        }
+        return new ImageDataset(name + "[:" + n + "]", Arrays.copyOf(pixels, n * imageSize()),
+                Arrays.copyOf(labels, n), channels, height, width, classNames);
+    }
+}

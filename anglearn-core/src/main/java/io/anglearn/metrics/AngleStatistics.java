@@ -1,0 +1,97 @@
+package io.anglearn.metrics;
+
+/**
+ * The angle statistics of Wu and Wang (arXiv:1912.07819, eq. 12–14), in radians.
+ *
+ * <p>With μ_i the mean embedded feature of class i and ∠(a, b) = arccos(â·b̂):
+ * <ul>
+ *   <li>W-Inter = mean over i ≠ j of ∠(w_i, w_j): how far apart the class weight vectors are;
+ *   <li>C-Inter = mean over i ≠ j of ∠(μ_i, μ_j): how far apart the class feature centres are;
+ *   <li>WC-Intra = mean over i of ∠(w_i, μ_i): how far each class centre is from its weight.
+ * </ul>
+ *
+ * <p>The paper does not say whether features are L2-normalised before the class mean is taken.
+ * Raw features after ReLU and pooling all lie in the positive orthant, where their magnitudes
+ * dominate the mean, so both are computed: {@code *Raw} from plain means, {@code *Norm} from means
+ * of L2-normalised features. Classes with no sample are left out of the means that need μ.
+ *
+ * @param wInter W-Inter
+ * @param cInterRaw C-Inter with raw class means
+ * @param wcIntraRaw WC-Intra with raw class means
+ * @param cInterNorm C-Inter with means of normalised features
+ * @param wcIntraNorm WC-Intra with means of normalised features
+ */
+public record AngleStatistics(double wInter, double cInterRaw, double wcIntraRaw, double cInterNorm,
+        double wcIntraNorm) {
+
+    /**
+     * Computes the statistics from class weights and per-class feature sums.
+     *
+     * @param weights C×d class weights
+     * @param rawSums C×d sums of raw features per class
+     * @param normSums C×d sums of L2-normalised features per class
+     * @param counts samples per class
+     * @return the statistics
+     */
+    public static AngleStatistics compute(double[][] weights, double[][] rawSums, double[][] normSums, long[] counts) {
+        return new AngleStatistics(meanPairwiseAngle(weights, null), meanPairwiseAngle(rawSums, counts),
+                meanMatchedAngle(weights, rawSums, counts), meanPairwiseAngle(normSums, counts),
+                meanMatchedAngle(weights, normSums, counts));
+    }
+
+    /**
+     * The angle between two vectors, in [0, π]; 0 if either is zero.
+     *
+     * @param a a vector
+     * @param b a vector of the same length
+     * @return ∠(a, b)
+     */
+    public static double angle(double[] a, double[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += a[i] * b[i];
+            na += a[i] * a[i];
+            nb += b[i] * b[i];
+        }
+        if (na == 0 || nb == 0) {
+            return 0;
+        }
+        double c = dot / Math.sqrt(na * nb);
+        return Math.acos(Math.max(-1, Math.min(1, c)));
+    }
+
+    /** Mean of ∠(v_i, v_j) over ordered pairs i ≠ j of rows with a non-zero count (all rows when counts is null). */
+    static double meanPairwiseAngle(double[][] v, long[] counts) {
+        double sum = 0;
+        long pairs = 0;
+        for (int i = 0; i < v.length; i++) {
+            if (counts != null && counts[i] == 0) {
+                continue;
+            }
+            for (int j = i + 1; j < v.length; j++) {
+                if (counts != null && counts[j] == 0) {
+                    continue;
+                }
+                sum += angle(v[i], v[j]);
+                pairs++;
+            }
+        }
+        return pairs == 0 ? Double.NaN : sum / pairs;
+    }
+
+    /** Mean of ∠(w_i, μ_i) over classes with a non-zero count. */
+    static double meanMatchedAngle(double[][] w, double[][] sums, long[] counts) {
+        double sum = 0;
+        int n = 0;
+        for (int i = 0; i < w.length; i++) {
+            if (counts[i] == 0) {
+                continue;
+            }
+            sum += angle(w[i], sums[i]);
+            n++;
+        }
+        return n == 0 ? Double.NaN : sum / n;
+    }
+}

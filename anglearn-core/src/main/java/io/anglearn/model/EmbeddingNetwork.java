@@ -1,0 +1,113 @@
+package io.anglearn.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import io.anglearn.loss.ClassifierHead;
+
+/**
+ * Backbone → (optional projection to d dimensions) → classifier head.
+ *
+ * <p>Its forward pass returns {@code [x, head(x)]}: the embedded feature x of the paper (the
+ * pooled backbone output, or its projection) and the head's output ({@code W·x} or
+ * {@code cos θ}), so every loss and every metric can use both.
+ *
+ * <p>The projection, when asked for, is a linear layer with bias and nothing after it: no
+ * BatchNorm and no ReLU, so the d-dimensional features may point anywhere, which angular losses
+ * need (after a ReLU every feature would sit in the positive orthant, and a 2-D scatter could use
+ * only a quarter of the circle).
+ */
+public final class EmbeddingNetwork extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final Block backbone;
+    private final Block projection;
+    private final ClassifierHead head;
+    private final int embeddingDim;
+
+    /**
+     * Creates the network.
+     *
+     * @param backbone maps images to {@code N×F} features
+     * @param embeddingDim d for a projection, or 0 to use the backbone's features as they are
+     * @param head the classifier head
+     */
+    public EmbeddingNetwork(Block backbone, int embeddingDim, ClassifierHead head) {
+        super(VERSION);
+        if (embeddingDim < 0) {
+            throw new IllegalArgumentException("embedding dimension must be >= 0 (0 = none), got " + embeddingDim);
+        }
+        this.backbone = addChildBlock("backbone", backbone);
+        this.embeddingDim = embeddingDim;
+        this.projection = embeddingDim > 0
+                ? addChildBlock("projection", Linear.builder().setUnits(embeddingDim).optBias(true).build())
+                : null;
+        this.head = addChildBlock("head", head);
+    }
+
+    /** Returns the classifier head. */
+    public ClassifierHead head() {
+        return head;
+    }
+
+    /** Returns the backbone. */
+    public Block backbone() {
+        return backbone;
+    }
+
+    /** Returns d, or 0 when there is no projection. */
+    public int embeddingDim() {
+        return embeddingDim;
+    }
+
+    /**
+     * Computes the embedded features only.
+     *
+     * @param store the parameter store
+     * @param images {@code N×C×H×W}
+     * @param training whether BatchNorm uses batch statistics
+     * @return {@code N×d} features
+     */
+    public NDArray embed(ParameterStore store, NDArray images, boolean training) {
+        NDList x = backbone.forward(store, new NDList(images), training);
+        if (projection != null) {
+            x = projection.forward(store, x, training);
+        }
+        return x.singletonOrThrow();
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
+            PairList<String, Object> params) {
+        NDArray x = embed(store, inputs.singletonOrThrow(), training);
+        NDArray out = head.forward(store, new NDList(x), training).singletonOrThrow();
+        return new NDList(x, out);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape[] f = backbone.getOutputShapes(inputShapes);
+        if (projection != null) {
+            f = projection.getOutputShapes(f);
+        }
+        return new Shape[] {f[0], head.getOutputShapes(f)[0]};
+    }
+
+    @Override
+    protected void initializeChildBlocks(ai.djl.ndarray.NDManager manager, DataType dataType, Shape... inputShapes) {
+        backbone.initialize(manager, dataType, inputShapes);
+        Shape[] f = backbone.getOutputShapes(inputShapes);
+        if (projection != null) {
+            projection.initialize(manager, dataType, f);
+            f = projection.getOutputShapes(f);
+        }
+        head.initialize(manager, dataType, f);
+    }
+}

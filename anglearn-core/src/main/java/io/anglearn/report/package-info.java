@@ -1,0 +1,2 @@
+/** What a run leaves on disk: its directory, configuration, metrics tables; written atomically. */
+package io.anglearn.report;
