@@ -66,6 +66,7 @@ public final class TrainingRun {
         if (!config.dataset.equals(FashionMnist.NAME)) {
             throw new IllegalArgumentException("unknown dataset '" + config.dataset + "': expected fashion-mnist");
         }
+        Engines.pytorch(); // fail first, and in one line, when the native library is missing
         Device device = Devices.parse(config.device);
         EmbeddingLoss loss = Losses.create(config.loss, config.lossParams);
         Path dataDir = FashionMnist.locate(new DatasetLocator(config.dataDir == null ? null : Path.of(config.dataDir)));
