@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Measures anglearn's training step against PyTorch for Python on the same network, batch, loss
+and thread count, interleaved (anglearn, Python, anglearn, ...), and prints medians and ratios.
+
+Usage: bench/compare_train_step.py [--reps 5] [--iterations 20] [--threads 2] [CASE ...]
+CASE: ARCH:CxHxW:BATCH:LOSS, default resnet20:1x28x28:128:arc resnet20:3x32x32:128:arc resnet18:3x32x32:128:arc
+Installs Debian's python3-torch with apt when it is missing. Run from the repository root.
+"""
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+from datetime import datetime, timezone
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PY = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+
+
+def ensure_torch():
+    if subprocess.run([PY, "-c", "import torch"], capture_output=True).returncode == 0:
+        return
+    if shutil.which("apt-get") is None:
+        sys.exit("python3-torch is missing and apt-get is not available")
+    subprocess.run(["apt-get", "update", "-qq"], check=True)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "python3-torch"], check=True,
+                   env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
+
+
+def run_json(cmd, env=None):
+    out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
+    if out.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed:\n{out.stderr[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--reps", type=int, default=5)
+    p.add_argument("--iterations", type=int, default=20)
+    p.add_argument("--warmup", type=int, default=5)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("cases", nargs="*", default=["resnet20:1x28x28:128:arc", "resnet20:3x32x32:128:arc",
+                                                 "resnet18:3x32x32:128:arc"])
+    a = p.parse_args()
+    ensure_torch()
+    env = dict(os.environ)
+    env["ANGLEARN_JAVA_OPTS"] = (env.get("ANGLEARN_JAVA_OPTS", "") + f" -Dai.djl.pytorch.num_threads={a.threads}").strip()
+    subprocess.run([os.path.join(ROOT, "anglearn"), "--version"], check=True, cwd=ROOT, capture_output=True)
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+    print(f"# {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, commit {commit}, {platform.machine()}, "
+          f"{os.cpu_count()} CPUs, threads={a.threads}, reps={a.reps}, iterations={a.iterations}")
+    print("| case | anglearn train img/s | PyTorch train img/s | ratio | anglearn eval img/s | PyTorch eval img/s | ratio |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for case in a.cases:
+        arch, shape, batch, loss = case.split(":")
+        j, py = [], []
+        for _ in range(a.reps):
+            j.append(run_json([os.path.join(ROOT, "anglearn"), "bench", "--arch", arch, "--input", shape,
+                               "--batch-size", batch, "--loss", loss, "--warmup", str(a.warmup),
+                               "--iterations", str(a.iterations)], env))
+            py.append(run_json([PY, os.path.join(ROOT, "bench", "python", "train_step.py"), arch, shape, batch, loss,
+                                str(a.warmup), str(a.iterations), "--threads", str(a.threads)]))
+        jt = statistics.median(r["train_images_per_s"] for r in j)
+        pt = statistics.median(r["train_images_per_s"] for r in py)
+        je = statistics.median(r["eval_images_per_s"] for r in j)
+        pe = statistics.median(r["eval_images_per_s"] for r in py)
+        print(f"| {arch} {shape} batch {batch} {loss} | {jt:.0f} | {pt:.0f} | {jt / pt:.2f} | {je:.0f} | {pe:.0f} | {je / pe:.2f} |")
+        phases = " ".join(f"{k}={statistics.median(r[k] for r in j):.1f}/{statistics.median(r[k] for r in py):.1f}"
+                          for k in ("forward_ms", "backward_ms", "step_ms"))
+        print(f"|  ms per batch, anglearn/PyTorch: {phases} | | | | | | |")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""Baseline for anglearn's training-step benchmark: the same network, batch, loss and optimiser in
+PyTorch for Python, on synthetic input. Prints one JSON line with the same keys as
+io.anglearn.bench.TrainStepBenchmark.
+
+Usage: train_step.py ARCH CxHxW BATCH LOSS WARMUP ITERATIONS [--threads N]
+ARCH: resnet20|resnet32|resnet44|resnet56|resnet110 (option-A shortcuts, as anglearn) | resnet18|resnet34
+LOSS: arc (cosine head, z = k(pi/2 - theta), k = 4) | soft (linear head)
+"""
+import argparse
+import json
+import math
+import statistics
+import sys
+import time
+
+try:
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+except ImportError:
+    sys.exit("PyTorch is missing: on Debian, apt-get install python3-torch (bench/compare_train_step.py does it)")
+
+
+class OptionABlock(nn.Module):
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.stride, self.pad = stride, cout - cin
+
+    def forward(self, x):
+        out = F.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        sc = x
+        if self.stride != 1 or self.pad:
+            sc = x[:, :, ::self.stride, ::self.stride]
+            sc = F.pad(sc, (0, 0, 0, 0, self.pad // 2, self.pad - self.pad // 2))
+        return F.relu(out + sc)
+
+
+class ProjectionBlock(nn.Module):
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.short = None
+        if stride != 1 or cin != cout:
+            self.short = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+
+    def forward(self, x):
+        out = F.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        return F.relu(out + (x if self.short is None else self.short(x)))
+
+
+def backbone(arch, channels):
+    if arch in ("resnet18", "resnet34"):
+        counts = [2, 2, 2, 2] if arch == "resnet18" else [3, 4, 6, 3]
+        widths, block, stem = [64, 128, 256, 512], ProjectionBlock, 64
+    else:
+        n = (int(arch[len("resnet"):]) - 2) // 6
+        counts, widths, block, stem = [n, n, n], [16, 32, 64], OptionABlock, 16
+    layers = [nn.Conv2d(channels, stem, 3, 1, 1, bias=False), nn.BatchNorm2d(stem), nn.ReLU()]
+    cin = stem
+    for s, (count, w) in enumerate(zip(counts, widths)):
+        for b in range(count):
+            layers.append(block(cin, w, 2 if (s > 0 and b == 0) else 1))
+            cin = w
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten()]
+    return nn.Sequential(*layers), cin
+
+
+class Net(nn.Module):
+    def __init__(self, arch, channels, classes, cosine):
+        super().__init__()
+        self.body, dim = backbone(arch, channels)
+        self.weight = nn.Parameter(torch.randn(classes, dim) * math.sqrt(2.0 / dim))
+        self.cosine = cosine
+
+    def forward(self, x):
+        f = self.body(x)
+        if self.cosine:
+            return f, F.normalize(f, dim=1) @ F.normalize(self.weight, dim=1).t()
+        return f, f @ self.weight.t()
+
+
+def loss_fn(name, head, y, k=4.0, eps=1e-6):
+    if name == "arc":
+        theta = torch.acos(head.clamp(-1 + eps, 1 - eps))
+        return F.cross_entropy(k * (math.pi / 2 - theta), y)
+    return F.cross_entropy(head, y)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("arch"); p.add_argument("input"); p.add_argument("batch", type=int)
+    p.add_argument("loss"); p.add_argument("warmup", type=int); p.add_argument("iterations", type=int)
+    p.add_argument("--threads", type=int, default=2)
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(1)
+    c, h, w = (int(v) for v in a.input.split("x"))
+    net = Net(a.arch, c, 10, a.loss == "arc")
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3, weight_decay=5e-4)
+    x = torch.randn(a.batch, c, h, w)
+    y = torch.randint(0, 10, (a.batch,))
+    fwd, bwd, upd, tot, ev = [], [], [], [], []
+    for it in range(-a.warmup, a.iterations):
+        net.train()
+        t0 = time.perf_counter()
+        xb = x.clone()  # anglearn copies each batch from the host; so does this
+        _, head = net(xb)
+        loss = loss_fn(a.loss, head, y)
+        loss.item()
+        t1 = time.perf_counter()
+        loss.backward()
+        t2 = time.perf_counter()
+        opt.step()
+        opt.zero_grad(set_to_none=False)
+        t3 = time.perf_counter()
+        net.eval()
+        with torch.no_grad():
+            _, head = net(x.clone())
+            head.numpy()
+        t4 = time.perf_counter()
+        if it >= 0:
+            fwd.append((t1 - t0) * 1e3); bwd.append((t2 - t1) * 1e3); upd.append((t3 - t2) * 1e3)
+            tot.append((t3 - t0) * 1e3); ev.append((t4 - t3) * 1e3)
+    med = statistics.median
+    print(json.dumps({"impl": "pytorch-python", "torch": torch.__version__, "arch": a.arch, "input": a.input,
+                      "batch": a.batch, "loss": a.loss, "forward_ms": round(med(fwd), 2),
+                      "backward_ms": round(med(bwd), 2), "step_ms": round(med(upd), 2),
+                      "train_ms": round(med(tot), 2), "eval_ms": round(med(ev), 2),
+                      "train_images_per_s": round(a.batch * 1e3 / med(tot), 1),
+                      "eval_images_per_s": round(a.batch * 1e3 / med(ev), 1)}))
+
+
+if __name__ == "__main__":
+    main()
