@@ -1,0 +1,329 @@
+package io.anglearn.study;
+
+import io.anglearn.train.TrainingConfig;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The studies that reproduce the paper (Wu and Wang, arXiv:1912.07819), at two scales.
+ *
+ * <p><b>Paper scale</b> follows SPEC §4 (the paper's Table 1): Fashion-MNIST on ResNet20 for 60
+ * epochs with batch 256, CIFAR-10 on ResNet18 and CIFAR-100 on ResNet34 for 160 epochs with batch
+ * 128, Adam with weight decay 5e-4 and the one-cycle policy, and the paper's per-loss peak
+ * learning rates (0.1 for soft, arc and arcface and 0.01 for center; 0.01 for soft on CIFAR).
+ *
+ * <p><b>CPU scale</b> keeps the protocol's shape (network family, optimiser, schedule, batch size,
+ * augmentation, every loss with the same budget) but shrinks it to about two hours per study on 2
+ * cores: ResNet20 for every dataset, fewer epochs, training subsets for CIFAR. It uses one peak
+ * learning rate, 3e-3, for every loss: with Adam the paper's 0.1 made test error swing between
+ * 30% and 90% in an independent reproduction (SPEC §6), and one rate for all keeps the
+ * comparison from favouring any loss.
+ *
+ * <p>Loss parameters are the library's defaults at both scales (arc k, ArcFace s and m, center λ
+ * and α), so a study compares the losses as a user gets them.
+ */
+public final class Studies {
+
+    /** The study names {@link #create} accepts. */
+    public static final List<String> NAMES = List.of("table4", "table5", "table6", "table7", "tables2-3",
+            "figure5", "figure6", "figure7", "figure8");
+
+    /** The four losses the paper compares, in its column order. */
+    public static final List<String> PAPER_LOSSES = List.of("soft", "center", "arcface", "arc");
+
+    /** The common peak learning rate at CPU scale. */
+    public static final double CPU_LEARNING_RATE = 3e-3;
+
+    private Studies() {}
+
+    /**
+     * Creates a study's grid.
+     *
+     * @param name one of {@link #NAMES}
+     * @param scale cpu or paper
+     * @param seeds the number of seeds per cell (seeds 1..N)
+     * @return the study
+     */
+    public static Study create(String name, Scale scale, int seeds) {
+        if (seeds < 1 || seeds > 100) {
+            throw new IllegalArgumentException("--seeds must be in 1..100, got " + seeds);
+        }
+        switch (name) {
+            case "table5":
+                return table5(scale, seeds);
+            case "table6":
+                return table6(scale, seeds);
+            case "table7":
+                return table7(scale, seeds);
+            case "table4":
+                return table4(scale, seeds);
+            case "tables2-3":
+                return tables23(scale, seeds);
+            case "figure5":
+                return figure5(scale, seeds);
+            case "figure6":
+                return figure6(scale, seeds);
+            case "figure7":
+                return figure7(scale, seeds);
+            case "figure8":
+                return figure8(scale, seeds);
+            default:
+                throw new IllegalArgumentException("unknown study '" + name + "': expected one of " + NAMES);
+        }
+    }
+
+    private static Study table5(Scale scale, int seeds) {
+        List<StudyCell> cells = new ArrayList<>();
+        for (String loss : PAPER_LOSSES) {
+            for (int s = 1; s <= seeds; s++) {
+                TrainingConfig c = base("fashion-mnist", scale == Scale.PAPER ? "resnet20" : "resnet20",
+                        scale == Scale.PAPER ? 60 : 10, 256, loss, scale, false);
+                cells.add(cell("fmnist", "Fashion-MNIST", loss, s, c));
+            }
+        }
+        Map<String, Map<String, Double>> paper = new LinkedHashMap<>();
+        paper.put("test_top1_err", values("Fashion-MNIST", 6.30, 6.04, 6.27, 6.04));
+        return new Study("table5", "Table 5: Fashion-MNIST test error (%)", scale, cells, List.of("test_top1_err"),
+                paper, scale == Scale.CPU
+                        ? "CPU scale: ResNet20, full training set, 10 epochs (paper: 60), batch 256, peak lr 3e-3 for every loss."
+                        : "Paper scale: ResNet20, 60 epochs, batch 256, the paper's learning rates.");
+    }
+
+    private static Study table6(Scale scale, int seeds) {
+        List<StudyCell> cells = new ArrayList<>();
+        for (String dataset : List.of("cifar10", "cifar10+")) {
+            for (String loss : PAPER_LOSSES) {
+                for (int s = 1; s <= seeds; s++) {
+                    TrainingConfig c = cifar(dataset, scale, loss, "resnet18");
+                    cells.add(cell(dataset, label(dataset), loss, s, c));
+                }
+            }
+        }
+        Map<String, Map<String, Double>> paper = new LinkedHashMap<>();
+        Map<String, Double> err = values("CIFAR-10", 13.16, 12.22, 12.11, 11.77);
+        err.putAll(values("CIFAR-10+", 5.73, 5.40, 5.34, 5.23));
+        paper.put("test_top1_err", err);
+        return new Study("table6", "Table 6: CIFAR-10 and CIFAR-10+ test error (%)", scale, cells,
+                List.of("test_top1_err"), paper, cifarNotes(scale, "ResNet18"));
+    }
+
+    private static Study table7(Scale scale, int seeds) {
+        List<StudyCell> cells = new ArrayList<>();
+        for (String loss : PAPER_LOSSES) {
+            for (int s = 1; s <= seeds; s++) {
+                cells.add(cell("cifar100+", "CIFAR-100+", loss, s, cifar("cifar100+", scale, loss, "resnet34")));
+            }
+        }
+        Map<String, Map<String, Double>> paper = new LinkedHashMap<>();
+        paper.put("test_top1_err", values("CIFAR-100+", 25.64, 25.33, 25.56, 24.29));
+        paper.put("test_top5_err", values("CIFAR-100+", 10.58, 8.19, 9.74, 10.07));
+        return new Study("table7", "Table 7: CIFAR-100+ top-1 and top-5 test error (%)", scale, cells,
+                List.of("test_top1_err", "test_top5_err"), paper, cifarNotes(scale, "ResNet34"));
+    }
+
+    private static Study table4(Scale scale, int seeds) {
+        // The paper's Table 4 trains the same settings for fewer epochs; each row is its own run,
+        // because the one-cycle schedule spans the whole run.
+        int[] epochs = scale == Scale.PAPER ? new int[] {10, 20, 80, 200} : new int[] {2, 4, 8};
+        List<StudyCell> cells = new ArrayList<>();
+        for (int e : epochs) {
+            for (String loss : PAPER_LOSSES) {
+                for (int s = 1; s <= seeds; s++) {
+                    TrainingConfig c = cifar("cifar10+", scale, loss, "resnet18");
+                    c.epochs = e;
+                    if (scale == Scale.CPU) {
+                        c.limitTrain = 10000;
+                    }
+                    cells.add(cell("e" + e, e + " epochs", loss, s, c));
+                }
+            }
+        }
+        Map<String, Map<String, Double>> paper = new LinkedHashMap<>();
+        Map<String, Double> err = new LinkedHashMap<>();
+        double[][] table = {{15.72, 12.09, 14.08, 17.67}, {12.55, 8.65, 9.23, 10.73}, {9.43, 6.07, 6.22, 6.64},
+            {6.21, 5.68, 6.22, 6.60}};
+        int[] paperEpochs = {10, 20, 80, 200};
+        String[] order = {"soft", "arc", "arcface", "center"};
+        for (int i = 0; i < paperEpochs.length; i++) {
+            for (int j = 0; j < order.length; j++) {
+                err.put(paperEpochs[i] + " epochs|" + order[j], table[i][j]);
+            }
+        }
+        paper.put("test_top1_err", err);
+        return new Study("table4", "Table 4: CIFAR-10+ test error (%) against training epochs", scale, cells,
+                List.of("test_top1_err"), paper, scale == Scale.CPU
+                        ? "CPU scale: ResNet20 on the first 10000 CIFAR-10+ training images, 2/4/8 epochs (paper: ResNet18,"
+                                + " full set, 10/20/80/200 epochs), batch 128, peak lr 3e-3 for every loss. The paper's rows"
+                                + " are shown for reference; no CPU row has the same epoch count."
+                        : "Paper scale: ResNet18 on CIFAR-10+, 10/20/80/200 epochs, the paper's learning rates.");
+    }
+
+    private static Study tables23(Scale scale, int seeds) {
+        List<StudyCell> cells = new ArrayList<>();
+        for (String dataset : List.of("cifar10+", "cifar100")) {
+            for (String loss : PAPER_LOSSES) {
+                for (int s = 1; s <= seeds; s++) {
+                    TrainingConfig c = cifar(dataset, scale, loss, dataset.startsWith("cifar100") ? "resnet34" : "resnet18");
+                    cells.add(cell(dataset, label(dataset), loss, s, c));
+                }
+            }
+        }
+        Map<String, Map<String, Double>> paper = new LinkedHashMap<>();
+        paper.put("w_inter", new LinkedHashMap<>());
+        paper.put("c_inter", new LinkedHashMap<>());
+        paper.put("wc_intra", new LinkedHashMap<>());
+        angles(paper, "CIFAR-10+", "soft", 1.2679, 1.6366, 0.9089);
+        angles(paper, "CIFAR-10+", "arc", 1.6821, 1.6822, 0.0039);
+        angles(paper, "CIFAR-10+", "arcface", 1.6821, 1.6821, 0.0021);
+        angles(paper, "CIFAR-10+", "center", 1.4749, 1.6430, 0.5604);
+        angles(paper, "CIFAR-100", "soft", 1.5680, 1.5648, 0.4056);
+        angles(paper, "CIFAR-100", "arc", 1.5404, 1.5395, 0.0301);
+        angles(paper, "CIFAR-100", "arcface", 1.6256, 1.6244, 0.0103);
+        angles(paper, "CIFAR-100", "center", 1.5712, 1.5601, 0.3467);
+        return new Study("tables2-3", "Tables 2 and 3: angle statistics (radians) on the test split", scale, cells,
+                List.of("w_inter", "c_inter", "wc_intra"), paper, cifarNotes(scale, "ResNet18 / ResNet34")
+                        + " C-Inter and WC-Intra use raw class means of the features (the metrics table's c_inter and"
+                        + " wc_intra); the means of L2-normalised features are in each run's metrics as *_norm.");
+    }
+
+    private static Study figure5(Scale scale, int seeds) {
+        List<StudyCell> cells = new ArrayList<>();
+        for (double k : new double[] {1, 2, 4, 8, 16}) {
+            for (int s = 1; s <= seeds; s++) {
+                TrainingConfig c = base("fashion-mnist", "resnet20", scale == Scale.PAPER ? 60 : 5, 256, "arc", scale, false);
+                if (scale == Scale.CPU) {
+                    c.limitTrain = 20000;
+                }
+                c.lossParams.put("k", k);
+                String row = "k=" + fmt(k);
+                cells.add(cell("k" + fmt(k), row, "arc", s, c));
+            }
+        }
+        return new Study("figure5", "Figure 5: WC-Intra against iteration for several k (angular loss, Fashion-MNIST)",
+                scale, cells, List.of("test_top1_err", "wc_intra"), Map.of(), scale == Scale.CPU
+                        ? "CPU scale: ResNet20 on the first 20000 Fashion-MNIST training images, 5 epochs, peak lr 3e-3."
+                        : "Paper scale: ResNet20, 60 epochs.");
+    }
+
+    private static Study figure6(Scale scale, int seeds) {
+        List<StudyCell> cells = new ArrayList<>();
+        for (String loss : PAPER_LOSSES) {
+            for (int s = 1; s <= seeds; s++) {
+                TrainingConfig c = base("fashion-mnist", "resnet20", scale == Scale.PAPER ? 60 : 5, 256, loss, scale, false);
+                c.embeddingDim = 2;
+                if (scale == Scale.CPU) {
+                    c.limitTrain = 20000;
+                }
+                cells.add(cell("2d", "Fashion-MNIST, d=2", loss, s, c));
+            }
+        }
+        return new Study("figure6", "Figure 6: 2-D embedded features per loss (Fashion-MNIST)", scale, cells,
+                List.of("test_top1_err", "wc_intra"), Map.of(), scale == Scale.CPU
+                        ? "CPU scale: ResNet20 with a 2-D projection, first 20000 training images, 5 epochs, peak lr 3e-3."
+                        : "Paper scale: ResNet20 with a 2-D projection, 60 epochs.");
+    }
+
+    private static Study figure7(Scale scale, int seeds) {
+        List<StudyCell> cells = new ArrayList<>();
+        for (String loss : List.of("soft", "arc")) {
+            for (int s = 1; s <= seeds; s++) {
+                TrainingConfig c = cifar("cifar10+", scale, loss, "resnet18");
+                cells.add(cell("cifar10+", "CIFAR-10+", loss, s, c));
+            }
+        }
+        return new Study("figure7", "Figure 7: per-epoch histograms of the target angle", scale, cells,
+                List.of("test_top1_err", "wc_intra"), Map.of(), cifarNotes(scale, "ResNet18"));
+    }
+
+    private static Study figure8(Scale scale, int seeds) {
+        List<StudyCell> cells = new ArrayList<>();
+        for (String loss : PAPER_LOSSES) {
+            for (int s = 1; s <= seeds; s++) {
+                cells.add(cell("cifar10+", "CIFAR-10+", loss, s, cifar("cifar10+", scale, loss, "resnet18")));
+            }
+        }
+        return new Study("figure8", "Figure 8: cosine-similarity matrices of test features", scale, cells,
+                List.of("test_top1_err", "wc_intra"), Map.of(), cifarNotes(scale, "ResNet18"));
+    }
+
+    private static TrainingConfig cifar(String dataset, Scale scale, String loss, String paperArch) {
+        TrainingConfig c = base(dataset, scale == Scale.PAPER ? paperArch : "resnet20", scale == Scale.PAPER ? 160 : 8,
+                128, loss, scale, true);
+        if (scale == Scale.CPU) {
+            c.limitTrain = 20000;
+        }
+        return c;
+    }
+
+    private static String cifarNotes(Scale scale, String paperArch) {
+        return scale == Scale.CPU
+                ? "CPU scale: ResNet20 (paper: " + paperArch + ") on the first 20000 training images, 8 epochs (paper:"
+                        + " 160), batch 128, peak lr 3e-3 for every loss."
+                : "Paper scale: " + paperArch + ", 160 epochs, batch 128, the paper's learning rates.";
+    }
+
+    private static TrainingConfig base(String dataset, String arch, int epochs, int batch, String loss, Scale scale,
+            boolean cifar) {
+        TrainingConfig c = new TrainingConfig();
+        c.dataset = dataset;
+        c.arch = arch;
+        c.epochs = epochs;
+        c.batchSize = batch;
+        c.loss = loss;
+        c.learningRate = scale == Scale.PAPER ? paperLearningRate(loss, cifar) : CPU_LEARNING_RATE;
+        c.weightDecay = 5e-4;
+        c.schedule = "one-cycle";
+        return c;
+    }
+
+    /**
+     * The paper's peak learning rate (SPEC §4, Table 1).
+     *
+     * @param loss soft, center, arcface or arc
+     * @param cifar true for CIFAR-10/100, false for Fashion-MNIST
+     * @return the rate
+     */
+    public static double paperLearningRate(String loss, boolean cifar) {
+        switch (loss) {
+            case "center":
+                return 0.01;
+            case "soft":
+                return cifar ? 0.01 : 0.1;
+            default:
+                return 0.1;
+        }
+    }
+
+    private static StudyCell cell(String rowId, String row, String loss, int seed, TrainingConfig c) {
+        c.seed = seed;
+        String id = rowId.replace("+", "plus") + "_" + loss + "_s" + seed;
+        c.name = id;
+        return new StudyCell(id, row, loss, seed, c);
+    }
+
+    private static String label(String dataset) {
+        return dataset.replace("cifar", "CIFAR-");
+    }
+
+    private static Map<String, Double> values(String row, double soft, double center, double arcface, double arc) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put(row + "|soft", soft);
+        m.put(row + "|center", center);
+        m.put(row + "|arcface", arcface);
+        m.put(row + "|arc", arc);
+        return m;
+    }
+
+    private static void angles(Map<String, Map<String, Double>> paper, String row, String loss, double w, double c,
+            double wc) {
+        paper.get("w_inter").put(row + "|" + loss, w);
+        paper.get("c_inter").put(row + "|" + loss, c);
+        paper.get("wc_intra").put(row + "|" + loss, wc);
+    }
+
+    private static String fmt(double k) {
+        return k == Math.rint(k) ? String.valueOf((long) k) : String.valueOf(k);
+    }
+}

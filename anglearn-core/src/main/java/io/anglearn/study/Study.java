@@ -1,0 +1,69 @@
+package io.anglearn.study;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A grid of training runs and how to tabulate them.
+ *
+ * @param name the study's name, e.g. {@code table5}
+ * @param title what it reproduces, e.g. "Table 5: Fashion-MNIST test error (%)"
+ * @param scale the compute scale its cells were made for
+ * @param cells the runs, in a fixed order (array-task indices refer to it)
+ * @param metrics the metrics tabulated, as metrics-table column names (e.g. {@code test_top1_err})
+ * @param paper the paper's value per metric, row and column: {@code paper.get(metric).get(row + "|" + column)}
+ * @param notes what the reduction changes against the paper's protocol, for the report
+ */
+public record Study(String name, String title, Scale scale, List<StudyCell> cells, List<String> metrics,
+        Map<String, Map<String, Double>> paper, String notes) {
+
+    /**
+     * Returns the cell with an index.
+     *
+     * @param index 0-based, in {@link #cells()} order
+     * @return the cell
+     */
+    public StudyCell cell(int index) {
+        if (index < 0 || index >= cells.size()) {
+            throw new IllegalArgumentException("study " + name + " has cells 0 to " + (cells.size() - 1)
+                    + ", got --cell " + index);
+        }
+        return cells.get(index);
+    }
+
+    /**
+     * Returns the same grid with smaller budgets, for smoke runs of a paper-scale study: each
+     * positive argument replaces the corresponding setting in every cell.
+     *
+     * @param epochs epochs, or 0 to keep
+     * @param limitTrain training images, or 0 to keep
+     * @param limitTest test images, or 0 to keep
+     * @return the reduced study (its notes say what was overridden)
+     */
+    public Study withOverrides(int epochs, int limitTrain, int limitTest) {
+        if (epochs < 0 || limitTrain < 0 || limitTest < 0) {
+            throw new IllegalArgumentException("overrides must be >= 0 (0 keeps the study's value)");
+        }
+        if (epochs == 0 && limitTrain == 0 && limitTest == 0) {
+            return this;
+        }
+        List<StudyCell> out = new java.util.ArrayList<>();
+        for (StudyCell c : cells) {
+            io.anglearn.train.TrainingConfig cfg = new com.google.gson.Gson().fromJson(
+                    new com.google.gson.Gson().toJson(c.config()), io.anglearn.train.TrainingConfig.class);
+            if (epochs > 0) {
+                cfg.epochs = epochs;
+            }
+            if (limitTrain > 0) {
+                cfg.limitTrain = limitTrain;
+            }
+            if (limitTest > 0) {
+                cfg.limitTest = limitTest;
+            }
+            out.add(new StudyCell(c.id(), c.row(), c.column(), c.seed(), cfg));
+        }
+        return new Study(name, title, scale, List.copyOf(out), metrics, paper, notes + " Overridden for a smoke run:"
+                + (epochs > 0 ? " epochs=" + epochs : "") + (limitTrain > 0 ? " limit-train=" + limitTrain : "")
+                + (limitTest > 0 ? " limit-test=" + limitTest : "") + ".");
+    }
+}

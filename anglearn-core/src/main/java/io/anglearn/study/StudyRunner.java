@@ -1,0 +1,216 @@
+package io.anglearn.study;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import io.anglearn.report.AtomicFiles;
+import io.anglearn.train.EpochRecord;
+import io.anglearn.train.TrainingConfig;
+import io.anglearn.train.TrainingListener;
+import io.anglearn.train.TrainingRun;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Runs a study's cells under {@code results/<study>/}.
+ *
+ * <p>Each cell trains in {@code runs/<cell id>/}. A cell is complete when its {@code result.json}
+ * exists (written atomically after training); complete cells are skipped. A cell is run only
+ * while its lock file {@code runs/<cell id>.lock} is held (an OS file lock, released by the
+ * operating system if the process dies), so two processes, or two array tasks of a cluster job,
+ * never train the same cell; a cell locked elsewhere is skipped and reported. A run left
+ * incomplete by an earlier process is started again from its beginning.
+ */
+public final class StudyRunner {
+
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+
+    /** What happened to a cell. */
+    public enum Outcome {
+        /** Trained now. */
+        TRAINED,
+        /** Already complete. */
+        SKIPPED_COMPLETE,
+        /** Another process holds its lock. */
+        SKIPPED_LOCKED
+    }
+
+    private final Study study;
+    private final Path studyDir;
+    private final String device;
+    private final String dataDir;
+
+    /**
+     * Creates a runner.
+     *
+     * @param study the study
+     * @param resultsDir the parent of {@code <study>/}, usually {@code results}
+     * @param device the device every cell trains on
+     * @param dataDir the dataset folder to search first, or null
+     */
+    public StudyRunner(Study study, Path resultsDir, String device, String dataDir) {
+        this.study = study;
+        this.studyDir = resultsDir.resolve(study.name());
+        this.device = device;
+        this.dataDir = dataDir;
+    }
+
+    /** Returns {@code results/<study>}. */
+    public Path studyDir() {
+        return studyDir;
+    }
+
+    /** Returns the folder holding the cells' run directories. */
+    public Path runsDir() {
+        return studyDir.resolve("runs");
+    }
+
+    /**
+     * Runs every cell in order.
+     *
+     * @param log receives one line per cell
+     * @return the outcome per cell id
+     * @throws IOException if a run directory cannot be written
+     */
+    public Map<String, Outcome> runAll(Consumer<String> log) throws IOException {
+        Map<String, Outcome> outcomes = new LinkedHashMap<>();
+        for (int i = 0; i < study.cells().size(); i++) {
+            outcomes.put(study.cell(i).id(), runCell(i, log));
+        }
+        return outcomes;
+    }
+
+    /**
+     * Runs one cell (a cluster array task runs exactly one).
+     *
+     * @param index the cell's index in the study
+     * @param log receives progress lines
+     * @return what happened
+     * @throws IOException if the run directory cannot be written
+     */
+    public Outcome runCell(int index, Consumer<String> log) throws IOException {
+        StudyCell cell = study.cell(index);
+        Files.createDirectories(runsDir());
+        Path runDir = runsDir().resolve(cell.id());
+        if (isComplete(cell)) {
+            log.accept(cell.id() + ": complete, skipped");
+            return Outcome.SKIPPED_COMPLETE;
+        }
+        try (FileChannel ch = FileChannel.open(runsDir().resolve(cell.id() + ".lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE)) {
+            FileLock lock;
+            try {
+                lock = ch.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                log.accept(cell.id() + ": running in another process, skipped");
+                return Outcome.SKIPPED_LOCKED;
+            }
+            try {
+                // Checked again under the lock: another process may have finished it meanwhile.
+                if (isComplete(cell)) {
+                    log.accept(cell.id() + ": complete, skipped");
+                    return Outcome.SKIPPED_COMPLETE;
+                }
+                if (Files.exists(runDir)) {
+                    log.accept(cell.id() + ": incomplete run found, starting it again");
+                    deleteTree(runDir);
+                }
+                TrainingConfig c = copy(cell.config());
+                c.runsDir = runsDir().toString();
+                c.name = cell.id();
+                c.device = device;
+                c.dataDir = dataDir;
+                long start = System.nanoTime();
+                log.accept(cell.id() + ": training (" + c.dataset + ", " + c.arch + ", " + c.loss + ", " + c.epochs
+                        + " epochs, seed " + c.seed + ")");
+                TrainingRun.Result r = new TrainingRun(c).execute(new TrainingListener() {
+                    @Override
+                    public void onEpochEnd(EpochRecord rec) {
+                        log.accept(String.format(java.util.Locale.ROOT, "%s: epoch %d, test error %.2f%%, WC-Intra %.4f",
+                                cell.id(), rec.epoch(), rec.testTop1Error(), rec.angles().wcIntraRaw()));
+                    }
+                });
+                double seconds = (System.nanoTime() - start) / 1e9;
+                EpochRecord last = r.epochs().get(r.epochs().size() - 1);
+                Map<String, Double> m = new LinkedHashMap<>();
+                m.put("test_top1_err", last.testTop1Error());
+                m.put("test_top5_err", last.testTop5Error());
+                m.put("w_inter", last.angles().wInter());
+                m.put("c_inter", last.angles().cInterRaw());
+                m.put("wc_intra", last.angles().wcIntraRaw());
+                m.put("c_inter_norm", last.angles().cInterNorm());
+                m.put("wc_intra_norm", last.angles().wcIntraNorm());
+                m.put("train_loss", last.trainLoss());
+                CellResult result = new CellResult(cell.id(), cell.row(), cell.column(), cell.seed(), m, seconds);
+                AtomicFiles.writeString(resultFile(cell), GSON.toJson(result) + "\n");
+                return Outcome.TRAINED;
+            } finally {
+                lock.release();
+            }
+        }
+    }
+
+    /**
+     * Tells whether a cell has finished.
+     *
+     * @param cell the cell
+     * @return true when its result file exists
+     */
+    public boolean isComplete(StudyCell cell) {
+        return Files.isRegularFile(resultFile(cell));
+    }
+
+    /**
+     * Reads a finished cell's result.
+     *
+     * @param cell the cell
+     * @return its result, or null if it has not finished
+     */
+    public CellResult result(StudyCell cell) {
+        Path f = resultFile(cell);
+        if (!Files.isRegularFile(f)) {
+            return null;
+        }
+        try {
+            CellResult r = GSON.fromJson(Files.readString(f, StandardCharsets.UTF_8), CellResult.class);
+            if (r == null || r.metrics() == null) {
+                throw new IOException(f + ": not a study cell result");
+            }
+            return r;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (com.google.gson.JsonParseException e) {
+            throw new IllegalStateException(f + ": unreadable study cell result (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private Path resultFile(StudyCell cell) {
+        return runsDir().resolve(cell.id()).resolve("result.json");
+    }
+
+    private static TrainingConfig copy(TrainingConfig c) {
+        return GSON.fromJson(GSON.toJson(c), TrainingConfig.class);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

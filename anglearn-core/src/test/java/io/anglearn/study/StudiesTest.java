@@ -1,0 +1,86 @@
+package io.anglearn.study;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.anglearn.train.TrainingConfig;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class StudiesTest {
+
+    @Test
+    void everyStudyHasUniqueValidCells() {
+        for (String name : Studies.NAMES) {
+            for (Scale scale : Scale.values()) {
+                Study s = Studies.create(name, scale, 3);
+                Set<String> ids = new HashSet<>();
+                for (StudyCell c : s.cells()) {
+                    assertTrue(ids.add(c.id()), "duplicate cell " + c.id() + " in " + name);
+                    c.config().validate();
+                    assertEquals(c.seed(), c.config().seed);
+                }
+                assertEquals(0, s.cells().size() % 3, name + ": every setting has 3 seeds");
+            }
+        }
+    }
+
+    @Test
+    void paperScaleFollowsTable1() {
+        Study t6 = Studies.create("table6", Scale.PAPER, 1);
+        for (StudyCell c : t6.cells()) {
+            assertEquals("resnet18", c.config().arch);
+            assertEquals(160, c.config().epochs);
+            assertEquals(128, c.config().batchSize);
+            double lr = Map.of("soft", 0.01, "center", 0.01, "arcface", 0.1, "arc", 0.1).get(c.column());
+            assertEquals(lr, c.config().learningRate, 0);
+        }
+        Study t5 = Studies.create("table5", Scale.PAPER, 1);
+        for (StudyCell c : t5.cells()) {
+            assertEquals(60, c.config().epochs);
+            assertEquals(256, c.config().batchSize);
+            assertEquals(c.column().equals("center") ? 0.01 : 0.1, c.config().learningRate, 0);
+        }
+        assertTrue(Studies.create("table7", Scale.PAPER, 1).cells().stream().allMatch(c -> c.config().arch.equals("resnet34")));
+    }
+
+    @Test
+    void cpuScaleGivesEveryLossTheSameBudget() {
+        for (String name : Studies.NAMES) {
+            Study s = Studies.create(name, Scale.CPU, 2);
+            Map<String, List<StudyCell>> byRow = s.cells().stream().collect(Collectors.groupingBy(StudyCell::row));
+            for (List<StudyCell> row : byRow.values()) {
+                Set<String> budgets = row.stream().map(c -> budget(c.config())).collect(Collectors.toSet());
+                assertEquals(1, budgets.size(), name + " row " + row.get(0).row() + ": " + budgets);
+            }
+        }
+    }
+
+    private static String budget(TrainingConfig c) {
+        return c.dataset + "/" + c.arch + "/" + c.epochs + "/" + c.batchSize + "/" + c.limitTrain + "/" + c.learningRate
+                + "/" + c.schedule + "/" + c.embeddingDim;
+    }
+
+    @Test
+    void overridesShrinkEveryCellAndSayso() {
+        Study s = Studies.create("table6", Scale.PAPER, 1).withOverrides(1, 64, 32);
+        assertTrue(s.cells().stream().allMatch(c -> c.config().epochs == 1 && c.config().limitTrain == 64
+                && c.config().limitTest == 32));
+        assertTrue(s.notes().contains("epochs=1"));
+        assertEquals(160, Studies.create("table6", Scale.PAPER, 1).cells().get(0).config().epochs, "original untouched");
+    }
+
+    @Test
+    void rejectsUnknownNamesAndBadSeeds() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Studies.create("table9", Scale.CPU, 1))
+                .getMessage().contains("table5"));
+        assertThrows(IllegalArgumentException.class, () -> Studies.create("table5", Scale.CPU, 0));
+        assertThrows(IllegalArgumentException.class, () -> Scale.parse("gpu"));
+        assertThrows(IllegalArgumentException.class, () -> Studies.create("table5", Scale.CPU, 1).cell(4));
+    }
+}
