@@ -8,7 +8,13 @@ import io.anglearn.study.StudyRunner;
 import io.anglearn.study.StudyTable;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import io.anglearn.report.AtomicFiles;
+import io.anglearn.study.SlurmJob;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,6 +59,42 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--list", description = "List the study's cells with their indices and state, and exit.")
     boolean list;
 
+    @Option(names = "--losses", split = ",", description = "Run only these losses (columns), e.g. soft,arc.")
+    List<String> losses;
+
+    @Option(names = "--wait-for-lock", hidden = true, description = "With --cell: wait for the cell's lock instead of skipping it.")
+    boolean waitForLock;
+
+    @Option(names = "--emit", description = "Instead of running, write scripts for a cluster scheduler: slurm.")
+    String emit;
+
+    @Option(names = "--emit-dir", description = "Where --emit writes its scripts (default: results/<study>/slurm).")
+    Path emitDir;
+
+    @Option(names = "--partition", description = "Slurm partition (default: the cluster's default).")
+    String partition;
+
+    @Option(names = "--account", description = "Slurm account (default: the user's default).")
+    String account;
+
+    @Option(names = "--gpus-per-task", defaultValue = "0", description = "GPUs per array task; > 0 trains on gpu (default: ${DEFAULT-VALUE}).")
+    int gpusPerTask;
+
+    @Option(names = "--cpus-per-task", defaultValue = "2", description = "CPUs per array task (default: ${DEFAULT-VALUE}).")
+    int cpusPerTask;
+
+    @Option(names = "--mem", description = "Memory per array task, e.g. 16G (default: the partition's).")
+    String memory;
+
+    @Option(names = "--time", description = "Time limit per array task, HH:MM:SS (default: the partition's).")
+    String time;
+
+    @Option(names = "--max-parallel", defaultValue = "0", description = "Array tasks running at once (0 = no limit).")
+    int maxParallel;
+
+    @Option(names = "--anglearn-command", description = "How a node runs anglearn (default: java -jar <this jar>, by absolute path).")
+    String anglearnCommand;
+
     @Option(names = "--epochs", defaultValue = "0", description = "Override every cell's epochs (smoke runs; 0 = keep).")
     int epochs;
 
@@ -65,8 +107,14 @@ final class ReproduceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Study s = Studies.create(study, Scale.parse(scale), seeds).withOverrides(epochs, limitTrain, limitTest);
-        StudyRunner runner = new StudyRunner(s, resultsDir, device, dataDir);
+        if (losses != null && !losses.isEmpty()) {
+            s = s.withColumns(losses);
+        }
         PrintWriter out = spec.commandLine().getOut();
+        if (emit != null) {
+            return emitScripts(s, out);
+        }
+        StudyRunner runner = new StudyRunner(s, resultsDir, device, dataDir);
         if (list) {
             for (int i = 0; i < s.cells().size(); i++) {
                 StudyCell c = s.cell(i);
@@ -78,7 +126,11 @@ final class ReproduceCommand implements Callable<Integer> {
         }
         if (!aggregateOnly) {
             if (cell != null) {
-                runner.runCell(cell, line -> log(out, line));
+                runner.runCell(cell, line -> log(out, line), waitForLock);
+                if (runner.aggregateIfComplete()) {
+                    log(out, "all cells finished; tables: " + runner.studyDir().resolve("table.md"));
+                }
+                return 0;
             } else {
                 Map<String, StudyRunner.Outcome> outcomes = runner.runAll(line -> log(out, line));
                 long locked = outcomes.values().stream().filter(o -> o == StudyRunner.Outcome.SKIPPED_LOCKED).count();
@@ -91,6 +143,68 @@ final class ReproduceCommand implements Callable<Integer> {
         table.write(runner.studyDir());
         log(out, "tables: " + runner.studyDir().resolve("table.md") + (table.complete() ? "" : " (incomplete)"));
         return 0;
+    }
+
+    private int emitScripts(Study s, PrintWriter out) throws Exception {
+        if (!emit.equals("slurm")) {
+            throw new IllegalArgumentException("--emit supports slurm, got '" + emit + "'");
+        }
+        if (cell != null || aggregateOnly || list) {
+            throw new IllegalArgumentException("--emit cannot be combined with --cell, --aggregate or --list");
+        }
+        Path results = resultsDir.toAbsolutePath().normalize();
+        Path dir = (emitDir != null ? emitDir : results.resolve(s.name()).resolve("slurm")).toAbsolutePath().normalize();
+        List<String> args = new ArrayList<>(List.of("--study", study, "--scale", scale, "--seeds", String.valueOf(seeds),
+                "--results-dir", results.toString(), "--device", gpusPerTask > 0 ? "gpu" : device));
+        if (dataDir != null) {
+            args.addAll(List.of("--data-dir", Path.of(dataDir).toAbsolutePath().normalize().toString()));
+        }
+        if (losses != null && !losses.isEmpty()) {
+            args.addAll(List.of("--losses", String.join(",", losses)));
+        }
+        if (epochs > 0) {
+            args.addAll(List.of("--epochs", String.valueOf(epochs)));
+        }
+        if (limitTrain > 0) {
+            args.addAll(List.of("--limit-train", String.valueOf(limitTrain)));
+        }
+        if (limitTest > 0) {
+            args.addAll(List.of("--limit-test", String.valueOf(limitTest)));
+        }
+        String command = anglearnCommand != null ? anglearnCommand : defaultCommand();
+        SlurmJob job = SlurmJob.builder().setStudy(s).setAnglearnCommand(command)
+                .setReproduceArgs(args.stream().map(ReproduceCommand::quote).collect(Collectors.joining(" ")))
+                .setLogDir(quote(dir.resolve("logs").toString())).optPartition(partition).optAccount(account)
+                .optGpusPerTask(gpusPerTask).optCpusPerTask(cpusPerTask).optMemory(memory).optTime(time)
+                .optMaxParallel(maxParallel).build();
+        String array = s.name() + "-array.sbatch";
+        String tables = s.name() + "-tables.sbatch";
+        String submit = "submit-" + s.name() + ".sh";
+        Files.createDirectories(dir.resolve("logs"));
+        AtomicFiles.writeString(dir.resolve(array), job.arrayScript());
+        AtomicFiles.writeString(dir.resolve(tables), job.aggregateScript());
+        AtomicFiles.writeString(dir.resolve(submit), job.submitScript(array, tables));
+        dir.resolve(submit).toFile().setExecutable(true);
+        log(out, "wrote " + dir.resolve(submit) + " (submits " + s.cells().size() + " array tasks and the tables job)");
+        return 0;
+    }
+
+    /** java with the launcher's settings and this jar, by absolute path, for the nodes to run. */
+    private static String defaultCommand() throws Exception {
+        Path where = Path.of(ReproduceCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path jar = Files.isDirectory(where) ? where.getParent().resolve("anglearn.jar") : where;
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalArgumentException("cannot find the anglearn jar to run on the nodes (looked at " + jar
+                    + "); build it with ./anglearn --version or pass --anglearn-command");
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return quote(java) + " -Xmx6g -Dai.djl.offline=true -Dai.djl.pytorch.num_interop_threads=1"
+                + " \"-Dai.djl.pytorch.num_threads=${SLURM_CPUS_PER_TASK:-2}\" -jar " + quote(jar.toAbsolutePath().toString());
+    }
+
+    /** Single-quotes a word for the shell. */
+    static String quote(String s) {
+        return s.matches("[A-Za-z0-9_./:=,+-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
     }
 
     private static void log(PrintWriter out, String line) {

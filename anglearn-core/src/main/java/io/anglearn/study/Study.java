@@ -66,4 +66,22 @@ public record Study(String name, String title, Scale scale, List<StudyCell> cell
                 + (epochs > 0 ? " epochs=" + epochs : "") + (limitTrain > 0 ? " limit-train=" + limitTrain : "")
                 + (limitTest > 0 ? " limit-test=" + limitTest : "") + ".");
     }
+
+    /**
+     * Returns the grid restricted to some columns (losses), e.g. for a quick comparison of two.
+     *
+     * @param columns the columns to keep; each must exist in the study
+     * @return the restricted study
+     */
+    public Study withColumns(java.util.Collection<String> columns) {
+        java.util.Set<String> known = new java.util.LinkedHashSet<>();
+        cells.forEach(c -> known.add(c.column()));
+        for (String c : columns) {
+            if (!known.contains(c)) {
+                throw new IllegalArgumentException("study " + name + " has no column '" + c + "'; it has " + known);
+            }
+        }
+        List<StudyCell> kept = cells.stream().filter(c -> columns.contains(c.column())).toList();
+        return new Study(name, title, scale, kept, metrics, paper, notes + " Restricted to " + columns + ".");
+    }
 }

@@ -100,6 +100,22 @@ public final class StudyRunner {
      * @throws IOException if the run directory cannot be written
      */
     public Outcome runCell(int index, Consumer<String> log) throws IOException {
+        return runCell(index, log, false);
+    }
+
+    /**
+     * Runs one cell, optionally waiting for its lock instead of skipping it.
+     *
+     * <p>A cluster array task owns its cell, so it waits: the only other holder can be an
+     * earlier, cancelled attempt at the same cell whose process has not yet exited.
+     *
+     * @param index the cell's index in the study
+     * @param log receives progress lines
+     * @param waitForLock wait for the lock rather than skip a cell locked elsewhere
+     * @return what happened
+     * @throws IOException if the run directory cannot be written
+     */
+    public Outcome runCell(int index, Consumer<String> log, boolean waitForLock) throws IOException {
         StudyCell cell = study.cell(index);
         Files.createDirectories(runsDir());
         Path runDir = runsDir().resolve(cell.id());
@@ -111,7 +127,7 @@ public final class StudyRunner {
                 StandardOpenOption.WRITE)) {
             FileLock lock;
             try {
-                lock = ch.tryLock();
+                lock = waitForLock ? ch.lock() : ch.tryLock();
             } catch (OverlappingFileLockException e) {
                 lock = null;
             }
@@ -162,6 +178,23 @@ public final class StudyRunner {
                 lock.release();
             }
         }
+    }
+
+    /**
+     * Writes the tables when every cell has finished; a cluster's last array task to finish thus
+     * leaves complete tables behind, whatever the order the tasks ran in.
+     *
+     * @return true if the study was complete and the tables were written
+     * @throws IOException if the tables cannot be written
+     */
+    public boolean aggregateIfComplete() throws IOException {
+        for (StudyCell c : study.cells()) {
+            if (!isComplete(c)) {
+                return false;
+            }
+        }
+        StudyTable.aggregate(study, this).write(studyDir);
+        return true;
     }
 
     /**
