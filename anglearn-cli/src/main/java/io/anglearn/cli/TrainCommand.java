@@ -31,7 +31,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data-dir", description = "Folder holding the dataset (searched first).")
     String dataDir;
 
-    @Option(names = "--arch", description = "Backbone: resnet20, resnet32, resnet44, resnet56, resnet110 (default: ${DEFAULT-VALUE}).", defaultValue = "resnet20")
+    @Option(names = "--arch", description = "Backbone: resnet18, resnet20, resnet32, resnet34, resnet44, resnet56, resnet110 (default: ${DEFAULT-VALUE}); see anglearn model.", defaultValue = "resnet20")
     String arch;
 
     @Option(names = "--embedding-dim", description = "Project features to d dimensions (0 = none; default: ${DEFAULT-VALUE}).", defaultValue = "0")

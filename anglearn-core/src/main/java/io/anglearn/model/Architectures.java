@@ -1,23 +1,45 @@
 package io.anglearn.model;
 
-import ai.djl.nn.Block;
 import java.util.List;
+import java.util.Locale;
 
-/** Creates backbones by name. */
+/**
+ * Creates backbones by name.
+ *
+ * <ul>
+ *   <li>{@code resnet20}, {@code resnet32}, {@code resnet44}, {@code resnet56}, {@code resnet110}:
+ *       He et al.'s CIFAR networks, {@link ResNetCifar#threeStage(int)}, 64 features.</li>
+ *   <li>{@code resnet18}, {@code resnet34}: the CIFAR variants of ResNet18/34,
+ *       {@link ResNetCifar#fourStage(int)}, 512 features.</li>
+ * </ul>
+ */
 public final class Architectures {
 
     /** The names {@link #backbone} accepts. */
-    public static final List<String> NAMES = List.of("resnet20", "resnet32", "resnet44", "resnet56", "resnet110");
+    public static final List<String> NAMES =
+            List.of("resnet18", "resnet20", "resnet32", "resnet34", "resnet44", "resnet56", "resnet110");
 
     private Architectures() {}
 
     /**
      * Creates a backbone.
      *
-     * @param name e.g. {@code resnet20}
-     * @return a block mapping images to pooled features
+     * @param name one of {@link #NAMES}, case-insensitive
+     * @return a block mapping {@code N×C×H×W} images to {@code N×F} pooled features
+     * @throws IllegalArgumentException naming the accepted names when {@code name} is not one
      */
-    public static Block backbone(String name) {
-        return ResNetCifar.backbone(ResNetCifar.depthOf(name));
+    public static ResNetCifar backbone(String name) {
+        String n = name == null ? "" : name.toLowerCase(Locale.ROOT);
+        return switch (n) {
+            case "resnet18" -> ResNetCifar.fourStage(18);
+            case "resnet34" -> ResNetCifar.fourStage(34);
+            case "resnet20" -> ResNetCifar.threeStage(20);
+            case "resnet32" -> ResNetCifar.threeStage(32);
+            case "resnet44" -> ResNetCifar.threeStage(44);
+            case "resnet56" -> ResNetCifar.threeStage(56);
+            case "resnet110" -> ResNetCifar.threeStage(110);
+            default -> throw new IllegalArgumentException("unknown architecture '" + name + "': expected one of "
+                    + String.join(", ", NAMES));
+        };
     }
 }

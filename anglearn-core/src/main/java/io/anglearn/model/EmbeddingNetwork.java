@@ -1,5 +1,6 @@
 package io.anglearn.model;
 
+import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
@@ -10,6 +11,9 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.anglearn.loss.ClassifierHead;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 
 /**
  * Backbone → (optional projection to d dimensions) → classifier head.
@@ -21,11 +25,21 @@ import io.anglearn.loss.ClassifierHead;
  * <p>The projection, when asked for, is a linear layer with bias and nothing after it: no
  * BatchNorm and no ReLU, so the d-dimensional features may point anywhere, which angular losses
  * need (after a ReLU every feature would sit in the positive orthant, and a 2-D scatter could use
- * only a quarter of the circle).
+ * only a quarter of the circle). The feature is a plain linear projection of the pooled output, as
+ * in the paper's 2-D experiments; a BatchNorm after it
+ * would re-centre and re-scale each coordinate with batch statistics, so during training a
+ * sample's feature, and its angle to the class weights, would depend on the rest of its batch.
+ *
+ * Its weights start Kaiming normal with fan-in (DJL's default for weights), its bias at zero.
+ *
+ * <p>Parameters are saved and loaded with DJL's {@link #saveParameters}/{@link #loadParameters}
+ * (BatchNorm running statistics included). The saved metadata records d, the number of classes
+ * and the head's kind, and loading into a network built differently fails with a
+ * {@link MalformedModelException} saying which of them differs.
  */
 public final class EmbeddingNetwork extends AbstractBlock {
 
-    private static final byte VERSION = 1;
+    private static final byte VERSION = 2;
 
     private final Block backbone;
     private final Block projection;
@@ -109,5 +123,30 @@ public final class EmbeddingNetwork extends AbstractBlock {
             f = projection.getOutputShapes(f);
         }
         head.initialize(manager, dataType, f);
+    }
+
+    @Override
+    protected void saveMetadata(DataOutputStream os) throws IOException {
+        saveInputShapes(os);
+        os.writeInt(embeddingDim);
+        os.writeInt(head.numClasses());
+        os.writeUTF(head.kind().name());
+    }
+
+    @Override
+    protected void loadMetadata(byte loadVersion, DataInputStream is) throws IOException, MalformedModelException {
+        if (loadVersion != VERSION) {
+            throw new MalformedModelException("saved embedding network has format version " + loadVersion
+                    + ", this build reads version " + VERSION);
+        }
+        readInputShapes(is);
+        int savedDim = is.readInt();
+        int savedClasses = is.readInt();
+        String savedKind = is.readUTF();
+        if (savedDim != embeddingDim || savedClasses != head.numClasses() || !savedKind.equals(head.kind().name())) {
+            throw new MalformedModelException("saved network has embedding dimension " + savedDim + ", " + savedClasses
+                    + " classes and a " + savedKind + " head; this one has " + embeddingDim + ", "
+                    + head.numClasses() + " and " + head.kind());
+        }
     }
 }

@@ -1,136 +1,285 @@
 package io.anglearn.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
-import ai.djl.nn.Blocks;
-import ai.djl.nn.LambdaBlock;
-import ai.djl.nn.ParallelBlock;
-import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Locale;
+import java.util.List;
 
 /**
- * He et al.'s residual networks for 32×32 images ("Deep Residual Learning for Image
- * Recognition", CVPR 2016, section 4.2): a 3×3 convolution with 16 filters, three stages of
- * {@code n} basic blocks with 16, 32 and 64 filters (the second and third halve the resolution),
- * then global average pooling, giving 6n+2 layers: ResNet20 (n = 3, about 0.27M parameters),
- * 32, 44, 56 and 110.
+ * A residual network for small images, after He et al., "Deep Residual Learning for Image
+ * Recognition" (CVPR 2016): a 3×3 convolution stem with BatchNorm and ReLU and no max-pool,
+ * stages of {@link ResidualBlock basic blocks} (every stage after the first halves the
+ * resolution in its first block), then global average pooling. It maps {@code N×C×H×W} images,
+ * any C and any H, W, to {@code N×F} features, F being the last stage's width.
  *
- * <p>Shortcuts are option A of the paper: identity, and where the shape changes, the input
- * subsampled by 2 and zero-padded in channels. It adds no parameters, which is what gives
- * ResNet20 its 0.27M. Convolutions have no bias (BatchNorm follows each); weights use DJL's
- * default He (Kaiming) normal initialisation with fan-in. BatchNorm uses momentum 0.9 in DJL's
- * convention (running = 0.9·running + 0.1·batch, PyTorch's 0.1) and epsilon 1e-5.
+ * <p>Two families are built by the factories:
+ * <ul>
+ *   <li>{@link #threeStage(int)}: the paper's CIFAR networks (section 4.2), depth 6n+2 with n
+ *       blocks in each of three stages of 16, 32 and 64 channels: ResNet20 (n = 3, 0.27M
+ *       parameters), 32, 44, 56, 110. Shortcuts are {@link Shortcut#ZERO_PAD option A}, as in the
+ *       paper: parameter-free, so ResNet20 has the paper's 0.27M parameters.</li>
+ *   <li>{@link #fourStage(int)}: the ImageNet ResNet18 and ResNet34 (the paper's Table 1) with
+ *       the 7×7 stride-2 stem and the max-pool replaced by one 3×3 stride-1 convolution, the usual
+ *       adaptation to 32×32 inputs: four stages of 64, 128, 256 and 512 channels with [2, 2, 2, 2]
+ *       or [3, 4, 6, 3] blocks and {@link Shortcut#PROJECTION projection} shortcuts.</li>
+ * </ul>
  *
- * <p>The returned block maps {@code N×C×H×W} images to {@code N×64} pooled features; any number
- * of input channels and any input size of at least 8×8 works.
+ * <p>Convolutions have no bias (BatchNorm follows each) and Kaiming normal fan-in weights; BatchNorm
+ * starts at γ = 1, β = 0 and uses momentum {@value #DEFAULT_BN_MOMENTUM} in DJL's convention
+ * (PyTorch's momentum 0.1) and epsilon {@value #DEFAULT_BN_EPSILON}, PyTorch's defaults. Children
+ * are named {@code stem_conv}, {@code stem_bn} and {@code stageS_blockB}.
  */
-public final class ResNetCifar {
+public final class ResNetCifar extends AbstractBlock {
 
-    /** BatchNorm momentum in DJL's convention. */
-    public static final float BN_MOMENTUM = 0.9f;
+    /** BatchNorm momentum in DJL's convention ({@code running = 0.9·running + 0.1·batch}). */
+    public static final float DEFAULT_BN_MOMENTUM = 0.9f;
     /** BatchNorm epsilon. */
-    public static final float BN_EPSILON = 1e-5f;
+    public static final float DEFAULT_BN_EPSILON = 1e-5f;
 
-    private ResNetCifar() {}
+    private static final byte VERSION = 1;
 
-    /**
-     * Returns the depth for a name such as {@code resnet20}.
-     *
-     * @param arch the architecture name
-     * @return 20, 32, 44, 56 or 110
-     * @throws IllegalArgumentException for other names
-     */
-    public static int depthOf(String arch) {
-        String a = arch.toLowerCase(Locale.ROOT);
-        for (int d : new int[] {20, 32, 44, 56, 110}) {
-            if (a.equals("resnet" + d)) {
-                return d;
+    private final int[] stageWidths;
+    private final int[] blocksPerStage;
+    private final Shortcut shortcut;
+    private final Block stemConv;
+    private final Block stemBn;
+    private final List<ResidualBlock> blocks = new ArrayList<>();
+
+    private ResNetCifar(Builder b) {
+        super(VERSION);
+        stageWidths = b.stageWidths.clone();
+        blocksPerStage = b.blocksPerStage.clone();
+        shortcut = b.shortcut;
+        stemConv = addChildBlock("stem_conv", Layers.conv(3, stageWidths[0], 1));
+        stemBn = addChildBlock("stem_bn", Layers.batchNorm(b.momentum, b.epsilon));
+        int in = stageWidths[0];
+        for (int s = 0; s < stageWidths.length; s++) {
+            for (int i = 0; i < blocksPerStage[s]; i++) {
+                int stride = (s > 0 && i == 0) ? 2 : 1;
+                ResidualBlock block = ResidualBlock.builder().setInChannels(in).setOutChannels(stageWidths[s])
+                        .optStride(stride).setShortcut(shortcut)
+                        .optBatchNormMomentum(b.momentum).optBatchNormEpsilon(b.epsilon).build();
+                blocks.add(addChildBlock("stage" + (s + 1) + "_block" + (i + 1), block));
+                in = stageWidths[s];
             }
         }
-        throw new IllegalArgumentException("unknown CIFAR ResNet '" + arch
-                + "': expected one of resnet20, resnet32, resnet44, resnet56, resnet110");
+    }
+
+    /** Returns a builder. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
-     * Builds the backbone.
+     * He et al.'s CIFAR network of depth 6n+2 (three stages of 16/32/64 channels, option-A shortcuts).
      *
-     * @param depth 6n+2: 20, 32, 44, 56 or 110
-     * @return the block, ending in pooled {@code N×64} features
+     * @param depth 6n+2 with n ≥ 1: 8, 14, 20, 32, 44, 56, 110, ...
+     * @return the backbone, ending in {@code N×64} features
      */
-    public static SequentialBlock backbone(int depth) {
+    public static ResNetCifar threeStage(int depth) {
         if (depth < 8 || (depth - 2) % 6 != 0) {
-            throw new IllegalArgumentException("CIFAR ResNet depth must be 6n+2 (20, 32, 44, 56, 110), got " + depth);
+            throw new IllegalArgumentException("a three-stage CIFAR ResNet has depth 6n+2 (20, 32, 44, 56, 110), got "
+                    + depth);
         }
         int n = (depth - 2) / 6;
-        SequentialBlock net = new SequentialBlock();
-        net.add(conv3x3(16, 1)).add(batchNorm()).add(Activation.reluBlock());
-        int in = 16;
-        int[] widths = {16, 32, 64};
-        for (int stage = 0; stage < 3; stage++) {
-            for (int b = 0; b < n; b++) {
-                int stride = (stage > 0 && b == 0) ? 2 : 1;
-                net.add(basicBlockOptionA(in, widths[stage], stride));
-                in = widths[stage];
-            }
+        return builder().setStageWidths(16, 32, 64).setBlocksPerStage(n, n, n).setShortcut(Shortcut.ZERO_PAD).build();
+    }
+
+    /**
+     * The CIFAR variant of ResNet18 or ResNet34 (four stages of 64/128/256/512 channels, projection shortcuts).
+     *
+     * @param depth 18 or 34
+     * @return the backbone, ending in {@code N×512} features
+     */
+    public static ResNetCifar fourStage(int depth) {
+        int[] blocks = switch (depth) {
+            case 18 -> new int[] {2, 2, 2, 2};
+            case 34 -> new int[] {3, 4, 6, 3};
+            default -> throw new IllegalArgumentException("a four-stage CIFAR ResNet has depth 18 or 34, got " + depth);
+        };
+        return builder().setStageWidths(64, 128, 256, 512).setBlocksPerStage(blocks)
+                .setShortcut(Shortcut.PROJECTION).build();
+    }
+
+    /** Returns F, the width of the pooled features (the last stage's channels). */
+    public int featureDim() {
+        return stageWidths[stageWidths.length - 1];
+    }
+
+    /** Returns the channels of each stage. */
+    public int[] stageWidths() {
+        return stageWidths.clone();
+    }
+
+    /** Returns the number of residual blocks in each stage. */
+    public int[] blocksPerStage() {
+        return blocksPerStage.clone();
+    }
+
+    /** Returns the shortcut kind used where a block changes shape. */
+    public Shortcut shortcut() {
+        return shortcut;
+    }
+
+    /** Returns the number of weighted layers: the stem, two per block, and the classifier counted by convention. */
+    public int depth() {
+        return 2 + 2 * Arrays.stream(blocksPerStage).sum();
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
+            PairList<String, Object> params) {
+        NDList x = stemBn.forward(store, stemConv.forward(store, inputs, training), training);
+        x = new NDList(Activation.relu(x.singletonOrThrow()));
+        for (ResidualBlock block : blocks) {
+            x = block.forward(store, x, training);
         }
-        net.add(Pool.globalAvgPool2dBlock());
-        return net;
+        NDArray pooled = Pool.globalAvgPool2d(x.singletonOrThrow());
+        return new NDList(pooled);
     }
 
-    static Block conv3x3(int filters, int stride) {
-        return Conv2d.builder()
-                .setKernelShape(new Shape(3, 3))
-                .setFilters(filters)
-                .optStride(new Shape(stride, stride))
-                .optPadding(new Shape(1, 1))
-                .optBias(false)
-                .build();
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {new Shape(checkInput(inputShapes).get(0), featureDim())};
     }
 
-    static Block batchNorm() {
-        return BatchNorm.builder().optMomentum(BN_MOMENTUM).optEpsilon(BN_EPSILON).build();
-    }
-
-    private static Block basicBlockOptionA(int in, int out, int stride) {
-        SequentialBlock main = new SequentialBlock()
-                .add(conv3x3(out, stride)).add(batchNorm()).add(Activation.reluBlock())
-                .add(conv3x3(out, 1)).add(batchNorm());
-        Block shortcut = (in == out && stride == 1) ? Blocks.identityBlock() : zeroPadShortcut(in, out, stride);
-        return new SequentialBlock()
-                .add(new ParallelBlock(
-                        list -> new NDList(list.get(0).singletonOrThrow().add(list.get(1).singletonOrThrow())),
-                        Arrays.asList(main, shortcut)))
-                .add(Activation.reluBlock());
-    }
-
-    private static Block zeroPadShortcut(int in, int out, int stride) {
-        int extra = out - in;
-        if (extra < 0) {
-            throw new IllegalArgumentException("option-A shortcut cannot reduce channels " + in + " -> " + out);
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape[] s = {checkInput(inputShapes)};
+        stemConv.initialize(manager, dataType, s);
+        s = stemConv.getOutputShapes(s);
+        stemBn.initialize(manager, dataType, s);
+        for (ResidualBlock block : blocks) {
+            block.initialize(manager, dataType, s);
+            s = block.getOutputShapes(s);
         }
-        int before = extra / 2;
-        int after = extra - before;
-        return new LambdaBlock(list -> {
-            NDArray x = list.singletonOrThrow();
-            NDArray sub = stride == 1 ? x : x.get(":, :, ::" + stride + ", ::" + stride);
-            Shape s = sub.getShape();
-            NDList parts = new NDList();
-            if (before > 0) {
-                parts.add(sub.getManager().zeros(new Shape(s.get(0), before, s.get(2), s.get(3)), sub.getDataType()));
+    }
+
+    private static Shape checkInput(Shape[] inputShapes) {
+        if (inputShapes.length != 1 || inputShapes[0].dimension() != 4) {
+            throw new IllegalArgumentException("a ResNet expects one N×C×H×W image batch, got "
+                    + Arrays.toString(inputShapes));
+        }
+        Shape s = inputShapes[0];
+        if (s.get(1) < 1 || s.get(2) < 1 || s.get(3) < 1) {
+            throw new IllegalArgumentException("a ResNet needs at least one channel and one pixel, got " + s);
+        }
+        return s;
+    }
+
+    static void checkBatchNorm(float momentum, float epsilon) {
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new IllegalArgumentException("BatchNorm momentum must be in [0, 1), got " + momentum);
+        }
+        if (!(epsilon > 0)) {
+            throw new IllegalArgumentException("BatchNorm epsilon must be > 0, got " + epsilon);
+        }
+    }
+
+    /**
+     * Builds a {@link ResNetCifar}. Required: {@link #setStageWidths}, {@link #setBlocksPerStage}
+     * (one entry per stage each), {@link #setShortcut}.
+     */
+    public static final class Builder {
+        private int[] stageWidths;
+        private int[] blocksPerStage;
+        private Shortcut shortcut;
+        private float momentum = DEFAULT_BN_MOMENTUM;
+        private float epsilon = DEFAULT_BN_EPSILON;
+
+        private Builder() {}
+
+        /**
+         * Sets the channels of each stage; the stem has the first stage's width.
+         *
+         * @param widths one positive width per stage, non-decreasing for zero-padding shortcuts
+         * @return this builder
+         */
+        public Builder setStageWidths(int... widths) {
+            this.stageWidths = widths.clone();
+            return this;
+        }
+
+        /**
+         * Sets the number of residual blocks in each stage.
+         *
+         * @param blocks one positive count per stage
+         * @return this builder
+         */
+        public Builder setBlocksPerStage(int... blocks) {
+            this.blocksPerStage = blocks.clone();
+            return this;
+        }
+
+        /**
+         * Sets how shortcuts match a changed shape.
+         *
+         * @param shortcut zero-padding (option A) or projection (option B)
+         * @return this builder
+         */
+        public Builder setShortcut(Shortcut shortcut) {
+            this.shortcut = shortcut;
+            return this;
+        }
+
+        /**
+         * Sets BatchNorm's momentum in DJL's convention: {@code running = momentum·running +
+         * (1 − momentum)·batch}.
+         *
+         * @param momentum in [0, 1); default {@value ResNetCifar#DEFAULT_BN_MOMENTUM}
+         * @return this builder
+         */
+        public Builder optBatchNormMomentum(float momentum) {
+            this.momentum = momentum;
+            return this;
+        }
+
+        /**
+         * Sets BatchNorm's epsilon.
+         *
+         * @param epsilon positive; default {@value ResNetCifar#DEFAULT_BN_EPSILON}
+         * @return this builder
+         */
+        public Builder optBatchNormEpsilon(float epsilon) {
+            this.epsilon = epsilon;
+            return this;
+        }
+
+        /**
+         * Validates the settings and builds the network.
+         *
+         * @return the backbone
+         * @throws IllegalArgumentException naming the setting that is missing or out of range
+         */
+        public ResNetCifar build() {
+            if (stageWidths == null || blocksPerStage == null || stageWidths.length == 0) {
+                throw new IllegalArgumentException("a ResNet needs stage widths and blocks per stage");
             }
-            parts.add(sub);
-            if (after > 0) {
-                parts.add(sub.getManager().zeros(new Shape(s.get(0), after, s.get(2), s.get(3)), sub.getDataType()));
+            if (stageWidths.length != blocksPerStage.length) {
+                throw new IllegalArgumentException("stage widths " + Arrays.toString(stageWidths)
+                        + " and blocks per stage " + Arrays.toString(blocksPerStage) + " differ in length");
             }
-            return new NDList(NDArrays.concat(parts, 1));
-        }, "option-A shortcut " + in + "->" + out);
+            for (int s = 0; s < stageWidths.length; s++) {
+                if (stageWidths[s] < 1 || blocksPerStage[s] < 1) {
+                    throw new IllegalArgumentException("stage " + (s + 1) + " needs a positive width and block count, got "
+                            + stageWidths[s] + " channels, " + blocksPerStage[s] + " blocks");
+                }
+            }
+            if (shortcut == null) {
+                throw new IllegalArgumentException("a ResNet needs a shortcut kind (setShortcut)");
+            }
+            checkBatchNorm(momentum, epsilon);
+            return new ResNetCifar(this);
+        }
     }
 }

@@ -1,0 +1,266 @@
+package io.anglearn.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * The basic residual block of He et al., "Deep Residual Learning for Image Recognition" (CVPR
+ * 2016, Figure 2 left): {@code relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x))}, with two
+ * 3×3 convolutions, the first carrying the block's stride.
+ *
+ * <p>The shortcut is the identity when the input already has the output's shape; otherwise it
+ * follows the block's {@link Shortcut} kind. Its children are {@code conv1}, {@code bn1},
+ * {@code conv2}, {@code bn2} and, for a projection shortcut, {@code shortcut_conv} and
+ * {@code shortcut_bn}; the additions and ReLUs have no parameters and are computed inline.
+ */
+public final class ResidualBlock extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final int inChannels;
+    private final int outChannels;
+    private final int stride;
+    private final Shortcut shortcut;
+    private final Block conv1;
+    private final Block bn1;
+    private final Block conv2;
+    private final Block bn2;
+    private final Block shortcutConv;
+    private final Block shortcutBn;
+
+    private ResidualBlock(Builder b) {
+        super(VERSION);
+        inChannels = b.inChannels;
+        outChannels = b.outChannels;
+        stride = b.stride;
+        shortcut = b.shortcut;
+        conv1 = addChildBlock("conv1", Layers.conv(3, outChannels, stride));
+        bn1 = addChildBlock("bn1", Layers.batchNorm(b.momentum, b.epsilon));
+        conv2 = addChildBlock("conv2", Layers.conv(3, outChannels, 1));
+        bn2 = addChildBlock("bn2", Layers.batchNorm(b.momentum, b.epsilon));
+        if (changesShape() && shortcut == Shortcut.PROJECTION) {
+            shortcutConv = addChildBlock("shortcut_conv", Layers.conv(1, outChannels, stride));
+            shortcutBn = addChildBlock("shortcut_bn", Layers.batchNorm(b.momentum, b.epsilon));
+        } else {
+            shortcutConv = null;
+            shortcutBn = null;
+        }
+    }
+
+    /** Returns a builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Returns the number of input channels. */
+    public int inChannels() {
+        return inChannels;
+    }
+
+    /** Returns the number of output channels. */
+    public int outChannels() {
+        return outChannels;
+    }
+
+    /** Returns the stride of the first convolution (1, or 2 to halve the resolution). */
+    public int stride() {
+        return stride;
+    }
+
+    /** Returns the shortcut kind used where the shape changes. */
+    public Shortcut shortcut() {
+        return shortcut;
+    }
+
+    /** Returns whether the output's shape differs from the input's, so the shortcut is not the identity. */
+    public boolean changesShape() {
+        return inChannels != outChannels || stride != 1;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
+            PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();
+        NDList y = bn1.forward(store, conv1.forward(store, inputs, training), training);
+        y = new NDList(Activation.relu(y.singletonOrThrow()));
+        NDArray main = bn2.forward(store, conv2.forward(store, y, training), training).singletonOrThrow();
+        return new NDList(Activation.relu(main.add(shortcut(store, x, training))));
+    }
+
+    private NDArray shortcut(ParameterStore store, NDArray x, boolean training) {
+        if (!changesShape()) {
+            return x;
+        }
+        if (shortcut == Shortcut.PROJECTION) {
+            NDList s = shortcutConv.forward(store, new NDList(x), training);
+            return shortcutBn.forward(store, s, training).singletonOrThrow();
+        }
+        return zeroPad(stride == 1 ? x : x.get(":, :, ::" + stride + ", ::" + stride));
+    }
+
+    /** Option A: pads the channel axis with zeros, half of the extra channels before and half after. */
+    private NDArray zeroPad(NDArray sub) {
+        int extra = outChannels - inChannels;
+        int before = extra / 2;
+        int after = extra - before;
+        Shape s = sub.getShape();
+        NDManager m = sub.getManager();
+        NDList parts = new NDList();
+        if (before > 0) {
+            parts.add(m.zeros(new Shape(s.get(0), before, s.get(2), s.get(3)), sub.getDataType(), sub.getDevice()));
+        }
+        parts.add(sub);
+        if (after > 0) {
+            parts.add(m.zeros(new Shape(s.get(0), after, s.get(2), s.get(3)), sub.getDataType(), sub.getDevice()));
+        }
+        return parts.size() == 1 ? sub : NDArrays.concat(parts, 1);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape in = checkInput(inputShapes);
+        return new Shape[] {new Shape(in.get(0), outChannels, ceilDiv(in.get(2), stride), ceilDiv(in.get(3), stride))};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape in = checkInput(inputShapes);
+        conv1.initialize(manager, dataType, in);
+        Shape mid = conv1.getOutputShapes(new Shape[] {in})[0];
+        bn1.initialize(manager, dataType, mid);
+        conv2.initialize(manager, dataType, mid);
+        bn2.initialize(manager, dataType, conv2.getOutputShapes(new Shape[] {mid})[0]);
+        if (shortcutConv != null) {
+            shortcutConv.initialize(manager, dataType, in);
+            shortcutBn.initialize(manager, dataType, shortcutConv.getOutputShapes(new Shape[] {in})[0]);
+        }
+    }
+
+    private Shape checkInput(Shape[] inputShapes) {
+        if (inputShapes.length != 1 || inputShapes[0].dimension() != 4 || inputShapes[0].get(1) != inChannels) {
+            throw new IllegalArgumentException("residual block " + inChannels + "->" + outChannels
+                    + " expects one N×" + inChannels + "×H×W input, got " + java.util.Arrays.toString(inputShapes));
+        }
+        return inputShapes[0];
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
+    }
+
+    /**
+     * Builds a {@link ResidualBlock}. Required: {@link #setInChannels}, {@link #setOutChannels},
+     * {@link #setShortcut}.
+     */
+    public static final class Builder {
+        private int inChannels;
+        private int outChannels;
+        private int stride = 1;
+        private Shortcut shortcut;
+        private float momentum = ResNetCifar.DEFAULT_BN_MOMENTUM;
+        private float epsilon = ResNetCifar.DEFAULT_BN_EPSILON;
+
+        private Builder() {}
+
+        /**
+         * Sets the number of input channels.
+         *
+         * @param inChannels at least 1
+         * @return this builder
+         */
+        public Builder setInChannels(int inChannels) {
+            this.inChannels = inChannels;
+            return this;
+        }
+
+        /**
+         * Sets the number of output channels (the filters of both convolutions).
+         *
+         * @param outChannels at least 1; for a {@link Shortcut#ZERO_PAD} block, at least the input channels
+         * @return this builder
+         */
+        public Builder setOutChannels(int outChannels) {
+            this.outChannels = outChannels;
+            return this;
+        }
+
+        /**
+         * Sets the stride of the first convolution and of the shortcut.
+         *
+         * @param stride 1 (default) or 2 to halve the resolution
+         * @return this builder
+         */
+        public Builder optStride(int stride) {
+            this.stride = stride;
+            return this;
+        }
+
+        /**
+         * Sets how the shortcut matches a changed shape.
+         *
+         * @param shortcut zero-padding (option A) or projection (option B)
+         * @return this builder
+         */
+        public Builder setShortcut(Shortcut shortcut) {
+            this.shortcut = shortcut;
+            return this;
+        }
+
+        /**
+         * Sets BatchNorm's momentum in DJL's convention: {@code running = momentum·running +
+         * (1 − momentum)·batch}.
+         *
+         * @param momentum in [0, 1); default {@value ResNetCifar#DEFAULT_BN_MOMENTUM} (PyTorch's 0.1)
+         * @return this builder
+         */
+        public Builder optBatchNormMomentum(float momentum) {
+            this.momentum = momentum;
+            return this;
+        }
+
+        /**
+         * Sets BatchNorm's epsilon, added to the variance before the square root.
+         *
+         * @param epsilon positive; default {@value ResNetCifar#DEFAULT_BN_EPSILON}
+         * @return this builder
+         */
+        public Builder optBatchNormEpsilon(float epsilon) {
+            this.epsilon = epsilon;
+            return this;
+        }
+
+        /**
+         * Validates the settings and builds the block.
+         *
+         * @return the block
+         * @throws IllegalArgumentException naming the setting that is missing or out of range
+         */
+        public ResidualBlock build() {
+            if (inChannels < 1 || outChannels < 1) {
+                throw new IllegalArgumentException("residual block channels must be >= 1, got in="
+                        + inChannels + ", out=" + outChannels);
+            }
+            if (stride < 1) {
+                throw new IllegalArgumentException("residual block stride must be >= 1, got " + stride);
+            }
+            if (shortcut == null) {
+                throw new IllegalArgumentException("residual block needs a shortcut kind (setShortcut)");
+            }
+            if (shortcut == Shortcut.ZERO_PAD && outChannels < inChannels) {
+                throw new IllegalArgumentException("a zero-padding shortcut cannot reduce channels "
+                        + inChannels + " -> " + outChannels + "; use a projection shortcut");
+            }
+            ResNetCifar.checkBatchNorm(momentum, epsilon);
+            return new ResidualBlock(this);
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package io.anglearn.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import io.anglearn.engine.Engines;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Shapes, parameter counts and initialisation of the residual backbones. */
+class ResNetCifarTest {
+
+    private static NDManager manager;
+
+    @BeforeAll
+    static void open() {
+        manager = Engines.pytorch().newBaseManager(Device.cpu());
+    }
+
+    @AfterAll
+    static void close() {
+        manager.close();
+    }
+
+    // --- parameter counts written out from the architecture's definition, independent of the builder ---
+
+    private static long conv(long k, long in, long out) {
+        return k * k * in * out;
+    }
+
+    private static long bn(long c) {
+        return 2 * c;
+    }
+
+    /** Two 3×3 convolutions with BatchNorm, and a 1×1 projection with BatchNorm where asked. */
+    private static long basicBlock(long in, long out, boolean projection) {
+        return conv(3, in, out) + bn(out) + conv(3, out, out) + bn(out) + (projection ? conv(1, in, out) + bn(out) : 0);
+    }
+
+    /** He et al.'s 6n+2 network: option-A shortcuts add nothing. */
+    static long threeStageParameters(int depth, int channels) {
+        int n = (depth - 2) / 6;
+        return conv(3, channels, 16) + bn(16)
+                + n * basicBlock(16, 16, false)
+                + basicBlock(16, 32, false) + (n - 1) * basicBlock(32, 32, false)
+                + basicBlock(32, 64, false) + (n - 1) * basicBlock(64, 64, false);
+    }
+
+    /** ResNet18/34 for CIFAR: projection shortcuts where stages change. */
+    static long fourStageParameters(int[] blocks, int channels) {
+        long p = conv(3, channels, 64) + bn(64);
+        long[] widths = {64, 128, 256, 512};
+        long in = 64;
+        for (int s = 0; s < 4; s++) {
+            p += basicBlock(in, widths[s], in != widths[s]) + (blocks[s] - 1) * basicBlock(widths[s], widths[s], false);
+            in = widths[s];
+        }
+        return p;
+    }
+
+    private static long trainableParameters(ai.djl.nn.Block block) {
+        long n = 0;
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                n += p.getValue().getArray().size();
+            }
+        }
+        return n;
+    }
+
+    @ParameterizedTest
+    @CsvSource({"resnet20, 3", "resnet32, 3", "resnet44, 1", "resnet56, 3", "resnet110, 1"})
+    void threeStageParameterCountsFollowTheFormula(String arch, int channels) {
+        ResNetCifar net = Architectures.backbone(arch);
+        net.initialize(manager, DataType.FLOAT32, new Shape(1, channels, 32, 32));
+        int depth = Integer.parseInt(arch.substring("resnet".length()));
+        assertEquals(threeStageParameters(depth, channels), trainableParameters(net));
+        assertEquals(depth, net.depth());
+        assertEquals(64, net.featureDim());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"resnet18, 3", "resnet18, 1", "resnet34, 3"})
+    void fourStageParameterCountsFollowTheFormula(String arch, int channels) {
+        ResNetCifar net = Architectures.backbone(arch);
+        net.initialize(manager, DataType.FLOAT32, new Shape(1, channels, 32, 32));
+        int[] blocks = arch.equals("resnet18") ? new int[] {2, 2, 2, 2} : new int[] {3, 4, 6, 3};
+        assertEquals(fourStageParameters(blocks, channels), trainableParameters(net));
+        assertEquals(512, net.featureDim());
+    }
+
+    @Test
+    void parameterCountsMatchThePublishedSizes() {
+        // Published counts include a 10-class linear layer with bias (650 or 5,130 values):
+        // ResNet20 0.27M (He et al. 2016, Table 6), ResNet18 11.17M and ResNet34 21.28M for CIFAR.
+        assertEquals(269_722 - 650, threeStageParameters(20, 3));
+        assertEquals(11_173_962 - 5_130, fourStageParameters(new int[] {2, 2, 2, 2}, 3));
+        assertEquals(21_282_122 - 5_130, fourStageParameters(new int[] {3, 4, 6, 3}, 3));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "resnet20, 3, 32, 32", "resnet32, 3, 32, 32", "resnet44, 3, 32, 32", "resnet56, 1, 28, 28",
+        "resnet110, 1, 28, 28", "resnet18, 3, 32, 32", "resnet18, 1, 28, 28", "resnet34, 3, 32, 32",
+        "resnet20, 3, 45, 33", "resnet18, 3, 64, 48"})
+    void forwardGivesPooledFeaturesOfTheDeclaredShape(String arch, int c, int h, int w) {
+        ResNetCifar net = Architectures.backbone(arch);
+        Shape in = new Shape(2, c, h, w);
+        net.initialize(manager, DataType.FLOAT32, in);
+        try (NDManager step = manager.newSubManager()) {
+            NDArray x = step.randomNormal(in);
+            NDArray f = net.forward(new ParameterStore(step, false), new NDList(x), false).singletonOrThrow();
+            Shape expected = new Shape(2, net.featureDim());
+            assertEquals(expected, f.getShape());
+            assertEquals(expected, net.getOutputShapes(new Shape[] {in})[0]);
+            assertTrue(f.isInfinite().logicalOr(f.isNaN()).none().getBoolean(), "finite features");
+        }
+    }
+
+    @Test
+    void residualBlocksDeclareTheShapeTheyProduce() {
+        for (Shortcut kind : Shortcut.values()) {
+            ResidualBlock b = ResidualBlock.builder().setInChannels(16).setOutChannels(32).optStride(2)
+                    .setShortcut(kind).build();
+            Shape in = new Shape(2, 16, 7, 9);
+            b.initialize(manager, DataType.FLOAT32, in);
+            try (NDManager step = manager.newSubManager()) {
+                NDArray y = b.forward(new ParameterStore(step, false), new NDList(step.randomNormal(in)), true)
+                        .singletonOrThrow();
+                assertEquals(new Shape(2, 32, 4, 5), y.getShape(), kind.name());
+                assertEquals(y.getShape(), b.getOutputShapes(new Shape[] {in})[0], kind.name());
+                assertTrue(y.min().getFloat() >= 0, "ends in a ReLU");
+            }
+        }
+    }
+
+    @Test
+    void zeroPadShortcutAddsNoParametersAndProjectionAddsOne1x1ConvWithBatchNorm() {
+        ResidualBlock a = ResidualBlock.builder().setInChannels(16).setOutChannels(32).optStride(2)
+                .setShortcut(Shortcut.ZERO_PAD).build();
+        ResidualBlock b = ResidualBlock.builder().setInChannels(16).setOutChannels(32).optStride(2)
+                .setShortcut(Shortcut.PROJECTION).build();
+        Shape in = new Shape(1, 16, 8, 8);
+        a.initialize(manager, DataType.FLOAT32, in);
+        b.initialize(manager, DataType.FLOAT32, in);
+        assertEquals(basicBlock(16, 32, false), trainableParameters(a));
+        assertEquals(basicBlock(16, 32, true), trainableParameters(b));
+    }
+
+    @Test
+    void convolutionWeightsStartKaimingNormalWithFanIn() {
+        ResNetCifar net = Architectures.backbone("resnet18");
+        net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 32, 32));
+        for (Pair<String, Parameter> p : net.getParameters()) {
+            NDArray w = p.getValue().getArray();
+            if (w.getShape().dimension() == 4 && w.size() > 100_000) {
+                double fanIn = w.getShape().size() / (double) w.getShape().get(0);
+                double std = Math.sqrt(w.square().mean().getFloat());
+                assertEquals(Math.sqrt(2 / fanIn), std, 0.02 * Math.sqrt(2 / fanIn), p.getKey());
+                assertEquals(0, w.mean().getFloat(), 0.01 * std, p.getKey());
+            }
+        }
+    }
+
+    @Test
+    void acceptsAnyNumberOfInputChannels() {
+        for (int c : new int[] {1, 3, 4}) {
+            ResNetCifar net = ResNetCifar.threeStage(8);
+            net.initialize(manager, DataType.FLOAT32, new Shape(1, c, 28, 28));
+            Parameter stem = net.getParameters().get(0).getValue();
+            assertArrayEquals(new long[] {16, c, 3, 3}, stem.getArray().getShape().getShape());
+        }
+    }
+
+    @Test
+    void rejectsBadSettingsAndInputsWithClearMessages() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Architectures.backbone("resnet19"));
+        assertTrue(e.getMessage().contains("resnet18") && e.getMessage().contains("resnet19"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ResNetCifar.threeStage(21));
+        assertThrows(IllegalArgumentException.class, () -> ResNetCifar.fourStage(50));
+        assertThrows(IllegalArgumentException.class, () -> ResNetCifar.builder().setStageWidths(16, 32)
+                .setBlocksPerStage(1).setShortcut(Shortcut.ZERO_PAD).build());
+        assertThrows(IllegalArgumentException.class, () -> ResNetCifar.builder().setStageWidths(16)
+                .setBlocksPerStage(1).build());
+        assertThrows(IllegalArgumentException.class, () -> ResNetCifar.builder().setStageWidths(16)
+                .setBlocksPerStage(1).setShortcut(Shortcut.ZERO_PAD).optBatchNormMomentum(1f).build());
+        assertThrows(IllegalArgumentException.class, () -> ResidualBlock.builder().setInChannels(32)
+                .setOutChannels(16).setShortcut(Shortcut.ZERO_PAD).build());
+        ResNetCifar net = ResNetCifar.threeStage(8);
+        e = assertThrows(IllegalArgumentException.class,
+                () -> net.initialize(manager, DataType.FLOAT32, new Shape(1, 28, 28)));
+        assertTrue(e.getMessage().contains("N×C×H×W"), e.getMessage());
+    }
+}
