@@ -81,6 +81,17 @@ public final class ResNetCifar extends AbstractBlock {
     }
 
     /**
+     * The network of a given depth: 18 and 34 give {@link #fourStage}, any other 6n+2 gives
+     * {@link #threeStage}.
+     *
+     * @param depth 18, 34, or 6n+2 (20, 32, 44, 56, 110, ...)
+     * @return the backbone
+     */
+    public static ResNetCifar backbone(int depth) {
+        return depth == 18 || depth == 34 ? fourStage(depth) : threeStage(depth);
+    }
+
+    /**
      * He et al.'s CIFAR network of depth 6n+2 (three stages of 16/32/64 channels, option-A shortcuts).
      *
      * @param depth 6n+2 with n ≥ 1: 8, 14, 20, 32, 44, 56, 110, ...

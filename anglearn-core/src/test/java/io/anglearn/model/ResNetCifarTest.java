@@ -191,6 +191,9 @@ class ResNetCifarTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Architectures.backbone("resnet19"));
         assertTrue(e.getMessage().contains("resnet18") && e.getMessage().contains("resnet19"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ResNetCifar.threeStage(21));
+        assertThrows(IllegalArgumentException.class, () -> ResNetCifar.backbone(50));
+        assertEquals(512, ResNetCifar.backbone(34).featureDim());
+        assertEquals(64, ResNetCifar.backbone(20).featureDim());
         assertThrows(IllegalArgumentException.class, () -> ResNetCifar.fourStage(50));
         assertThrows(IllegalArgumentException.class, () -> ResNetCifar.builder().setStageWidths(16, 32)
                 .setBlocksPerStage(1).setShortcut(Shortcut.ZERO_PAD).build());
