@@ -36,8 +36,8 @@ class ModelCommandTest {
         assertTrue(r[1].contains("backbone/stem_conv"), r[1]);
         assertTrue(r[1].contains("projection"), r[1]);
         assertTrue(r[1].contains("embedded feature x: 2 values"), r[1]);
-        // 269,072 backbone + 64·2 + 2 projection + 10·2 head
-        assertTrue(r[1].contains("parameters: 269,222"), r[1]);
+        // backbone 269,072 − 9·2·16 for one input channel instead of three, + 64·2 + 2 projection, + 10·2 head
+        assertTrue(r[1].contains("parameters: 268,934"), r[1]);
     }
 
     @Test

@@ -191,7 +191,7 @@ class ResNetCifarTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Architectures.backbone("resnet19"));
         assertTrue(e.getMessage().contains("resnet18") && e.getMessage().contains("resnet19"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ResNetCifar.threeStage(21));
-        assertThrows(IllegalArgumentException.class, () -> ResNetCifar.backbone(50));
+        assertThrows(IllegalArgumentException.class, () -> ResNetCifar.backbone(19));
         assertEquals(512, ResNetCifar.backbone(34).featureDim());
         assertEquals(64, ResNetCifar.backbone(20).featureDim());
         assertThrows(IllegalArgumentException.class, () -> ResNetCifar.fourStage(50));
