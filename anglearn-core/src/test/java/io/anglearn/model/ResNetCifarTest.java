@@ -116,7 +116,7 @@ class ResNetCifarTest {
     @CsvSource({
         "resnet20, 3, 32, 32", "resnet32, 3, 32, 32", "resnet44, 3, 32, 32", "resnet56, 1, 28, 28",
         "resnet110, 1, 28, 28", "resnet18, 3, 32, 32", "resnet18, 1, 28, 28", "resnet34, 3, 32, 32",
-        "resnet20, 3, 45, 33", "resnet18, 3, 64, 48"})
+        "resnet20, 3, 45, 33", "resnet20, 3, 64, 48"})
     void forwardGivesPooledFeaturesOfTheDeclaredShape(String arch, int c, int h, int w) {
         ResNetCifar net = Architectures.backbone(arch);
         Shape in = new Shape(2, c, h, w);
