@@ -40,6 +40,43 @@ public record AngleStatistics(double wInter, double cInterRaw, double wcIntraRaw
     }
 
     /**
+     * Computes the statistics of any split from its features and labels.
+     *
+     * @param features n×d features, row-major
+     * @param dim d
+     * @param labels n labels, each below the number of weight rows
+     * @param weights C×d class weights
+     * @return the statistics; classes without a sample are left out of the means that need μ
+     */
+    public static AngleStatistics of(float[] features, int dim, int[] labels, double[][] weights) {
+        int n = Embeddings.rows(features, dim, labels);
+        int c = weights.length;
+        double[][] raw = new double[c][dim];
+        double[][] norm = new double[c][dim];
+        long[] counts = new long[c];
+        for (int i = 0; i < n; i++) {
+            int y = labels[i];
+            if (y >= c || weights[y].length != dim) {
+                throw new IllegalArgumentException("label " + y + " has no class weight of dimension " + dim);
+            }
+            double len = 0;
+            for (int k = 0; k < dim; k++) {
+                len += (double) features[i * dim + k] * features[i * dim + k];
+            }
+            len = Math.sqrt(len);
+            for (int k = 0; k < dim; k++) {
+                double v = features[i * dim + k];
+                raw[y][k] += v;
+                if (len > 0) {
+                    norm[y][k] += v / len;
+                }
+            }
+            counts[y]++;
+        }
+        return compute(weights, raw, norm, counts);
+    }
+
+    /**
      * The angle between two vectors, in [0, π]; 0 if either is zero.
      *
      * @param a a vector
