@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "Train discriminative embedded features with the angular loss (Wu & Wang,"
                 + " arXiv:1912.07819) and the margin-loss family, on DJL + PyTorch.",
         subcommands = {TrainCommand.class, ModelCommand.class, ReproduceCommand.class, BenchCommand.class,
-                CommandLine.HelpCommand.class})
+                ReportCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -49,7 +49,11 @@ public final class MultiRunLineChart {
      */
     public static JFreeChart create(String title, String xLabel, String yLabel, List<Series> series, boolean markers) {
         XYSeriesCollection data = new XYSeriesCollection();
+        boolean integerX = true;
         for (Series s : series) {
+            for (double x : s.x()) {
+                integerX &= x == Math.rint(x);
+            }
             XYSeries xy = new XYSeries(s.name(), false, true);
             for (int i = 0; i < s.x().length; i++) {
                 if (Double.isFinite(s.y()[i])) {
@@ -69,6 +73,9 @@ public final class MultiRunLineChart {
         plot.setRenderer(r);
         ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
         ((NumberAxis) plot.getDomainAxis()).setAutoRangeIncludesZero(false);
+        if (integerX) { // epochs and iterations: no fractional ticks
+            plot.getDomainAxis().setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        }
         return ChartStyle.apply(chart);
     }
 }

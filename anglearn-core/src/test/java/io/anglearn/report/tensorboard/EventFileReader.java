@@ -18,24 +18,24 @@ import java.util.zip.CRC32C;
  * both masked CRC-32Cs of every record, and decodes protobuf messages generically into
  * field number → raw values, rejecting any wire type the schema does not allow.
  */
-final class EventFileReader {
+public final class EventFileReader {
 
     private EventFileReader() {}
 
     /** TensorFlow's masking of a CRC, re-derived here: rotate right by 15, add the constant. */
-    static int mask(long crc) {
+    public static int mask(long crc) {
         long rotated = ((crc >>> 15) | (crc << 17)) & 0xffffffffL;
         return (int) ((rotated + 0xa282ead8L) & 0xffffffffL);
     }
 
-    static int crc(byte[] b, int off, int len) {
+    public static int crc(byte[] b, int off, int len) {
         CRC32C c = new CRC32C();
         c.update(b, off, len);
         return mask(c.getValue());
     }
 
     /** Splits a file into record payloads, failing on any CRC mismatch or trailing garbage. */
-    static List<byte[]> records(Path file) throws IOException {
+    public static List<byte[]> records(Path file) throws IOException {
         byte[] all = Files.readAllBytes(file);
         ByteBuffer buf = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
         List<byte[]> out = new ArrayList<>();
@@ -64,7 +64,7 @@ final class EventFileReader {
     }
 
     /** Decodes a message into field number → list of values (Long for varint, Long bits for fixed64, Integer bits for fixed32, byte[] for length-delimited). */
-    static Map<Integer, List<Object>> fields(byte[] message) throws IOException {
+    public static Map<Integer, List<Object>> fields(byte[] message) throws IOException {
         CodedInputStream in = CodedInputStream.newInstance(message);
         Map<Integer, List<Object>> out = new LinkedHashMap<>();
         while (!in.isAtEnd()) {
@@ -82,15 +82,15 @@ final class EventFileReader {
         return out;
     }
 
-    static double asDouble(Object fixed64) {
+    public static double asDouble(Object fixed64) {
         return Double.longBitsToDouble((Long) fixed64);
     }
 
-    static float asFloat(Object fixed32) {
+    public static float asFloat(Object fixed32) {
         return Float.intBitsToFloat((Integer) fixed32);
     }
 
-    static double[] packedDoubles(Object bytes) {
+    public static double[] packedDoubles(Object bytes) {
         ByteBuffer b = ByteBuffer.wrap((byte[]) bytes).order(ByteOrder.LITTLE_ENDIAN);
         double[] d = new double[b.remaining() / 8];
         for (int i = 0; i < d.length; i++) {
@@ -100,10 +100,10 @@ final class EventFileReader {
     }
 
     /** One decoded event: wall time, step, and either a file version or one summary value. */
-    record Event(double wallTime, long step, String fileVersion, String tag, Float simpleValue, Map<Integer, List<Object>> histo) {}
+    public record Event(double wallTime, long step, String fileVersion, String tag, Float simpleValue, Map<Integer, List<Object>> histo) {}
 
     /** Decodes every event of a file, checking that only known fields appear. */
-    static List<Event> events(Path file) throws IOException {
+    public static List<Event> events(Path file) throws IOException {
         List<Event> out = new ArrayList<>();
         for (byte[] r : records(file)) {
             Map<Integer, List<Object>> e = fields(r);

@@ -1,0 +1,343 @@
+package io.anglearn.report;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import io.anglearn.metrics.AngleStatistics;
+import io.anglearn.metrics.EmbeddingQuality;
+import io.anglearn.metrics.TargetAngles;
+import io.anglearn.report.tensorboard.EventFileWriter;
+import io.anglearn.report.tensorboard.Histogram;
+import io.anglearn.report.tensorboard.ProjectorFiles;
+import io.anglearn.train.EpochRecord;
+import io.anglearn.train.TrainingListener;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Records what the figures and the report need while a run trains, into the run directory
+ * (names in {@link RunFiles}) and into TensorBoard event files:
+ * <ul>
+ *   <li>as a {@link TrainingListener}: the training loss every {@code lossInterval} steps and,
+ *       after each epoch, the epoch's loss, accuracy, test errors, angle statistics and learning
+ *       rate as TensorBoard scalars;
+ *   <li>{@link #recordAngles}: the angle statistics every {@link #angleInterval()} iterations
+ *       (the paper's Figure 5), as CSV and scalars;
+ *   <li>{@link #recordTargetAngles}: per epoch, up to {@code samplesPerClass} random target angles
+ *       θ_y per class (Figure 7 uses 200 of one class), as CSV and one histogram per class;
+ *   <li>{@link #recordTestEmbedding}: at the end, the test embedding and class weights
+ *       (projector files, Figures 6 and 8, the confusion matrix) and its retrieval and
+ *       clustering metrics.
+ * </ul>
+ * Steps are counted from the listener's {@code onBatch} calls, so TensorBoard's x axis is the
+ * iteration for every scalar. Files other than the append-only event file are written atomically.
+ *
+ * <p>Hyperparameters: the angle interval N (default 200 iterations), samples per class (default
+ * 200), the loss interval (default 10 steps), the sampling seed (default 0), TensorBoard output
+ * (default on).
+ */
+public final class RunRecorder implements TrainingListener, AutoCloseable {
+
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+
+    private final Path runDir;
+    private final int angleInterval;
+    private final int samplesPerClass;
+    private final int lossInterval;
+    private final long seed;
+    private final EventFileWriter events;
+    private final List<String> angleRows = new ArrayList<>();
+    private long step;
+
+    private RunRecorder(Builder b) throws IOException {
+        runDir = b.runDir;
+        angleInterval = b.angleInterval;
+        samplesPerClass = b.samplesPerClass;
+        lossInterval = b.lossInterval;
+        seed = b.seed;
+        events = b.tensorBoard ? new EventFileWriter(runDir.resolve(RunFiles.TENSORBOARD)) : null;
+    }
+
+    /** Returns a builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Returns N: the trainer should call {@link #recordAngles} when the step is a multiple of it. */
+    public int angleInterval() {
+        return angleInterval;
+    }
+
+    /** Returns the training steps seen so far through {@link #onBatch}. */
+    public long step() {
+        return step;
+    }
+
+    @Override
+    public void onBatch(int epoch, int batch, double loss) {
+        step++;
+        if (step % lossInterval == 0) {
+            scalar("train/loss", step, loss);
+        }
+    }
+
+    @Override
+    public void onEpochEnd(EpochRecord r) {
+        scalar("epoch/train_loss", step, r.trainLoss());
+        scalar("epoch/train_accuracy_percent", step, r.trainAccuracy());
+        scalar("epoch/test_top1_error_percent", step, r.testTop1Error());
+        scalar("epoch/test_top5_error_percent", step, r.testTop5Error());
+        scalar("angles/w_inter", step, r.angles().wInter());
+        scalar("angles/c_inter", step, r.angles().cInterRaw());
+        scalar("angles/wc_intra", step, r.angles().wcIntraRaw());
+        scalar("angles/c_inter_norm", step, r.angles().cInterNorm());
+        scalar("angles/wc_intra_norm", step, r.angles().wcIntraNorm());
+        scalar("epoch/learning_rate", step, r.learningRate());
+        scalar("epoch/epoch", step, r.epoch());
+    }
+
+    /**
+     * Records the angle statistics at an iteration (Figure 5).
+     *
+     * @param iteration the global step
+     * @param epoch the current epoch
+     * @param s the statistics, e.g. of the current batch or a fixed probe set
+     * @throws IOException if the CSV cannot be written
+     */
+    public void recordAngles(long iteration, int epoch, AngleStatistics s) throws IOException {
+        angleRows.add(String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%.6f", iteration, epoch, s.wcIntraRaw(),
+                s.wcIntraNorm(), s.wInter(), s.cInterRaw()));
+        StringBuilder csv = new StringBuilder("step,epoch,wc_intra,wc_intra_norm,w_inter,c_inter\n");
+        angleRows.forEach(row -> csv.append(row).append('\n'));
+        AtomicFiles.writeString(runDir.resolve(RunFiles.ANGLES_BY_ITERATION), csv.toString());
+        scalar("angles_by_iteration/wc_intra", iteration, s.wcIntraRaw());
+        scalar("angles_by_iteration/wc_intra_norm", iteration, s.wcIntraNorm());
+    }
+
+    /**
+     * Records one epoch's target angles θ_y: up to {@code samplesPerClass} random samples per
+     * class (without replacement, seeded by the epoch) to CSV, and a histogram per class over
+     * [0, π] to TensorBoard.
+     *
+     * @param epoch the epoch, from 1
+     * @param features n×d features of the samples to draw from
+     * @param dim d
+     * @param labels n labels
+     * @param weights C×d class weights
+     * @param classNames C class names (for the histogram tags)
+     * @throws IOException if writing fails
+     */
+    public void recordTargetAngles(int epoch, float[] features, int dim, int[] labels, double[][] weights,
+            List<String> classNames) throws IOException {
+        double[] theta = TargetAngles.compute(features, dim, labels, weights);
+        int c = weights.length;
+        List<List<Integer>> byClass = new ArrayList<>();
+        for (int j = 0; j < c; j++) {
+            byClass.add(new ArrayList<>());
+        }
+        for (int i = 0; i < labels.length; i++) {
+            byClass.get(labels[i]).add(i);
+        }
+        SplittableRandom rnd = new SplittableRandom(seed * 1_000_003L + epoch);
+        StringBuilder csv = new StringBuilder("label,angle_rad\n");
+        for (int j = 0; j < c; j++) {
+            List<Integer> idx = byClass.get(j);
+            int k = Math.min(samplesPerClass, idx.size());
+            for (int i = 0; i < k; i++) { // partial Fisher–Yates: the first k are a uniform sample
+                int swap = i + rnd.nextInt(idx.size() - i);
+                Integer t = idx.get(i);
+                idx.set(i, idx.get(swap));
+                idx.set(swap, t);
+            }
+            double[] sample = new double[k];
+            for (int i = 0; i < k; i++) {
+                sample[i] = theta[idx.get(i)];
+                csv.append(j).append(',').append(String.format(Locale.ROOT, "%.6f", sample[i])).append('\n');
+            }
+            if (k > 0 && events != null) {
+                String name = j < classNames.size() ? classNames.get(j).replaceAll("[^A-Za-z0-9]+", "_") : "";
+                histogram(String.format(Locale.ROOT, "target_angle/class_%d_%s", j, name), epoch,
+                        Histogram.of(sample, 0, Math.PI, 60));
+            }
+        }
+        AtomicFiles.writeString(runDir.resolve(RunFiles.targetAngles(epoch)), csv.toString());
+    }
+
+    /**
+     * Records the final test embedding: projector files (features; metadata label, class,
+     * prediction), the class weights, and the embedding's retrieval and clustering metrics.
+     *
+     * @param features n×d test features
+     * @param dim d
+     * @param labels n labels
+     * @param predictions n predicted classes (argmax of the head output)
+     * @param weights C×d class weights
+     * @param classNames C class names
+     * @return the measured quality
+     * @throws IOException if writing fails
+     */
+    public EmbeddingQuality recordTestEmbedding(float[] features, int dim, int[] labels, int[] predictions,
+            double[][] weights, List<String> classNames) throws IOException {
+        if (predictions.length != labels.length) {
+            throw new IllegalArgumentException(labels.length + " labels but " + predictions.length + " predictions");
+        }
+        List<List<String>> meta = new ArrayList<>(labels.length);
+        for (int i = 0; i < labels.length; i++) {
+            meta.add(List.of(String.valueOf(labels[i]), name(classNames, labels[i]), String.valueOf(predictions[i])));
+        }
+        ProjectorFiles.write(runDir.resolve(RunFiles.TENSORBOARD), RunFiles.TEST_FEATURES, features, dim,
+                List.of("label", "class", "prediction"), meta);
+        StringBuilder w = new StringBuilder();
+        for (double[] row : weights) {
+            for (int k = 0; k < row.length; k++) {
+                w.append(k == 0 ? "" : "\t").append(row[k]);
+            }
+            w.append('\n');
+        }
+        AtomicFiles.writeString(runDir.resolve(RunFiles.CLASS_WEIGHTS), w.toString());
+        EmbeddingQuality q = EmbeddingQuality.evaluate(features, dim, labels, seed);
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("split", "test");
+        doc.put("samples", labels.length);
+        doc.put("precision_at_1", q.retrieval().precisionAt1());
+        doc.put("r_precision", q.retrieval().rPrecision());
+        doc.put("map_at_r", q.retrieval().mapAtR());
+        doc.put("retrieval_queries", q.retrieval().queries());
+        doc.put("nmi_kmeans", q.nmi());
+        doc.put("definitions", "Musgrave et al. 2020 (cosine similarity, query left out);"
+                + " NMI of k-means++ (k = classes, seed " + seed + ") on L2-normalised features");
+        AtomicFiles.writeString(runDir.resolve(RunFiles.EMBEDDING_QUALITY), GSON.toJson(doc) + "\n");
+        scalar("test/precision_at_1", step, q.retrieval().precisionAt1());
+        scalar("test/r_precision", step, q.retrieval().rPrecision());
+        scalar("test/map_at_r", step, q.retrieval().mapAtR());
+        scalar("test/nmi_kmeans", step, q.nmi());
+        return q;
+    }
+
+    private static String name(List<String> names, int j) {
+        return j < names.size() ? names.get(j) : String.valueOf(j);
+    }
+
+    private void scalar(String tag, long s, double v) {
+        if (events == null) {
+            return;
+        }
+        try {
+            events.scalar(tag, s, v);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write TensorBoard event file " + events.file(), e);
+        }
+    }
+
+    private void histogram(String tag, long s, Histogram h) throws IOException {
+        events.histogram(tag, s, h);
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (events != null) {
+            events.close();
+        }
+    }
+
+    /** Builds a {@link RunRecorder}. */
+    public static final class Builder {
+        private Path runDir;
+        private int angleInterval = 200;
+        private int samplesPerClass = 200;
+        private int lossInterval = 10;
+        private long seed;
+        private boolean tensorBoard = true;
+
+        private Builder() {}
+
+        /**
+         * Sets the run directory (required); it is created if missing.
+         *
+         * @param runDir the directory
+         * @return this builder
+         */
+        public Builder setRunDir(Path runDir) {
+            this.runDir = runDir;
+            return this;
+        }
+
+        /**
+         * Sets N, the iterations between angle-statistics records (default 200).
+         *
+         * @param n at least 1
+         * @return this builder
+         */
+        public Builder optAngleInterval(int n) {
+            this.angleInterval = n;
+            return this;
+        }
+
+        /**
+         * Sets the target angles sampled per class and epoch (default 200, as in the paper).
+         *
+         * @param n at least 1
+         * @return this builder
+         */
+        public Builder optSamplesPerClass(int n) {
+            this.samplesPerClass = n;
+            return this;
+        }
+
+        /**
+         * Sets the steps between training-loss scalars (default 10).
+         *
+         * @param n at least 1
+         * @return this builder
+         */
+        public Builder optLossInterval(int n) {
+            this.lossInterval = n;
+            return this;
+        }
+
+        /**
+         * Sets the seed of the target-angle sampling and of k-means (default 0).
+         *
+         * @param seed the seed
+         * @return this builder
+         */
+        public Builder optSeed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Turns TensorBoard event files on or off (default on).
+         *
+         * @param on whether to write them
+         * @return this builder
+         */
+        public Builder optTensorBoard(boolean on) {
+            this.tensorBoard = on;
+            return this;
+        }
+
+        /**
+         * Validates and builds; opens the event file.
+         *
+         * @return the recorder
+         * @throws IOException if the event file cannot be created
+         */
+        public RunRecorder build() throws IOException {
+            if (runDir == null) {
+                throw new IllegalArgumentException("RunRecorder needs setRunDir(dir)");
+            }
+            if (angleInterval < 1 || samplesPerClass < 1 || lossInterval < 1) {
+                throw new IllegalArgumentException("angle interval, samples per class and loss interval must be ≥ 1, got "
+                        + angleInterval + ", " + samplesPerClass + ", " + lossInterval);
+            }
+            return new RunRecorder(this);
+        }
+    }
+}
