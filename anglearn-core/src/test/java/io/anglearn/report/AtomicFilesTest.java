@@ -1,0 +1,46 @@
+package io.anglearn.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AtomicFilesTest {
+
+    @Test
+    void replacesContentLeavesNoTemporaryAndKeepsPermissions(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("metrics.csv");
+        AtomicFiles.writeString(f, "a\n");
+        assertEquals("a\n", Files.readString(f));
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)), "new files are shareable");
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-rw----"));
+        AtomicFiles.writeString(f, "b\n");
+        assertEquals("b\n", Files.readString(f));
+        assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)), "a replaced file keeps its mode");
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(1, s.count(), "no temporary file is left behind");
+        }
+    }
+
+    @Test
+    void aFailedWriteLeavesThePreviousContent(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("config.json");
+        AtomicFiles.writeString(f, "old");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            boolean root = "root".equals(System.getProperty("user.name"));
+            if (!root) { // root may write into read-only folders
+                org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> AtomicFiles.writeString(f, "new"));
+                assertEquals("old", Files.readString(f));
+            }
+        } finally {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        assertTrue(Files.isRegularFile(f));
+    }
+}
