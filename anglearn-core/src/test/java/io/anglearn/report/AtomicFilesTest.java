@@ -28,19 +28,17 @@ class AtomicFilesTest {
     }
 
     @Test
-    void aFailedWriteLeavesThePreviousContent(@TempDir Path dir) throws Exception {
-        Path f = dir.resolve("config.json");
-        AtomicFiles.writeString(f, "old");
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("r-xr-xr-x"));
-        try {
-            boolean root = "root".equals(System.getProperty("user.name"));
-            if (!root) { // root may write into read-only folders
-                org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> AtomicFiles.writeString(f, "new"));
-                assertEquals("old", Files.readString(f));
-            }
-        } finally {
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    void aFailedReplaceLeavesWhatWasThereAndNoTemporary(@TempDir Path dir) throws Exception {
+        // The rename cannot replace a non-empty folder: the write must fail cleanly.
+        Path target = dir.resolve("checkpoint");
+        Files.createDirectories(target);
+        Files.writeString(target.resolve("inside"), "kept");
+        org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> AtomicFiles.writeString(target, "new"));
+        assertEquals("kept", Files.readString(target.resolve("inside")));
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(1, s.count(), "the temporary file is removed after the failure");
         }
-        assertTrue(Files.isRegularFile(f));
+        assertTrue(Files.isDirectory(target));
     }
 }
