@@ -12,9 +12,11 @@ import ai.djl.ndarray.NDArray;
  * did not survive in the available text; this form is reconstructed from its statements (any
  * constant added to every logit leaves softmax unchanged, so −k·θ_j is the same loss).
  *
- * <p>cos θ is clamped to {@code [−1+ε, 1−ε]} before arccos, whose derivative −1/√(1−c²) is
- * infinite at ±1. Default ε = {@value #DEFAULT_EPSILON}: in float32 the largest derivative is
- * then about 707, and the smallest representable angle about 1.4e-3 rad.
+ * <p>Parameters: k, default {@value #DEFAULT_K}, chosen by a short Fashion-MNIST experiment
+ * (docs/losses.md; the paper only says k "should be greater than 3"); ε, default
+ * {@value #DEFAULT_EPSILON}: cos θ is clamped to {@code [−1+ε, 1−ε]} before arccos, whose
+ * derivative −1/√(1−c²) is infinite at ±1. In float32 the largest derivative is then about 707,
+ * and the smallest representable angle about 1.4e-3 rad.
  */
 public final class AngularLoss extends EmbeddingLoss {
 
@@ -26,36 +28,25 @@ public final class AngularLoss extends EmbeddingLoss {
     private final double k;
     private final double epsilon;
 
-    /**
-     * Creates the loss with the default clamp.
-     *
-     * @param k the scale, &gt; 0 (the paper recommends more than 3)
-     */
-    public AngularLoss(double k) {
-        this(k, DEFAULT_EPSILON);
+    private AngularLoss(Builder b) {
+        super("arc");
+        this.k = b.k;
+        this.epsilon = b.epsilon;
     }
 
-    /**
-     * Creates the loss.
-     *
-     * @param k the scale, &gt; 0
-     * @param epsilon the clamp margin, in (0, 0.1]
-     */
-    public AngularLoss(double k, double epsilon) {
-        super("arc");
-        if (!(k > 0) || Double.isInfinite(k)) {
-            throw new IllegalArgumentException("arc: k must be a positive finite number, got " + k);
-        }
-        if (!(epsilon > 0 && epsilon <= 0.1)) {
-            throw new IllegalArgumentException("arc: epsilon must be in (0, 0.1], got " + epsilon);
-        }
-        this.k = k;
-        this.epsilon = epsilon;
+    /** Returns a builder with the defaults. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /** Returns k. */
     public double k() {
         return k;
+    }
+
+    /** Returns the clamp margin ε. */
+    public double epsilon() {
+        return epsilon;
     }
 
     @Override
@@ -65,7 +56,48 @@ public final class AngularLoss extends EmbeddingLoss {
 
     @Override
     public NDArray logits(NDArray cos, NDArray features, NDArray labels) {
-        NDArray theta = cos.clip(-1 + epsilon, 1 - epsilon).acos();
-        return theta.mul(-k).add(k * Math.PI / 2);
+        return clampedAngle(cos, epsilon).mul(-k).add(k * Math.PI / 2);
+    }
+
+    /** Builds an {@link AngularLoss}. */
+    public static final class Builder {
+        private double k = DEFAULT_K;
+        private double epsilon = DEFAULT_EPSILON;
+
+        private Builder() {}
+
+        /**
+         * Sets k.
+         *
+         * @param k the constant angular gradient, a positive finite number (default {@value #DEFAULT_K})
+         * @return this builder
+         */
+        public Builder optK(double k) {
+            this.k = k;
+            return this;
+        }
+
+        /**
+         * Sets the arccos clamp margin.
+         *
+         * @param epsilon in (0, 0.1] (default {@value #DEFAULT_EPSILON})
+         * @return this builder
+         */
+        public Builder optEpsilon(double epsilon) {
+            this.epsilon = epsilon;
+            return this;
+        }
+
+        /**
+         * Builds the loss.
+         *
+         * @return the loss
+         * @throws IllegalArgumentException if a parameter is out of range
+         */
+        public AngularLoss build() {
+            require(k > 0 && Double.isFinite(k), "arc: k must be a positive finite number, got " + k);
+            checkEpsilon("arc", epsilon);
+            return new AngularLoss(this);
+        }
     }
 }

@@ -9,11 +9,15 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * The last layer: class weights {@code W ∈ R^{C×d}}, one row per class, no bias.
+ * The last layer: class weights {@code W ∈ R^{C·K×d}}, no bias, with K sub-centres per class
+ * (K = 1 for every loss except sub-center ArcFace).
  *
  * <p>A {@link HeadKind#LINEAR} head returns {@code x·Wᵀ}; a {@link HeadKind#COSINE} head returns
  * {@code x̂·Ŵᵀ = cos θ}, normalising with {@code v / max(‖v‖, 1e-12)} so that a zero feature or a
- * zero weight row gives cos θ = 0 rather than NaN.
+ * zero weight row gives cos θ = 0 rather than NaN. With K &gt; 1 sub-centres (cosine heads only)
+ * the rows of W are grouped by class, row {@code j·K + i} being sub-centre i of class j, and the
+ * head returns, per class, the largest cosine over its sub-centres (Deng et al., "Sub-center
+ * ArcFace", ECCV 2020). The output is always {@code N×C}, so the predicted class is its argmax.
  */
 public final class ClassifierHead extends AbstractBlock {
 
@@ -24,21 +28,41 @@ public final class ClassifierHead extends AbstractBlock {
 
     private final int numClasses;
     private final HeadKind kind;
+    private final int subCenters;
     private final Parameter weight;
+
+    /**
+     * Creates a head with one weight row per class.
+     *
+     * @param numClasses C, at least 2
+     * @param kind linear or cosine
+     */
+    public ClassifierHead(int numClasses, HeadKind kind) {
+        this(numClasses, kind, 1);
+    }
 
     /**
      * Creates a head.
      *
      * @param numClasses C, at least 2
      * @param kind linear or cosine
+     * @param subCenters K, the weight rows per class: 1, or more for a cosine head
      */
-    public ClassifierHead(int numClasses, HeadKind kind) {
+    public ClassifierHead(int numClasses, HeadKind kind, int subCenters) {
         super(VERSION);
         if (numClasses < 2) {
             throw new IllegalArgumentException("a classifier head needs at least 2 classes, got " + numClasses);
         }
+        if (subCenters < 1) {
+            throw new IllegalArgumentException("a classifier head needs at least 1 sub-centre per class, got "
+                    + subCenters);
+        }
+        if (subCenters > 1 && kind != HeadKind.COSINE) {
+            throw new IllegalArgumentException("sub-centres need a COSINE head, got " + kind);
+        }
         this.numClasses = numClasses;
         this.kind = kind;
+        this.subCenters = subCenters;
         weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT).build());
     }
 
@@ -52,9 +76,67 @@ public final class ClassifierHead extends AbstractBlock {
         return kind;
     }
 
-    /** Returns the class-weight parameter W (C×d). */
+    /** Returns K, the weight rows per class. */
+    public int subCenters() {
+        return subCenters;
+    }
+
+    /** Returns the class-weight parameter W ({@code C·K×d}). */
     public Parameter weight() {
         return weight;
+    }
+
+    /**
+     * The head's function, for any weights: what {@link #forward} computes with its own W.
+     *
+     * @param features {@code N×d}
+     * @param weights {@code C·K×d}
+     * @param kind linear or cosine
+     * @param subCenters K
+     * @return {@code N×C} scores: {@code x·Wᵀ}, or cos θ (the largest over the sub-centres)
+     */
+    public static NDArray scores(NDArray features, NDArray weights, HeadKind kind, int subCenters) {
+        if (kind == HeadKind.LINEAR) {
+            return features.matMul(weights.transpose());
+        }
+        NDArray cos = features.normalize(2, 1, NORM_EPSILON)
+                .matMul(weights.normalize(2, 1, NORM_EPSILON).transpose());
+        if (subCenters == 1) {
+            return cos;
+        }
+        long n = cos.getShape().get(0);
+        long c = weights.getShape().get(0) / subCenters;
+        return cos.reshape(n, c, subCenters).max(new int[] {2});
+    }
+
+    /**
+     * Returns one weight vector per class as a {@code C×d} array of doubles, for the angle
+     * statistics: W itself, or with sub-centres the sum of each class's L2-normalised
+     * sub-centres (the direction of their mean on the sphere).
+     *
+     * @return the class weights
+     */
+    public double[][] classWeights() {
+        NDArray w = weight.getArray();
+        int rows = (int) w.getShape().get(0);
+        int d = (int) w.getShape().get(1);
+        float[] flat = w.toFloatArray();
+        double[][] out = new double[numClasses][d];
+        for (int r = 0; r < rows; r++) {
+            double norm = 1;
+            if (subCenters > 1) {
+                double sq = 0;
+                for (int i = 0; i < d; i++) {
+                    sq += (double) flat[r * d + i] * flat[r * d + i];
+                }
+                norm = Math.max(Math.sqrt(sq), NORM_EPSILON);
+            }
+            double[] target = out[r / subCenters];
+            for (int i = 0; i < d; i++) {
+                target[i] += flat[r * d + i] / norm;
+            }
+        }
+        return out;
     }
 
     @Override
@@ -62,10 +144,7 @@ public final class ClassifierHead extends AbstractBlock {
             PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         NDArray w = store.getValue(weight, x.getDevice(), training);
-        if (kind == HeadKind.COSINE) {
-            return new NDList(x.normalize(2, 1, NORM_EPSILON).matMul(w.normalize(2, 1, NORM_EPSILON).transpose()));
-        }
-        return new NDList(x.matMul(w.transpose()));
+        return new NDList(scores(x, w, kind, subCenters));
     }
 
     @Override
@@ -74,7 +153,7 @@ public final class ClassifierHead extends AbstractBlock {
         if (in.dimension() != 2) {
             throw new IllegalArgumentException("classifier head expects N×d features, got " + in);
         }
-        weight.setShape(new Shape(numClasses, in.get(1)));
+        weight.setShape(new Shape((long) numClasses * subCenters, in.get(1)));
     }
 
     @Override

@@ -2,7 +2,12 @@ package io.anglearn.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.loss.Loss;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 
 /**
  * A loss computed from an embedding network's output {@code [features, head output]} and the
@@ -12,6 +17,13 @@ import ai.djl.training.loss.Loss;
  * the default {@link #evaluate} is the mean softmax cross-entropy of those logits. Labels are
  * checked against C on every call, so a bad label gives a clear error rather than a silent
  * out-of-range gather.
+ *
+ * <p>Some losses keep state that is not a trainable parameter (center loss's class centres,
+ * AdaCos's scale, SphereFace's annealing step). Their lifecycle has three hooks, all no-ops by
+ * default: {@link #initializeState} once before training, {@link #afterStep} after every
+ * optimiser step, and {@link #saveState}/{@link #loadState} to keep the state with a model.
+ * anglearn's trainer calls them; a user of DJL's own trainer calls {@code initializeState} after
+ * initialising the model and {@code afterStep} from a training listener.
  */
 public abstract class EmbeddingLoss extends Loss {
 
@@ -26,6 +38,21 @@ public abstract class EmbeddingLoss extends Loss {
 
     /** Returns the head this loss needs. */
     public abstract HeadKind headKind();
+
+    /** Returns the weight rows per class the head needs: 1 unless the loss uses sub-centres. */
+    public int subCenters() {
+        return 1;
+    }
+
+    /**
+     * Creates the classifier head this loss needs.
+     *
+     * @param numClasses C
+     * @return a head of {@link #headKind()} with {@link #subCenters()} rows per class
+     */
+    public ClassifierHead newHead(int numClasses) {
+        return new ClassifierHead(numClasses, headKind(), subCenters());
+    }
 
     /**
      * Turns the head output into the logits fed to softmax cross-entropy during training.
@@ -45,6 +72,41 @@ public abstract class EmbeddingLoss extends Loss {
         checkLabels(y, head.getShape().get(1));
         return crossEntropy(logits(head, features, y), y);
     }
+
+    /**
+     * Creates the loss's non-trainable state, if it has any. Called once, before training.
+     *
+     * @param manager a manager that lives as long as the model; the state is attached to it
+     * @param dataType the features' data type
+     * @param numClasses C
+     * @param featureDim d
+     */
+    public void initializeState(NDManager manager, DataType dataType, int numClasses, long featureDim) {}
+
+    /**
+     * Updates the loss's non-trainable state after an optimiser step.
+     *
+     * @param predictions the step's {@code [features, head output]}, without gradients
+     * @param labels the step's labels
+     */
+    public void afterStep(NDList predictions, NDArray labels) {}
+
+    /**
+     * Writes the loss's non-trainable state.
+     *
+     * @param os the stream
+     * @throws IOException if writing fails
+     */
+    public void saveState(DataOutputStream os) throws IOException {}
+
+    /**
+     * Reads state written by {@link #saveState} of a loss of the same kind and parameters.
+     *
+     * @param manager a manager that lives as long as the model
+     * @param is the stream
+     * @throws IOException if reading fails or the state does not fit this loss
+     */
+    public void loadState(NDManager manager, DataInputStream is) throws IOException {}
 
     /**
      * Mean softmax cross-entropy.
@@ -69,11 +131,52 @@ public abstract class EmbeddingLoss extends Loss {
         if (labels.isEmpty()) {
             return;
         }
-        long min = labels.min().toType(ai.djl.ndarray.types.DataType.INT64, false).getLong();
-        long max = labels.max().toType(ai.djl.ndarray.types.DataType.INT64, false).getLong();
+        long min = labels.min().toType(DataType.INT64, false).getLong();
+        long max = labels.max().toType(DataType.INT64, false).getLong();
         if (min < 0 || max >= numClasses) {
             throw new IllegalArgumentException("label " + (min < 0 ? min : max) + " is outside [0, "
                     + numClasses + ")");
         }
+    }
+
+    /**
+     * Returns the one-hot mask of the labels, {@code N×C}, in the data type of {@code like}.
+     *
+     * @param labels {@code N} class indices
+     * @param like an {@code N×C} array
+     * @return 1 at {@code (i, y_i)}, 0 elsewhere
+     */
+    static NDArray targetMask(NDArray labels, NDArray like) {
+        return labels.oneHot((int) like.getShape().get(1), like.getDataType());
+    }
+
+    /**
+     * Replaces the target column of {@code others} by {@code target}: {@code others + M·(target − others)}.
+     * Both inputs must be finite, which every loss here guarantees by clamping.
+     */
+    static NDArray withTarget(NDArray others, NDArray target, NDArray labels) {
+        return others.add(targetMask(labels, others).mul(target.sub(others)));
+    }
+
+    /**
+     * Returns θ = arccos(cos θ) with cos θ clamped to {@code [−1+ε, 1−ε]}, so that the derivative
+     * −1/√(1−c²) stays finite; outside the clamp the gradient is 0.
+     */
+    static NDArray clampedAngle(NDArray cos, double epsilon) {
+        return cos.clip(-1 + epsilon, 1 - epsilon).acos();
+    }
+
+    static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    static void checkEpsilon(String loss, double epsilon) {
+        require(epsilon > 0 && epsilon <= 0.1, loss + ": epsilon must be in (0, 0.1], got " + epsilon);
+    }
+
+    static void checkScale(String loss, double s) {
+        require(s > 0 && Double.isFinite(s), loss + ": scale s must be a positive finite number, got " + s);
     }
 }

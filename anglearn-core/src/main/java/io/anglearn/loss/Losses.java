@@ -1,17 +1,88 @@
 package io.anglearn.loss;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.Function;
 
-/** Creates losses by their short names, with parameters by name; unknown names are rejected. */
+/**
+ * Creates losses by their short names, with parameters by name; unknown names and parameters are
+ * rejected. Every parameter is a number: switches take 0 or 1, integer parameters whole numbers.
+ *
+ * <table>
+ *   <caption>Losses and their parameters (defaults)</caption>
+ *   <tr><th>name</th><th>class</th><th>parameters</th></tr>
+ *   <tr><td>soft</td><td>{@link SoftmaxLoss}</td><td>none</td></tr>
+ *   <tr><td>center</td><td>{@link CenterLoss}</td><td>lambda (0.003), alpha (0.5)</td></tr>
+ *   <tr><td>arcface</td><td>{@link ArcFaceLoss}</td><td>s (64), m (0.5), easy_margin (0), epsilon (1e-6)</td></tr>
+ *   <tr><td>arc</td><td>{@link AngularLoss}</td><td>k ({@value AngularLoss#DEFAULT_K}), epsilon (1e-6)</td></tr>
+ *   <tr><td>cosface</td><td>{@link CosFaceLoss}</td><td>s (64), m (0.35)</td></tr>
+ *   <tr><td>sphereface, lsoftmax</td><td>{@link SphereFaceLoss}</td>
+ *       <td>m (4), lambda_base (1000), gamma (0.12), power (1), lambda_min (5), epsilon (1e-6)</td></tr>
+ *   <tr><td>normface</td><td>{@link NormFaceLoss}</td><td>s (16)</td></tr>
+ *   <tr><td>adacos</td><td>{@link AdaCosLoss}</td><td>dynamic (1), epsilon (1e-6)</td></tr>
+ *   <tr><td>subcenter-arcface</td><td>{@link SubCenterArcFaceLoss}</td>
+ *       <td>subcenters (3), s (64), m (0.5), easy_margin (0), epsilon (1e-6)</td></tr>
+ * </table>
+ */
 public final class Losses {
 
-    /** The short names {@link #create} accepts. */
-    public static final List<String> NAMES = List.of("soft", "arc");
+    private record Entry(Map<String, Double> defaults, Function<Map<String, Double>, EmbeddingLoss> factory) {}
+
+    private static final Map<String, Entry> REGISTRY = new LinkedHashMap<>();
+
+    static {
+        register("soft", Map.of(), p -> new SoftmaxLoss());
+        register("center", params("lambda", CenterLoss.DEFAULT_LAMBDA, "alpha", CenterLoss.DEFAULT_ALPHA),
+                p -> CenterLoss.builder().optLambda(p.get("lambda")).optAlpha(p.get("alpha")).build());
+        register("arcface", params("s", ArcFaceLoss.DEFAULT_SCALE, "m", ArcFaceLoss.DEFAULT_MARGIN,
+                "easy_margin", 0.0, "epsilon", AngularLoss.DEFAULT_EPSILON),
+                p -> ArcFaceLoss.builder().optScale(p.get("s")).optMargin(p.get("m"))
+                        .optEasyMargin(flag("arcface", "easy_margin", p)).optEpsilon(p.get("epsilon")).build());
+        register("arc", params("k", AngularLoss.DEFAULT_K, "epsilon", AngularLoss.DEFAULT_EPSILON),
+                p -> AngularLoss.builder().optK(p.get("k")).optEpsilon(p.get("epsilon")).build());
+        register("cosface", params("s", CosFaceLoss.DEFAULT_SCALE, "m", CosFaceLoss.DEFAULT_MARGIN),
+                p -> CosFaceLoss.builder().optScale(p.get("s")).optMargin(p.get("m")).build());
+        for (String name : List.of("sphereface", "lsoftmax")) {
+            register(name, params("m", (double) SphereFaceLoss.DEFAULT_M,
+                    "lambda_base", SphereFaceLoss.DEFAULT_LAMBDA_BASE, "gamma", SphereFaceLoss.DEFAULT_GAMMA,
+                    "power", SphereFaceLoss.DEFAULT_POWER, "lambda_min", SphereFaceLoss.DEFAULT_LAMBDA_MIN,
+                    "epsilon", AngularLoss.DEFAULT_EPSILON),
+                    p -> SphereFaceLoss.builder().optM(integer(name, "m", p)).optLambdaBase(p.get("lambda_base"))
+                            .optGamma(p.get("gamma")).optPower(p.get("power")).optLambdaMin(p.get("lambda_min"))
+                            .optEpsilon(p.get("epsilon")).build(name));
+        }
+        register("normface", params("s", NormFaceLoss.DEFAULT_SCALE),
+                p -> NormFaceLoss.builder().optScale(p.get("s")).build());
+        register("adacos", params("dynamic", 1.0, "epsilon", AngularLoss.DEFAULT_EPSILON),
+                p -> AdaCosLoss.builder().optDynamic(flag("adacos", "dynamic", p)).optEpsilon(p.get("epsilon")).build());
+        register("subcenter-arcface", params("subcenters", (double) SubCenterArcFaceLoss.DEFAULT_SUB_CENTERS,
+                "s", ArcFaceLoss.DEFAULT_SCALE, "m", ArcFaceLoss.DEFAULT_MARGIN, "easy_margin", 0.0,
+                "epsilon", AngularLoss.DEFAULT_EPSILON),
+                p -> SubCenterArcFaceLoss.builder().optSubCenters(integer("subcenter-arcface", "subcenters", p))
+                        .optScale(p.get("s")).optMargin(p.get("m"))
+                        .optEasyMargin(flag("subcenter-arcface", "easy_margin", p)).optEpsilon(p.get("epsilon"))
+                        .build());
+    }
+
+    /** The short names {@link #create} accepts, in the order of the table above. */
+    public static final List<String> NAMES = List.copyOf(REGISTRY.keySet());
 
     private Losses() {}
+
+    /**
+     * Returns a loss's parameters with their defaults, in a fixed order.
+     *
+     * @param name the short name
+     * @return parameter name → default value
+     * @throws IllegalArgumentException for an unknown name
+     */
+    public static Map<String, Double> parameters(String name) {
+        return Collections.unmodifiableMap(entry(name).defaults());
+    }
 
     /**
      * Creates a loss.
@@ -23,25 +94,84 @@ public final class Losses {
      */
     public static EmbeddingLoss create(String name, Map<String, Double> params) {
         String n = name.toLowerCase(Locale.ROOT);
-        switch (n) {
-            case "soft":
-                allow(n, params, Set.of());
-                return new SoftmaxLoss();
-            case "arc":
-                allow(n, params, Set.of("k", "epsilon"));
-                return new AngularLoss(params.getOrDefault("k", AngularLoss.DEFAULT_K),
-                        params.getOrDefault("epsilon", AngularLoss.DEFAULT_EPSILON));
-            default:
-                throw new IllegalArgumentException("unknown loss '" + name + "': expected one of " + NAMES);
-        }
-    }
-
-    private static void allow(String loss, Map<String, Double> params, Set<String> allowed) {
-        for (String key : params.keySet()) {
-            if (!allowed.contains(key)) {
-                throw new IllegalArgumentException("loss '" + loss + "' has no parameter '" + key + "'"
-                        + (allowed.isEmpty() ? "; it takes none" : "; it takes " + allowed));
+        Entry e = entry(n);
+        for (Map.Entry<String, Double> p : params.entrySet()) {
+            if (!e.defaults().containsKey(p.getKey())) {
+                throw new IllegalArgumentException("loss '" + n + "' has no parameter '" + p.getKey() + "'"
+                        + (e.defaults().isEmpty() ? "; it takes none" : "; it takes " + e.defaults().keySet()));
+            }
+            if (p.getValue() == null || Double.isNaN(p.getValue())) {
+                throw new IllegalArgumentException("loss '" + n + "': parameter '" + p.getKey() + "' needs a number");
             }
         }
+        Map<String, Double> resolved = new LinkedHashMap<>(e.defaults());
+        resolved.putAll(params);
+        return e.factory().apply(resolved);
+    }
+
+    /**
+     * Creates a loss with every parameter at its default.
+     *
+     * @param name the short name
+     * @return the loss
+     */
+    public static EmbeddingLoss create(String name) {
+        return create(name, Map.of());
+    }
+
+    /**
+     * Describes every loss and its parameters with their defaults, one line each, for help texts.
+     *
+     * @return e.g. {@code arc: k=4, epsilon=1e-06}
+     */
+    public static List<String> describe() {
+        List<String> lines = new ArrayList<>();
+        for (Map.Entry<String, Entry> e : REGISTRY.entrySet()) {
+            List<String> ps = new ArrayList<>();
+            e.getValue().defaults().forEach((k, v) -> ps.add(k + "=" + format(v)));
+            lines.add(e.getKey() + ": " + (ps.isEmpty() ? "no parameters" : String.join(", ", ps)));
+        }
+        return lines;
+    }
+
+    private static String format(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e6 ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    private static Entry entry(String name) {
+        Entry e = REGISTRY.get(name.toLowerCase(Locale.ROOT));
+        if (e == null) {
+            throw new IllegalArgumentException("unknown loss '" + name + "': expected one of " + REGISTRY.keySet());
+        }
+        return e;
+    }
+
+    private static void register(String name, Map<String, Double> defaults,
+            Function<Map<String, Double>, EmbeddingLoss> factory) {
+        REGISTRY.put(name, new Entry(defaults, factory));
+    }
+
+    private static Map<String, Double> params(Object... keyValues) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            m.put((String) keyValues[i], (Double) keyValues[i + 1]);
+        }
+        return m;
+    }
+
+    private static boolean flag(String loss, String key, Map<String, Double> p) {
+        double v = p.get(key);
+        if (v != 0 && v != 1) {
+            throw new IllegalArgumentException("loss '" + loss + "': parameter '" + key + "' is a switch, 0 or 1, got " + v);
+        }
+        return v == 1;
+    }
+
+    private static int integer(String loss, String key, Map<String, Double> p) {
+        double v = p.get(key);
+        if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("loss '" + loss + "': parameter '" + key + "' must be a whole number, got " + v);
+        }
+        return (int) v;
     }
 }

@@ -56,9 +56,10 @@ public final class Trainer implements AutoCloseable {
      */
     public Trainer(EmbeddingNetwork network, EmbeddingLoss loss, Shape inputShape, Device device,
             double weightDecay, Schedule schedule, long seed) {
-        if (network.head().kind() != loss.headKind()) {
+        if (network.head().kind() != loss.headKind() || network.head().subCenters() != loss.subCenters()) {
             throw new IllegalArgumentException("loss '" + loss.getName() + "' needs a " + loss.headKind()
-                    + " head, the network has a " + network.head().kind() + " head");
+                    + " head with " + loss.subCenters() + " row(s) per class, the network has a "
+                    + network.head().kind() + " head with " + network.head().subCenters());
         }
         Engine engine = Engines.pytorch();
         engine.setRandomSeed((int) seed);
@@ -67,7 +68,10 @@ public final class Trainer implements AutoCloseable {
         this.device = device;
         this.schedule = schedule;
         manager = engine.newBaseManager(device);
-        network.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(inputShape));
+        Shape batchShape = new Shape(1).addAll(inputShape);
+        network.initialize(manager, DataType.FLOAT32, batchShape);
+        loss.initializeState(manager, DataType.FLOAT32, network.head().numClasses(),
+                network.getOutputShapes(new Shape[] {batchShape})[0].get(1));
         store = new ParameterStore(manager, false);
         for (Pair<String, Parameter> p : network.getParameters()) {
             if (p.getValue().requiresGradient()) {
@@ -121,8 +125,9 @@ public final class Trainer implements AutoCloseable {
                 NDArray x = step.create(b.images(), new Shape(b.size(), b.channels(), b.height(), b.width()));
                 NDArray y = step.create(b.labels());
                 NDArray out;
+                NDList pred;
                 try (GradientCollector gc = Engine.getEngine(Engines.PYTORCH).newGradientCollector()) {
-                    NDList pred = network.forward(store, new NDList(x), true);
+                    pred = network.forward(store, new NDList(x), true);
                     NDArray l = loss.evaluate(new NDList(y), pred);
                     gc.backward(l);
                     stepLoss = l.getFloat();
@@ -134,6 +139,8 @@ public final class Trainer implements AutoCloseable {
                             + "); lower --lr or check the data");
                 }
                 optimizer.step(lr, beta1);
+                // Non-trainable loss state (center loss's centres, ...) follows the step.
+                loss.afterStep(new NDList(pred.get(0).stopGradient(), out.stopGradient()), y);
                 correct += out.argMax(1).toType(DataType.INT32, false).eq(y).sum().getLong();
             }
             lossSum += stepLoss;
@@ -174,20 +181,9 @@ public final class Trainer implements AutoCloseable {
         return acc;
     }
 
-    /** Returns the class weights W as a C×d array of doubles. */
+    /** Returns one weight vector per class, C×d (see {@link ClassifierHead#classWeights()}). */
     public double[][] classWeights() {
-        ClassifierHead head = network.head();
-        NDArray w = head.weight().getArray();
-        int c = (int) w.getShape().get(0);
-        int d = (int) w.getShape().get(1);
-        float[] flat = w.toFloatArray();
-        double[][] out = new double[c][d];
-        for (int i = 0; i < c; i++) {
-            for (int j = 0; j < d; j++) {
-                out[i][j] = flat[i * d + j];
-            }
-        }
-        return out;
+        return network.head().classWeights();
     }
 
     @Override

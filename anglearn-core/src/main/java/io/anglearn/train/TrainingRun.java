@@ -11,7 +11,6 @@ import io.anglearn.data.ImageDataset;
 import io.anglearn.data.Normalization;
 import io.anglearn.engine.Devices;
 import io.anglearn.engine.Engines;
-import io.anglearn.loss.ClassifierHead;
 import io.anglearn.loss.EmbeddingLoss;
 import io.anglearn.loss.Losses;
 import io.anglearn.metrics.AngleStatistics;
@@ -95,7 +94,7 @@ public final class TrainingRun {
         Files.createDirectories(runDir);
 
         EmbeddingNetwork net = new EmbeddingNetwork(Architectures.backbone(config.arch), config.embeddingDim,
-                new ClassifierHead(train.numClasses(), loss.headKind()));
+                loss.newHead(train.numClasses()));
         List<EpochRecord> records = new ArrayList<>();
         try (Trainer trainer = new Trainer(net, loss, new Shape(train.channels(), train.height(), train.width()),
                 device, config.weightDecay, schedule, config.seed)) {
