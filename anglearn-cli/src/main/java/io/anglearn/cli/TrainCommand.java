@@ -1,5 +1,6 @@
 package io.anglearn.cli;
 
+import io.anglearn.loss.Losses;
 import io.anglearn.train.EpochRecord;
 import io.anglearn.train.TrainingConfig;
 import io.anglearn.train.TrainingListener;
@@ -37,11 +38,16 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--embedding-dim", description = "Project features to d dimensions (0 = none; default: ${DEFAULT-VALUE}).", defaultValue = "0")
     int embeddingDim;
 
-    @Option(names = "--loss", description = "Loss: soft, arc (default: ${DEFAULT-VALUE}).", defaultValue = "arc")
+    @Option(names = "--loss", description = "Loss: soft, center, arcface, arc, cosface, sphereface, lsoftmax, normface,"
+            + " adacos, subcenter-arcface (default: ${DEFAULT-VALUE}).", defaultValue = "arc")
     String loss;
 
-    @Option(names = {"-p", "--loss-param"}, description = "Loss parameter NAME=VALUE, repeatable (e.g. -p k=8).")
+    @Option(names = {"-p", "--loss-param"}, description = "Loss parameter NAME=VALUE, repeatable (e.g. -p k=8;"
+            + " switches take 0 or 1). --list-losses shows each loss's parameters and defaults.")
     Map<String, Double> lossParams = new LinkedHashMap<>();
+
+    @Option(names = "--list-losses", description = "Print every loss with its parameters and defaults, then exit.")
+    boolean listLosses;
 
     @Option(names = "--epochs", description = "Epochs (default: ${DEFAULT-VALUE}).", defaultValue = "10")
     int epochs;
@@ -81,6 +87,12 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (listLosses) {
+            PrintWriter out = spec.commandLine().getOut();
+            Losses.describe().forEach(out::println);
+            out.flush();
+            return 0;
+        }
         TrainingConfig c = new TrainingConfig();
         c.dataset = dataset;
         c.dataDir = dataDir;

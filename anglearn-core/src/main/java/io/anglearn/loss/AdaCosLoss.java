@@ -21,7 +21,7 @@ import java.util.Arrays;
  * scale used for its loss; {@link #evaluate} computes it whenever the head output records
  * gradients (a training step) and {@link #afterStep} commits it as s_{t−1} for the next step.
  * Without {@code afterStep} every step starts from the fixed value. Evaluation passes (no
- * gradients) use the last committed scale. The scale is never set below 1 (the fixed formula gives
+ * gradients) use the last committed scale. The scale is never set below 0.1 (the fixed formula gives
  * 0 for C = 2).
  *
  * <p>Parameters: dynamic, default true; the arccos clamp ε for θ_med, default
@@ -30,7 +30,7 @@ import java.util.Arrays;
 public final class AdaCosLoss extends EmbeddingLoss {
 
     private static final int STATE_VERSION = 1;
-    private static final double MIN_SCALE = 1;
+    private static final double MIN_SCALE = 0.1;
 
     private final boolean dynamic;
     private final double epsilon;
@@ -54,7 +54,7 @@ public final class AdaCosLoss extends EmbeddingLoss {
     }
 
     /**
-     * Returns the fixed AdaCos scale √2·log(C − 1), at least 1.
+     * Returns the fixed AdaCos scale √2·log(C − 1), at least 0.1.
      *
      * @param numClasses C
      * @return the scale
@@ -96,7 +96,7 @@ public final class AdaCosLoss extends EmbeddingLoss {
         if (n == 0) {
             return previous;
         }
-        float[] values = cos.stopGradient().toType(DataType.FLOAT32, false).toFloatArray();
+        double[] values = cos.stopGradient().toType(DataType.FLOAT64, false).toDoubleArray();
         long[] y = labels.toType(DataType.INT64, false).toLongArray();
         double sum = 0;
         double[] targetAngles = new double[n];

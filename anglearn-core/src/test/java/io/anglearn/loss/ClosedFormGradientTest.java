@@ -93,6 +93,22 @@ class ClosedFormGradientTest {
         assertEquals(-4, inside[0], 1e-6);
     }
 
+    @Test
+    void angularConfidenceMatchesThePapersSection32Approximation() {
+        for (int c : new int[] {10, 100}) {
+            for (double k : new double[] {1, 4, 16}) {
+                double[][] got = GradientCurves.angularConfidence(AngularLoss.builder().optK(k).build(), c, THETAS,
+                        DataType.FLOAT64);
+                for (int i = 0; i < THETAS.length; i++) {
+                    double p = 1 / (1 + (c - 1) * Math.exp(-k * (Math.PI / 2 - THETAS[i])));
+                    assertEquals(p, got[0][i], 1e-12, "p_y at C = " + c + ", k = " + k + ", θ = " + THETAS[i]);
+                    // L = −log p_y rises with θ_y: ∂L/∂θ_y = +k·(1 − p_y) (the SPEC's −k·(1 − p_y) is its descent direction).
+                    assertEquals(k * (1 - p), got[1][i], 1e-9, "∂L/∂θ_y at C = " + c + ", k = " + k);
+                }
+            }
+        }
+    }
+
     private static void check(EmbeddingLoss loss, double norm, DoubleUnaryOperator closedForm, double from, double to,
             double scale) {
         double[] t = between(from, to);

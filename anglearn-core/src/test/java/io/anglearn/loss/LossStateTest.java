@@ -1,0 +1,139 @@
+package io.anglearn.loss;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.GradientCollector;
+import io.anglearn.engine.Engines;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** The non-trainable state of center loss, AdaCos and SphereFace: its update rules and save/load. */
+class LossStateTest {
+
+    @Test
+    void centresFollowWenEtAlEquationFour() {
+        CenterLoss center = CenterLoss.builder().optAlpha(0.5).build();
+        try (LossHarness h = new LossHarness(DataType.FLOAT64)) {
+            center.initializeState(h.manager, DataType.FLOAT64, 3, 2);
+            NDArray x = h.matrix(new double[][] {{1, 0}, {3, 0}, {0, 2}});
+            NDList step = new NDList(x, h.matrix(new double[3][3]));
+            NDArray y = h.labels(0, 0, 1);
+            center.afterStep(step, y);
+            // Δc_0 = (2·0 − (4, 0))/3, c_0 = 0 − 0.5·Δc_0 = (2/3, 0); Δc_1 = (0 − (0, 2))/2, c_1 = (0, 0.5).
+            assertArrayEquals(new double[] {2.0 / 3, 0, 0, 0.5, 0, 0}, LossHarness.doubles(center.centers()), 1e-12);
+            center.afterStep(step, y);
+            // Δc_0 = (2·2/3 − 4)/3 = −8/9: c_0 = 2/3 + 4/9; Δc_1 = (0.5 − 2)/2: c_1 = 0.5 + 0.375.
+            assertArrayEquals(new double[] {10.0 / 9, 0, 0, 0.875, 0, 0}, LossHarness.doubles(center.centers()), 1e-12);
+        }
+    }
+
+    @Test
+    void centresAreSavedAndRestored() throws IOException {
+        CenterLoss center = CenterLoss.builder().build();
+        try (LossHarness h = new LossHarness(DataType.FLOAT32)) {
+            center.initializeState(h.manager, DataType.FLOAT32, 3, 2);
+            center.afterStep(new NDList(h.matrix(new double[][] {{1, 2}, {3, 4}}), h.matrix(new double[2][3])),
+                    h.labels(0, 2));
+            byte[] saved = save(center);
+            CenterLoss restored = CenterLoss.builder().build();
+            restored.initializeState(h.manager, DataType.FLOAT32, 3, 2);
+            restored.loadState(h.manager, in(saved));
+            assertArrayEquals(center.centers().toFloatArray(), restored.centers().toFloatArray());
+            CenterLoss other = CenterLoss.builder().build();
+            other.initializeState(h.manager, DataType.FLOAT32, 4, 2);
+            IOException e = assertThrows(IOException.class, () -> other.loadState(h.manager, in(saved)));
+            assertTrue(e.getMessage().contains("shape"), e.getMessage());
+            assertThrows(IOException.class, () -> restored.loadState(h.manager, in(new byte[] {0, 0, 0, 9})));
+        }
+        assertThrows(IllegalStateException.class, () -> save(CenterLoss.builder().build()));
+    }
+
+    @Test
+    void centerLossNeedsItsCentresBeforeTraining() {
+        try (LossHarness h = new LossHarness(DataType.FLOAT32)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> h.value(CenterLoss.builder().build(), new double[][] {{1, 0}}, new double[][] {{1, 0}, {0, 1}}, 0));
+            assertTrue(e.getMessage().contains("initializeState"), e.getMessage());
+        }
+    }
+
+    @Test
+    void dynamicAdaCosSetsTheScaleFromTheBatchAndCommitsItAfterTheStep() throws IOException {
+        AdaCosLoss ada = AdaCosLoss.builder().build();
+        double[][] cos = {{0.9, 0.1, -0.2}, {0.3, 0.5, 0.0}, {-0.1, 0.2, 0.7}};
+        int[] y = {0, 1, 2};
+        double s0 = AdaCosLoss.fixedScale(3);
+        double b = 0;
+        double[] angles = new double[3];
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                if (j != y[i]) {
+                    b += Math.exp(s0 * cos[i][j]);
+                }
+            }
+            angles[i] = Math.acos(cos[i][y[i]]);
+        }
+        Arrays.sort(angles);
+        double expected = Math.max(0.1, Math.log(b / 3) / Math.cos(Math.min(Math.PI / 4, angles[1])));
+        try (LossHarness h = new LossHarness(DataType.FLOAT64)) {
+            NDArray c = h.matrix(cos);
+            NDArray labels = h.labels(y);
+            // Outside a gradient collector (evaluation): the committed scale, still the fixed one.
+            assertArrayEquals(LossHarness.doubles(c.mul(s0)), LossHarness.doubles(ada.logits(c, c, labels)), 1e-12);
+            c.setRequiresGradient(true);
+            NDArray logits;
+            try (GradientCollector gc = Engine.getEngine(Engines.PYTORCH).newGradientCollector()) {
+                logits = ada.logits(c, c, labels);
+                gc.backward(logits.sum());
+            }
+            assertEquals(expected, LossHarness.doubles(logits)[0] / 0.9, 1e-9);
+            assertEquals(s0, ada.scale(3), 0, "not committed before afterStep");
+            ada.afterStep(new NDList(), labels);
+            assertEquals(expected, ada.scale(3), 1e-9);
+            AdaCosLoss restored = AdaCosLoss.builder().build();
+            restored.loadState(h.manager, in(save(ada)));
+            assertEquals(ada.scale(3), restored.scale(3), 0);
+        }
+    }
+
+    @Test
+    void sphereFaceAnnealsLambdaAndKeepsItsStep() throws IOException {
+        SphereFaceLoss loss = SphereFaceLoss.builder().build();
+        assertEquals(1000, loss.lambda(), 0);
+        for (int i = 0; i < 10; i++) {
+            loss.afterStep(new NDList(), null);
+        }
+        assertEquals(1000 / (1 + 0.12 * 10), loss.lambda(), 1e-9);
+        SphereFaceLoss restored = SphereFaceLoss.builder().build();
+        restored.loadState(null, in(save(loss)));
+        assertEquals(10, restored.step());
+        for (int i = 0; i < 10000; i++) {
+            loss.afterStep(new NDList(), null);
+        }
+        assertEquals(5, loss.lambda(), 0, "λ never drops below λ_min");
+    }
+
+    private static byte[] save(EmbeddingLoss loss) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream os = new DataOutputStream(bytes)) {
+            loss.saveState(os);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static DataInputStream in(byte[] bytes) {
+        return new DataInputStream(new ByteArrayInputStream(bytes));
+    }
+}

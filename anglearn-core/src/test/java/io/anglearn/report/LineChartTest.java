@@ -1,0 +1,44 @@
+package io.anglearn.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LineChartTest {
+
+    private static LineChart.Builder twoSeries() {
+        return LineChart.builder().setTitle("t").setXAxisLabel("epoch").setYAxisLabel("error (%)")
+                .addSeries("a", new double[] {1, 2}, new double[] {10, 5})
+                .addSeries("b", new double[] {1, 2, 3}, new double[] {9, 6, 4});
+    }
+
+    @Test
+    void writesPngSvgAndTheCsvOfItsPoints(@TempDir Path dir) throws Exception {
+        twoSeries().optSubtitle("sub").build().write(dir, "err");
+        byte[] png = Files.readAllBytes(dir.resolve("err.png"));
+        assertEquals('P', png[1]);
+        assertTrue(Files.readString(dir.resolve("err.svg")).contains("error (%)"));
+        assertEquals(List.of("series,x,y", "a,1.00000000,10.0000000", "a,2.00000000,5.00000000",
+                "b,1.00000000,9.00000000", "b,2.00000000,6.00000000", "b,3.00000000,4.00000000"),
+                Files.readAllLines(dir.resolve("err.csv")));
+    }
+
+    @Test
+    void rejectsMalformedCharts() {
+        assertThrows(IllegalArgumentException.class, () -> LineChart.builder().setTitle("t").setXAxisLabel("x")
+                .setYAxisLabel("y").build());
+        assertThrows(IllegalArgumentException.class, () -> twoSeries()
+                .addSeries("a", new double[] {1}, new double[] {1}).build());
+        assertThrows(IllegalArgumentException.class, () -> twoSeries()
+                .addSeries("c", new double[] {1, 2}, new double[] {1}).build());
+        assertThrows(IllegalArgumentException.class, () -> twoSeries()
+                .addSeries("c", new double[] {1}, new double[] {Double.NaN}).build());
+        assertThrows(IllegalArgumentException.class, () -> twoSeries().optYRange(1, 0).build());
+    }
+}
