@@ -14,15 +14,14 @@ import java.util.Arrays;
  * Scaling Cosine Logits for Effectively Learning Deep Face Representations" (CVPR 2019): softmax
  * over {@code z_j = s·cos θ_j} with the scale s set from the data instead of tuned.
  *
- * <p>Fixed AdaCos uses {@code s = √2·log(C − 1)}. Dynamic AdaCos (the default) starts there and,
- * at each training step t, sets {@code s_t = log(B_t) / cos(min(π/4, θ_med))} where
+ * <p>Fixed AdaCos uses {@code s = √2·log(C − 1)}. Dynamic AdaCos (the default) starts there and
+ * after each training step t sets {@code s_t = log(B_t) / cos(min(π/4, θ_med))} where
  * {@code B_t = (1/N)·Σ_i Σ_{j ≠ y_i} exp(s_{t−1}·cos θ_ij)} and θ_med is the median target angle of
- * the batch (the paper's equation 16). As in the paper's algorithm, the step's own batch sets the
- * scale used for its loss; {@link #evaluate} computes it whenever the head output records
- * gradients (a training step) and {@link #afterStep} commits it as s_{t−1} for the next step.
- * Without {@code afterStep} every step starts from the fixed value. Evaluation passes (no
- * gradients) use the last committed scale. The scale is never set below 0.1 (the fixed formula gives
- * 0 for C = 2).
+ * the step's batch (the paper's equation 16), computed in {@link #afterStep} without gradient, in
+ * double precision. The paper's algorithm uses s_t already for batch t's own loss; here batch t's
+ * loss uses s_{t−1}, a lag of one step that keeps {@link #evaluate} free of side effects (the
+ * scale moves little from one step to the next). The scale is never set below 0.1 (the fixed
+ * formula gives 0 for C = 2).
  *
  * <p>Parameters: dynamic, default true; the arccos clamp ε for θ_med, default
  * {@value AngularLoss#DEFAULT_EPSILON}.
@@ -35,7 +34,6 @@ public final class AdaCosLoss extends EmbeddingLoss {
     private final boolean dynamic;
     private final double epsilon;
     private double committedScale = Double.NaN;
-    private double pendingScale = Double.NaN;
 
     private AdaCosLoss(Builder b) {
         super("adacos");
@@ -64,10 +62,10 @@ public final class AdaCosLoss extends EmbeddingLoss {
     }
 
     /**
-     * Returns the scale the next evaluation pass uses.
+     * Returns the scale the loss uses now.
      *
      * @param numClasses C
-     * @return the last committed scale, or the fixed scale before any
+     * @return the last adapted scale, or the fixed scale before any
      */
     public double scale(long numClasses) {
         return Double.isNaN(committedScale) ? fixedScale(numClasses) : committedScale;
@@ -80,13 +78,7 @@ public final class AdaCosLoss extends EmbeddingLoss {
 
     @Override
     public NDArray logits(NDArray cos, NDArray features, NDArray labels) {
-        long numClasses = cos.getShape().get(1);
-        double s = scale(numClasses);
-        if (dynamic && cos.hasGradient()) {
-            s = adaptedScale(cos, labels, s);
-            pendingScale = s;
-        }
-        return cos.mul(s);
+        return cos.mul(scale(cos.getShape().get(1)));
     }
 
     /** Equation 16 of the paper, in double precision on the host. */
@@ -117,9 +109,9 @@ public final class AdaCosLoss extends EmbeddingLoss {
 
     @Override
     public void afterStep(NDList predictions, NDArray labels) {
-        if (!Double.isNaN(pendingScale)) {
-            committedScale = pendingScale;
-            pendingScale = Double.NaN;
+        if (dynamic) {
+            NDArray cos = predictions.get(1);
+            committedScale = adaptedScale(cos, labels, scale(cos.getShape().get(1)));
         }
     }
 
@@ -140,7 +132,6 @@ public final class AdaCosLoss extends EmbeddingLoss {
             throw new IOException("adacos: corrupt state, scale " + s);
         }
         committedScale = s;
-        pendingScale = Double.NaN;
     }
 
     /** Builds an {@link AdaCosLoss}. */

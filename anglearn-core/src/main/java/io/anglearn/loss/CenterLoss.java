@@ -81,7 +81,8 @@ public final class CenterLoss extends EmbeddingLoss {
         checkLabels(y, head.getShape().get(1));
         checkCenters(head.getShape().get(1), features.getShape().get(1));
         NDArray ownCenters = targetMask(y, head).matMul(centers.toType(features.getDataType(), false));
-        NDArray pull = features.sub(ownCenters).square().sum(new int[] {1}).mean().mul(lambda / 2);
+        // Scale before reducing: a double times a 0-d float32 array would promote the loss to float64.
+        NDArray pull = features.sub(ownCenters).square().sum(new int[] {1}).mul(lambda / 2).mean();
         return crossEntropy(head, y).add(pull);
     }
 

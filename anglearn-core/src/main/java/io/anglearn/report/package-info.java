@@ -2,7 +2,9 @@
  * What a run leaves on disk and what is made from it: the run directory (configuration, metrics
  * tables, written atomically), the {@link io.anglearn.report.RunRecorder} that records angle
  * statistics, target angles, the test embedding and TensorBoard events while a run trains, the
- * figures (the paper's Figures 5–8, learning curves, confusion matrix; JFreeChart, as PNG and SVG)
- * and the self-contained HTML report comparing runs ({@link io.anglearn.report.HtmlReport}).
+ * figures (the paper's Figures 3–8, learning curves, confusion matrix; JFreeChart, as PNG and SVG;
+ * {@link io.anglearn.report.LineChart} for XY line charts with the CSV of their points,
+ * {@link io.anglearn.report.LossCurveFigures} for the gradient figures) and the self-contained HTML
+ * report comparing runs ({@link io.anglearn.report.HtmlReport}).
  */
 package io.anglearn.report;

@@ -23,7 +23,8 @@ class LineChartTest {
         twoSeries().optSubtitle("sub").build().write(dir, "err");
         byte[] png = Files.readAllBytes(dir.resolve("err.png"));
         assertEquals('P', png[1]);
-        assertTrue(Files.readString(dir.resolve("err.svg")).contains("error (%)"));
+        String svg = Files.readString(dir.resolve("err.svg"));
+        assertTrue(svg.contains("<svg") && svg.strip().endsWith("</svg>"), "a whole SVG document");
         assertEquals(List.of("series,x,y", "a,1.00000000,10.0000000", "a,2.00000000,5.00000000",
                 "b,1.00000000,9.00000000", "b,2.00000000,6.00000000", "b,3.00000000,4.00000000"),
                 Files.readAllLines(dir.resolve("err.csv")));
