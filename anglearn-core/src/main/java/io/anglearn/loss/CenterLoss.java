@@ -80,7 +80,10 @@ public final class CenterLoss extends EmbeddingLoss {
         NDArray y = labels.singletonOrThrow();
         checkLabels(y, head.getShape().get(1));
         checkCenters(head.getShape().get(1), features.getShape().get(1));
-        NDArray ownCenters = targetMask(y, head).matMul(centers.toType(features.getDataType(), false));
+        // Every result must belong to the step's arrays, never to the centres' long-lived manager: an
+        // operation's result is attached to the manager of the array it is called on.
+        NDArray ownCenters = y.oneHot((int) centers.getShape().get(0), centers.getDataType()).matMul(centers)
+                .toType(features.getDataType(), false);
         // Scale before reducing: a double times a 0-d float32 array would promote the loss to float64.
         NDArray pull = features.sub(ownCenters).square().sum(new int[] {1}).mul(lambda / 2).mean();
         return crossEntropy(head, y).add(pull);
@@ -98,7 +101,7 @@ public final class CenterLoss extends EmbeddingLoss {
         NDArray mask = labels.oneHot((int) centers.getShape().get(0), centers.getDataType());
         NDArray counts = mask.sum(new int[] {0}).expandDims(1);
         NDArray sums = mask.transpose().matMul(features.stopGradient().toType(centers.getDataType(), false));
-        NDArray delta = centers.mul(counts).sub(sums).div(counts.add(1));
+        NDArray delta = counts.mul(centers).sub(sums).div(counts.add(1));
         centers.subi(delta.mul(alpha));
     }
 

@@ -118,6 +118,29 @@ class LossStateTest {
         assertEquals(5, loss.lambda(), 0, "λ never drops below λ_min");
     }
 
+    @Test
+    void stepsLeaveNoArraysOnTheLongLivedManager() {
+        for (String name : Losses.NAMES) {
+            EmbeddingLoss loss = Losses.create(name);
+            try (LossHarness h = new LossHarness(DataType.FLOAT32)) {
+                loss.initializeState(h.manager, DataType.FLOAT32, 3, 2);
+                int before = h.manager.getManagedArrays().size();
+                for (int step = 0; step < 3; step++) {
+                    try (ai.djl.ndarray.NDManager scope = h.manager.newSubManager()) {
+                        NDArray x = h.matrix(scope, new double[][] {{1, 2}, {3, -1}});
+                        NDArray w = h.matrix(scope,
+                                FiniteDifferenceTest.gaussian(new java.util.Random(1), 3 * loss.subCenters(), 2));
+                        NDArray y = h.labels(scope, 0, 2);
+                        NDArray head = ClassifierHead.scores(x, w, loss.headKind(), loss.subCenters());
+                        loss.evaluate(new NDList(y), new NDList(x, head));
+                        loss.afterStep(new NDList(x, head), y);
+                    }
+                }
+                assertEquals(before, h.manager.getManagedArrays().size(), name + " left arrays behind");
+            }
+        }
+    }
+
     private static byte[] save(EmbeddingLoss loss) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream os = new DataOutputStream(bytes)) {
