@@ -11,7 +11,6 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.anglearn.engine.Engines;
-import io.anglearn.loss.ClassifierHead;
 import io.anglearn.loss.EmbeddingLoss;
 import io.anglearn.loss.Losses;
 import io.anglearn.model.Architectures;
@@ -75,10 +74,11 @@ public final class TrainStepBenchmark {
         Engine engine = Engines.pytorch();
         engine.setRandomSeed(1);
         EmbeddingLoss loss = Losses.create(lossName, Map.of());
-        EmbeddingNetwork net = new EmbeddingNetwork(Architectures.backbone(arch), 0,
-                new ClassifierHead(10, loss.headKind()));
+        EmbeddingNetwork net = new EmbeddingNetwork(Architectures.backbone(arch), 0, loss.newHead(10));
         try (NDManager manager = engine.newBaseManager()) {
             net.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(inputShape));
+            loss.initializeState(manager, DataType.FLOAT32, 10,
+                    net.getOutputShapes(new Shape[] {new Shape(1).addAll(inputShape)})[0].get(1));
             ParameterStore store = new ParameterStore(manager, false);
             List<Parameter> params = new ArrayList<>();
             for (Pair<String, Parameter> p : net.getParameters()) {
