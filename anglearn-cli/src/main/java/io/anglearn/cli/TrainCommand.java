@@ -111,6 +111,7 @@ final class TrainCommand implements Callable<Integer> {
         c.device = device;
         c.name = name;
         c.runsDir = runsDir;
+        Losses.create(loss, lossParams); // reject a bad loss name or parameter before anything is printed
         PrintWriter out = spec.commandLine().getOut();
         out.println(String.format(Locale.ROOT, "%5s %10s %9s %9s %9s %8s %8s %8s %9s %7s %8s",
                 "epoch", "loss", "train_acc", "top1_err", "top5_err", "W-Inter", "C-Inter", "WC-Intra", "lr", "sec", "img/s"));
