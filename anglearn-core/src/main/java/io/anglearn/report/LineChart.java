@@ -1,10 +1,6 @@
 package io.anglearn.report;
 
 import java.awt.BasicStroke;
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.geom.Rectangle2D;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +11,6 @@ import java.util.Locale;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.jfree.chart.ChartFactory;
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.PlotOrientation;
@@ -24,11 +19,12 @@ import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.TextTitle;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
-import org.jfree.svg.SVGGraphics2D;
 
 /**
  * An XY line chart of one or more named series, written as PNG, SVG and the CSV of its points,
- * each file atomically. Built with JFreeChart and JFreeSVG; rendering needs no display.
+ * each file atomically, in the project's shared look ({@link ChartStyle}, rendered by
+ * {@link ChartFiles}). Unlike {@link MultiRunLineChart} it carries a subtitle, an optional fixed
+ * y range and the CSV of its points.
  *
  * <pre>{@code
  * LineChart.builder().setTitle("Test error").setXAxisLabel("epoch").setYAxisLabel("error (%)")
@@ -36,12 +32,6 @@ import org.jfree.svg.SVGGraphics2D;
  * }</pre>
  */
 public final class LineChart {
-
-    /** Line colours, in series order; distinguishable in print and for common colour blindness. */
-    private static final Color[] PALETTE = {
-        new Color(0x0072B2), new Color(0xD55E00), new Color(0x009E73), new Color(0xCC79A7),
-        new Color(0xE69F00), new Color(0x56B4E9), new Color(0x000000), new Color(0xF0E442),
-    };
 
     private record Series(String name, double[] x, double[] y) {}
 
@@ -90,9 +80,7 @@ public final class LineChart {
      * @throws IOException if writing fails
      */
     public void writePng(Path file) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ChartUtils.writeChartAsPNG(bytes, chart(), width, height);
-        AtomicFiles.write(file, bytes.toByteArray());
+        AtomicFiles.write(file, ChartFiles.png(chart(), width, height));
     }
 
     /**
@@ -102,9 +90,7 @@ public final class LineChart {
      * @throws IOException if writing fails
      */
     public void writeSvg(Path file) throws IOException {
-        SVGGraphics2D g = new SVGGraphics2D(width, height);
-        chart().draw(g, new Rectangle2D.Double(0, 0, width, height));
-        AtomicFiles.writeString(file, g.getSVGDocument() + "\n");
+        AtomicFiles.writeString(file, ChartFiles.svg(chart(), width, height));
     }
 
     /**
@@ -148,37 +134,21 @@ public final class LineChart {
         }
         JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL,
                 series.size() > 1, false, false);
-        chart.setBackgroundPaint(Color.WHITE);
-        chart.getTitle().setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
+        ChartStyle.apply(chart);
         if (subtitle != null) {
-            TextTitle sub = new TextTitle(subtitle, new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-            chart.addSubtitle(0, sub);
+            chart.addSubtitle(0, new TextTitle(subtitle, ChartStyle.TICK));
         }
         XYPlot plot = chart.getXYPlot();
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setDomainGridlinePaint(new Color(0xDDDDDD));
-        plot.setRangeGridlinePaint(new Color(0xDDDDDD));
-        Font axisFont = new Font(Font.SANS_SERIF, Font.PLAIN, 14);
-        Font tickFont = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
-        for (NumberAxis axis : new NumberAxis[] {(NumberAxis) plot.getDomainAxis(), (NumberAxis) plot.getRangeAxis()}) {
-            axis.setLabelFont(axisFont);
-            axis.setTickLabelFont(tickFont);
-            axis.setAutoRangeIncludesZero(false);
-        }
+        ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
         if (yRange != null) {
             plot.getRangeAxis().setRange(yRange[0], yRange[1]);
         }
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
         for (int i = 0; i < series.size(); i++) {
-            renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
-            float[] dash = i < PALETTE.length ? null : new float[] {6f, 4f};
-            renderer.setSeriesStroke(i, dash == null ? new BasicStroke(2.2f)
-                    : new BasicStroke(2.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, dash, 0f));
+            renderer.setSeriesPaint(i, ChartStyle.color(i, series.size()));
+            renderer.setSeriesStroke(i, new BasicStroke(2.2f));
         }
         plot.setRenderer(renderer);
-        if (chart.getLegend() != null) {
-            chart.getLegend().setItemFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-        }
         return chart;
     }
 
