@@ -26,8 +26,34 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--dataset", description = "Dataset: fashion-mnist (default: ${DEFAULT-VALUE}).", defaultValue = "fashion-mnist")
+    @Option(names = "--dataset", description = "Dataset: fashion-mnist, cifar10, cifar10+, cifar100, cifar100+,"
+            + " idx:PATH (MNIST-style IDX files) or folder:PATH (one sub-folder of PNG/JPEG images per class);"
+            + " '+' = standard augmentation (default: ${DEFAULT-VALUE}).", defaultValue = "fashion-mnist")
     String dataset;
+
+    @Option(names = "--label", description = "CIFAR-100 labels: fine (100 classes) or coarse (20) (default: ${DEFAULT-VALUE}).",
+            defaultValue = "fine")
+    String label;
+
+    @Option(names = "--augment", negatable = true, description = "Random 32x32 crop after 4-pixel zero padding and"
+            + " horizontal flip; overrides the dataset name's '+' (default: from the name).")
+    Boolean augment;
+
+    @Option(names = "--image-size", description = "folder: datasets: resize images to N x N (default: ${DEFAULT-VALUE}).",
+            defaultValue = "32")
+    int imageSize;
+
+    @Option(names = "--channels", description = "folder: datasets: 1 (grey) or 3 (RGB) (default: ${DEFAULT-VALUE}).",
+            defaultValue = "3")
+    int channels;
+
+    @Option(names = "--test-fraction", description = "folder: datasets without train/ and test/ sub-folders: share of"
+            + " each class held out for testing, split by --seed (default: ${DEFAULT-VALUE}).", defaultValue = "0.2")
+    double testFraction;
+
+    @Option(names = "--data-workers", description = "Threads assembling batches in the background (default: ${DEFAULT-VALUE}).",
+            defaultValue = "1")
+    int dataWorkers;
 
     @Option(names = "--data-dir", description = "Folder holding the dataset (searched first).")
     String dataDir;
@@ -96,6 +122,12 @@ final class TrainCommand implements Callable<Integer> {
         TrainingConfig c = new TrainingConfig();
         c.dataset = dataset;
         c.dataDir = dataDir;
+        c.labels = label;
+        c.augment = augment;
+        c.imageSize = imageSize;
+        c.imageChannels = channels;
+        c.testFraction = testFraction;
+        c.dataWorkers = dataWorkers;
         c.arch = arch;
         c.embeddingDim = embeddingDim;
         c.loss = loss;

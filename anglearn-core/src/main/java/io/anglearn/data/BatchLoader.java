@@ -1,36 +1,64 @@
 package io.anglearn.data;
 
+import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Random;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Assembles batches from an {@link ImageDataset} on a background thread while the model trains.
+ * Assembles batches from an {@link ImageDataset} on background threads while the model trains.
  *
- * <p>The order of images is a permutation drawn from {@code seed} and the epoch number alone, so
- * it does not depend on thread timing; at most {@code prefetch} batches wait in memory. Each batch
- * is one float buffer: the trainer turns it into a single NDArray, never one per sample.
+ * <p>Each batch is one float buffer in {@code N×C×H×W} order (augmented, then normalised), which
+ * the trainer turns into a single NDArray, never one per sample. The image order is a permutation
+ * drawn from the seed and the epoch alone, and each sample's augmentation from (seed, epoch,
+ * index), so the batches do not depend on the number of workers or their timing.
+ *
+ * <p>Memory is bounded: at most {@code prefetch} batches are being assembled or waiting. Work is
+ * scheduled only as the consumer takes batches, so an epoch abandoned part-way (an exception in
+ * the training step, say) leaves no thread blocked; {@link BatchIterator#close()} also cancels
+ * the batches already scheduled. Worker threads are daemons and end after a few idle seconds.
  */
 public final class BatchLoader implements Iterable<Batch> {
 
+    private static final AtomicInteger POOL_ID = new AtomicInteger();
+
     private final ImageDataset data;
     private final Normalization norm;
+    private final Augmentation augmentation;
     private final int batchSize;
     private final boolean shuffle;
     private final boolean dropLast;
     private final long seed;
     private final int prefetch;
+    private final int workers;
+    private final float[][] lut;
+    private ThreadPoolExecutor pool;
 
     private BatchLoader(Builder b) {
         data = b.data;
         norm = b.norm;
+        augmentation = b.augmentation;
         batchSize = b.batchSize;
         shuffle = b.shuffle;
         dropLast = b.dropLast;
         seed = b.seed;
         prefetch = b.prefetch;
+        workers = b.workers;
+        lut = new float[data.channels()][256];
+        for (int ch = 0; ch < lut.length; ch++) {
+            double mean = norm.mean()[ch];
+            double std = norm.std()[ch];
+            for (int v = 0; v < 256; v++) {
+                lut[ch][v] = (float) ((v / 255.0 - mean) / std);
+            }
+        }
     }
 
     /** Returns a builder. */
@@ -46,6 +74,11 @@ public final class BatchLoader implements Iterable<Batch> {
     /** Returns the dataset. */
     public ImageDataset dataset() {
         return data;
+    }
+
+    /** Returns the augmentation applied to every batch. */
+    public Augmentation augmentation() {
+        return augmentation;
     }
 
     /**
@@ -73,74 +106,68 @@ public final class BatchLoader implements Iterable<Batch> {
 
     /** Iterates over the first epoch's batches. */
     @Override
-    public Iterator<Batch> iterator() {
+    public BatchIterator iterator() {
         return epoch(0, 0);
     }
 
     /**
      * Iterates over one epoch's batches, starting at batch {@code firstBatch} (for resuming).
      *
-     * @param epoch the epoch number, which selects the permutation
+     * @param epoch the epoch number (0-based), which selects the permutation and the augmentation
      * @param firstBatch the first batch to yield
-     * @return the batches; close-free, the producer thread is a daemon that ends with the epoch
+     * @return the batches; close it to cancel the batches being prepared when stopping early
      */
-    public Iterator<Batch> epoch(int epoch, int firstBatch) {
-        int[] order = order(epoch);
-        int total = batchesPerEpoch();
-        BlockingQueue<Object> queue = new ArrayBlockingQueue<>(prefetch);
-        Object end = new Object();
-        Thread producer = new Thread(() -> {
-            try {
-                for (int b = firstBatch; b < total; b++) {
-                    queue.put(assemble(order, b * batchSize, Math.min(batchSize, order.length - b * batchSize)));
-                }
-                queue.put(end);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                try {
-                    queue.put(e);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }, "anglearn-batches");
-        producer.setDaemon(true);
-        producer.start();
-        return new Iterator<>() {
-            private Object next;
-
-            @Override
-            public boolean hasNext() {
-                if (next == null) {
-                    try {
-                        next = queue.take();
-                    } catch (InterruptedException e) {
-                        producer.interrupt();
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException("interrupted while waiting for a batch", e);
-                    }
-                }
-                if (next instanceof RuntimeException ex) {
-                    throw ex;
-                }
-                return next != end;
-            }
-
-            @Override
-            public Batch next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                Batch b = (Batch) next;
-                next = null;
-                return b;
-            }
-        };
+    public BatchIterator epoch(int epoch, int firstBatch) {
+        if (firstBatch < 0 || firstBatch > batchesPerEpoch()) {
+            throw new IllegalArgumentException("first batch must be in 0.." + batchesPerEpoch() + ", got " + firstBatch);
+        }
+        return new BatchIterator(epoch, firstBatch);
     }
 
     /**
-     * Builds one batch from {@code order[start .. start+n)}.
+     * Builds one batch from {@code order[start .. start+n)}, for the given epoch's augmentation.
+     *
+     * @param order the image order
+     * @param start the first position
+     * @param n the number of images
+     * @param epoch the epoch number (0-based), which seeds the augmentation
+     * @return the batch
+     */
+    public Batch assemble(int[] order, int start, int n, int epoch) {
+        return assemble(order, start, n, epoch, !augmentation.isIdentity());
+    }
+
+    private Batch assemble(int[] order, int start, int n, int epoch, boolean augment) {
+        int c = data.channels();
+        int img = data.imageSize();
+        float[] out = new float[n * img];
+        int[] labels = new int[n];
+        byte[] px = data.pixelsUnsafe();
+        for (int k = 0; k < n; k++) {
+            int i = order[start + k];
+            labels[k] = data.label(i);
+            int src = i * img;
+            int dst = k * img;
+            if (augment) {
+                augmentation.apply(px, src, c, data.height(), data.width(), lut, out, dst,
+                        Augmentation.sampleBits(seed, epoch, i));
+                continue;
+            }
+            int plane = data.height() * data.width();
+            for (int ch = 0; ch < c; ch++) {
+                float[] map = lut[ch];
+                int s = src + ch * plane;
+                int d = dst + ch * plane;
+                for (int p = 0; p < plane; p++) {
+                    out[d + p] = map[px[s + p] & 0xFF];
+                }
+            }
+        }
+        return new Batch(out, labels, n, c, data.height(), data.width());
+    }
+
+    /**
+     * Builds one batch without augmentation from {@code order[start .. start+n)}.
      *
      * @param order the image order
      * @param start the first position
@@ -148,45 +175,107 @@ public final class BatchLoader implements Iterable<Batch> {
      * @return the batch
      */
     public Batch assemble(int[] order, int start, int n) {
-        int c = data.channels();
-        int plane = data.height() * data.width();
-        int img = data.imageSize();
-        float[] out = new float[n * img];
-        int[] labels = new int[n];
-        byte[] px = data.pixelsUnsafe();
-        float[] scale = new float[c];
-        float[] shift = new float[c];
-        for (int ch = 0; ch < c; ch++) {
-            scale[ch] = (float) (1.0 / (255.0 * norm.std()[ch]));
-            shift[ch] = (float) (norm.mean()[ch] / norm.std()[ch]);
+        return assemble(order, start, n, 0, false);
+    }
+
+    private synchronized ThreadPoolExecutor pool() {
+        if (pool == null) {
+            int id = POOL_ID.incrementAndGet();
+            AtomicInteger thread = new AtomicInteger();
+            pool = new ThreadPoolExecutor(workers, workers, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "anglearn-batches-" + id + "-" + thread.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            pool.allowCoreThreadTimeOut(true);
         }
-        for (int k = 0; k < n; k++) {
-            int i = order[start + k];
-            labels[k] = data.label(i);
-            int src = i * img;
-            int dst = k * img;
-            for (int ch = 0; ch < c; ch++) {
-                float sc = scale[ch];
-                float sh = shift[ch];
-                int s = src + ch * plane;
-                int d = dst + ch * plane;
-                for (int p = 0; p < plane; p++) {
-                    out[d + p] = (px[s + p] & 0xFF) * sc - sh;
-                }
+        return pool;
+    }
+
+    /**
+     * One epoch's batches, in order. Up to {@code prefetch} batches are prepared ahead on the
+     * worker threads; a failure while preparing a batch is rethrown by {@link #hasNext()}.
+     */
+    public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
+        private final int epoch;
+        private final int[] order;
+        private final int total;
+        private final ArrayDeque<Future<Batch>> ahead = new ArrayDeque<>();
+        private int nextToSchedule;
+        private boolean closed;
+
+        private BatchIterator(int epoch, int firstBatch) {
+            this.epoch = epoch;
+            this.order = order(epoch);
+            this.total = batchesPerEpoch();
+            this.nextToSchedule = firstBatch;
+            fill();
+        }
+
+        private void fill() {
+            while (!closed && ahead.size() < prefetch && nextToSchedule < total) {
+                int b = nextToSchedule++;
+                int start = b * batchSize;
+                int n = Math.min(batchSize, order.length - start);
+                ahead.add(pool().submit(() -> assemble(order, start, n, epoch)));
             }
         }
-        return new Batch(out, labels, n, c, data.height(), data.width());
+
+        @Override
+        public boolean hasNext() {
+            return !closed && !ahead.isEmpty();
+        }
+
+        @Override
+        public Batch next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            Future<Batch> f = ahead.poll();
+            fill();
+            try {
+                return f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                close();
+                throw new IllegalStateException("interrupted while waiting for a batch of " + data.name(), e);
+            } catch (ExecutionException e) {
+                close();
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException re) {
+                    throw re;
+                }
+                if (cause instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException("preparing a batch of " + data.name() + " failed", cause);
+            } catch (CancellationException e) {
+                throw new IllegalStateException("the batches of " + data.name() + " were cancelled", e);
+            }
+        }
+
+        /** Cancels the batches prepared ahead; the iterator then reports no more batches. */
+        @Override
+        public void close() {
+            closed = true;
+            for (Future<Batch> f : ahead) {
+                f.cancel(false);
+            }
+            ahead.clear();
+        }
     }
 
     /** Builds a {@link BatchLoader}; {@code setX} are required, {@code optX} optional. */
     public static final class Builder {
         private ImageDataset data;
         private Normalization norm;
+        private Augmentation augmentation = Augmentation.NONE;
         private int batchSize = 128;
         private boolean shuffle;
         private boolean dropLast;
         private long seed;
         private int prefetch = 4;
+        private int workers = 1;
 
         /** Sets the dataset (required). */
         public Builder setData(ImageDataset data) {
@@ -197,6 +286,12 @@ public final class BatchLoader implements Iterable<Batch> {
         /** Sets the normalisation (required; compute it from the training split). */
         public Builder setNormalization(Normalization norm) {
             this.norm = norm;
+            return this;
+        }
+
+        /** Sets the augmentation applied before normalising (default {@link Augmentation#NONE}). */
+        public Builder optAugmentation(Augmentation augmentation) {
+            this.augmentation = augmentation;
             return this;
         }
 
@@ -218,15 +313,21 @@ public final class BatchLoader implements Iterable<Batch> {
             return this;
         }
 
-        /** Sets the shuffling seed (default 0). */
+        /** Sets the seed of the shuffling and the augmentation (default 0). */
         public Builder optSeed(long seed) {
             this.seed = seed;
             return this;
         }
 
-        /** Sets how many batches may wait ready in memory (default 4). */
+        /** Sets how many batches may be prepared ahead or wait ready in memory (default 4). */
         public Builder optPrefetch(int prefetch) {
             this.prefetch = prefetch;
+            return this;
+        }
+
+        /** Sets how many threads assemble batches in parallel (default 1). */
+        public Builder optWorkers(int workers) {
+            this.workers = workers;
             return this;
         }
 
@@ -234,6 +335,9 @@ public final class BatchLoader implements Iterable<Batch> {
         public BatchLoader build() {
             if (data == null || norm == null) {
                 throw new IllegalArgumentException("BatchLoader needs setData and setNormalization");
+            }
+            if (augmentation == null) {
+                throw new IllegalArgumentException("augmentation must not be null; use Augmentation.NONE");
             }
             if (norm.channels() != data.channels()) {
                 throw new IllegalArgumentException("normalisation has " + norm.channels()
@@ -244,6 +348,9 @@ public final class BatchLoader implements Iterable<Batch> {
             }
             if (prefetch <= 0) {
                 throw new IllegalArgumentException("prefetch must be > 0, got " + prefetch);
+            }
+            if (workers <= 0 || workers > 64) {
+                throw new IllegalArgumentException("workers must be in 1..64, got " + workers);
             }
             if (dropLast && data.size() < batchSize) {
                 throw new IllegalArgumentException("dataset " + data.name() + " has " + data.size()

@@ -15,6 +15,7 @@ import java.util.function.Predicate;
 public final class DatasetLocator {
 
     private final List<Path> roots;
+    private final Path store;
 
     /**
      * Creates a locator with the standard search order.
@@ -27,16 +28,27 @@ public final class DatasetLocator {
 
     DatasetLocator(Path explicitDir, String envDir, String home) {
         roots = new ArrayList<>();
+        Path env = envDir != null && !envDir.isBlank() ? Path.of(envDir) : null;
+        Path user = home != null ? Path.of(home, ".anglearn", "data") : null;
         if (explicitDir != null) {
             roots.add(explicitDir);
         }
-        if (envDir != null && !envDir.isBlank()) {
-            roots.add(Path.of(envDir));
+        if (env != null) {
+            roots.add(env);
         }
-        if (home != null) {
-            roots.add(Path.of(home, ".anglearn", "data"));
+        if (user != null) {
+            roots.add(user);
         }
+        store = explicitDir != null ? explicitDir : env != null ? env : user != null ? user : Path.of("data");
         roots.add(Path.of("/usr/share/datasets"));
+    }
+
+    /**
+     * Returns where downloaded datasets are stored: the explicit folder, else {@code $ANGLEARN_DATA},
+     * else {@code ~/.anglearn/data}.
+     */
+    public Path defaultStore() {
+        return store;
     }
 
     /** Returns the roots searched, in order. */

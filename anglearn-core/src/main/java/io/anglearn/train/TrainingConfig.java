@@ -10,8 +10,23 @@ import java.util.Map;
  */
 public final class TrainingConfig {
 
-    /** Dataset name: {@code fashion-mnist}. */
+    /**
+     * Dataset: {@code fashion-mnist}, {@code cifar10}, {@code cifar100}, {@code idx:PATH} or
+     * {@code folder:PATH}; a trailing {@code +} turns on the standard augmentation.
+     */
     public String dataset = "fashion-mnist";
+    /** CIFAR-100 labels: {@code fine} (100 classes) or {@code coarse} (20). */
+    public String labels = "fine";
+    /** Standard augmentation on or off, overriding the dataset name's {@code +}; null = from the name. */
+    public Boolean augment;
+    /** Side that {@code folder:} images are resized to. */
+    public int imageSize = 32;
+    /** Channels of {@code folder:} images: 1 (grey) or 3 (RGB). */
+    public int imageChannels = 3;
+    /** Share of each class held out for testing in a {@code folder:} dataset without train/test sub-folders. */
+    public double testFraction = 0.2;
+    /** Threads assembling training batches in the background. */
+    public int dataWorkers = 1;
     /** Folder to look for the dataset in first, or null for the standard search order. */
     public String dataDir;
     /** Use only the first N training images (0 = all). */
@@ -58,10 +73,26 @@ public final class TrainingConfig {
         require(limitTrain >= 0, "--limit-train must be >= 0, got " + limitTrain);
         require(limitTest >= 0, "--limit-test must be >= 0, got " + limitTest);
         require(embeddingDim >= 0, "--embedding-dim must be >= 0, got " + embeddingDim);
+        require(labels != null && (labels.equalsIgnoreCase("fine") || labels.equalsIgnoreCase("coarse")),
+                "--label must be fine or coarse, got " + labels);
+        datasetSpec();
+        require(dataWorkers >= 1 && dataWorkers <= 64, "--data-workers must be in 1..64, got " + dataWorkers);
         String s = schedule.toLowerCase(Locale.ROOT);
         require(s.equals("one-cycle") || s.equals("constant"), "--schedule must be one-cycle or constant, got " + schedule);
         require(name == null || name.matches("[A-Za-z0-9._-]+"),
                 "--name may contain only letters, digits, '.', '_' and '-', got '" + name + "'");
+    }
+
+    /**
+     * Returns the dataset request these fields describe (checked when built).
+     *
+     * @return the spec
+     */
+    public io.anglearn.data.DatasetSpec datasetSpec() {
+        return io.anglearn.data.DatasetSpec.builder().setName(dataset).optAugment(augment)
+                .optLabels(io.anglearn.data.LabelKind.valueOf(labels.toUpperCase(Locale.ROOT)))
+                .optImageSize(imageSize).optChannels(imageChannels).optTestFraction(testFraction)
+                .optSplitSeed(seed).build();
     }
 
     private static void require(boolean ok, String message) {

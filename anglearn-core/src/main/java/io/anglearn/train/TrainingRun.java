@@ -6,8 +6,10 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import io.anglearn.data.BatchLoader;
 import io.anglearn.data.DatasetLocator;
-import io.anglearn.data.FashionMnist;
+import io.anglearn.data.DatasetSpec;
+import io.anglearn.data.Datasets;
 import io.anglearn.data.ImageDataset;
+import io.anglearn.data.LoadedDataset;
 import io.anglearn.data.Normalization;
 import io.anglearn.engine.Devices;
 import io.anglearn.engine.Engines;
@@ -62,15 +64,13 @@ public final class TrainingRun {
      * @throws IOException if the data cannot be read or the run directory cannot be written
      */
     public Result execute(TrainingListener listener) throws IOException {
-        if (!config.dataset.equals(FashionMnist.NAME)) {
-            throw new IllegalArgumentException("unknown dataset '" + config.dataset + "': expected fashion-mnist");
-        }
+        DatasetSpec spec = config.datasetSpec();
         Engines.pytorch(); // fail first, and in one line, when the native library is missing
         Device device = Devices.parse(config.device);
         EmbeddingLoss loss = Losses.create(config.loss, config.lossParams);
-        Path dataDir = FashionMnist.locate(new DatasetLocator(config.dataDir == null ? null : Path.of(config.dataDir)));
-        ImageDataset train = FashionMnist.load(dataDir, FashionMnist.Split.TRAIN);
-        ImageDataset test = FashionMnist.load(dataDir, FashionMnist.Split.TEST);
+        LoadedDataset data = Datasets.load(spec, new DatasetLocator(config.dataDir == null ? null : Path.of(config.dataDir)));
+        ImageDataset train = data.train();
+        ImageDataset test = data.test();
         if (config.limitTrain > 0) {
             train = train.limit(config.limitTrain);
         }
@@ -80,6 +80,7 @@ public final class TrainingRun {
         Normalization norm = Normalization.of(train);
         BatchLoader loader = BatchLoader.builder().setData(train).setNormalization(norm)
                 .optBatchSize(config.batchSize).optShuffle(true).optSeed(config.seed)
+                .optAugmentation(data.augmentation()).optWorkers(config.dataWorkers)
                 .optDropLast(train.size() >= config.batchSize).build();
         long totalSteps = (long) loader.batchesPerEpoch() * config.epochs;
         Schedule schedule = config.schedule.equals("constant") ? Schedule.constant(config.learningRate)
@@ -98,7 +99,7 @@ public final class TrainingRun {
         List<EpochRecord> records = new ArrayList<>();
         try (Trainer trainer = new Trainer(net, loss, new Shape(train.channels(), train.height(), train.width()),
                 device, config.weightDecay, schedule, config.seed)) {
-            writeConfig(runDir, train, test, norm, trainer.parameterCount());
+            writeConfig(runDir, data, train, test, norm, trainer.parameterCount());
             for (int epoch = 1; epoch <= config.epochs; epoch++) {
                 double[] t = trainer.trainEpoch(loader, epoch, listener);
                 EmbeddingAccumulator acc = trainer.evaluate(test, norm, Math.max(config.batchSize, 256));
@@ -113,11 +114,13 @@ public final class TrainingRun {
         return new Result(runDir, records);
     }
 
-    private void writeConfig(Path runDir, ImageDataset train, ImageDataset test, Normalization norm, long params)
-            throws IOException {
+    private void writeConfig(Path runDir, LoadedDataset data, ImageDataset train, ImageDataset test,
+            Normalization norm, long params) throws IOException {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("config", config);
         Map<String, Object> resolved = new LinkedHashMap<>();
+        resolved.put("datasetLocation", data.location().toAbsolutePath().toString());
+        resolved.put("augmentation", data.augmentation());
         resolved.put("trainImages", train.size());
         resolved.put("testImages", test.size());
         resolved.put("numClasses", train.numClasses());

@@ -1,0 +1,209 @@
+package io.anglearn.cli;
+
+import io.anglearn.data.DatasetDownloader;
+import io.anglearn.data.DatasetLocator;
+import io.anglearn.data.DatasetSpec;
+import io.anglearn.data.Datasets;
+import io.anglearn.data.DownloadListener;
+import io.anglearn.data.ImageDataset;
+import io.anglearn.data.LabelKind;
+import io.anglearn.data.LoadedDataset;
+import io.anglearn.data.PayloadCheck;
+import io.anglearn.data.RemoteFile;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code anglearn data}: download, verify and describe datasets. */
+@Command(name = "data", mixinStandardHelpOptions = true,
+        description = "Download (fetch), check (verify) and describe (info) datasets.",
+        subcommands = {DataCommand.Fetch.class, DataCommand.Verify.class, DataCommand.Info.class})
+final class DataCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Options shared by the sub-commands. */
+    static final class Common {
+        @Parameters(index = "0", paramLabel = "NAME",
+                description = "fashion-mnist, cifar10, cifar100 (or with '+'), idx:PATH or folder:PATH.")
+        String name;
+
+        @Option(names = "--data-dir", description = "Folder searched first (and where fetch stores datasets).")
+        Path dataDir;
+
+        @Option(names = "--label", description = "CIFAR-100 labels: fine or coarse (default: ${DEFAULT-VALUE}).",
+                defaultValue = "fine")
+        String label;
+
+        DatasetSpec spec(boolean verify) {
+            LabelKind kind;
+            try {
+                kind = LabelKind.valueOf(label.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--label must be fine or coarse, got " + label, e);
+            }
+            return DatasetSpec.builder().setName(name).optLabels(kind).optVerify(verify).build();
+        }
+    }
+
+    /** {@code anglearn data fetch}. */
+    @Command(name = "fetch", mixinStandardHelpOptions = true,
+            description = "Download a dataset from its official source over HTTPS, check the published checksums,"
+                    + " store it atomically and extract archives; then read and verify it.")
+    static final class Fetch implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        Common common;
+
+        @Option(names = "--keep-archive", description = "Keep the downloaded .tar.gz after extracting it.")
+        boolean keepArchive;
+
+        @Option(names = "--no-progress", description = "Do not draw a progress bar.")
+        boolean noProgress;
+
+        @Override
+        public Integer call() throws Exception {
+            DatasetSpec ds = common.spec(true);
+            List<RemoteFile> files = Datasets.downloads(ds.kind());
+            Path root = common.dataDir != null ? common.dataDir : new DatasetLocator(null).defaultStore();
+            Path dir = root.resolve(Datasets.folderName(ds.kind()));
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("fetching " + ds.name() + " into " + dir);
+            out.flush();
+            DatasetDownloader downloader = DatasetDownloader.builder().optKeepArchives(keepArchive)
+                    .optListener(new Progress(out, !noProgress && System.console() != null)).build();
+            downloader.fetch(files, dir);
+            LoadedDataset d = Datasets.load(ds, new DatasetLocator(root));
+            report(out, d);
+            return 0;
+        }
+    }
+
+    /** {@code anglearn data verify}. */
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Read a dataset, check every file's format and its published checksum; exit 1 on any problem.")
+    static final class Verify implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        Common common;
+
+        @Override
+        public Integer call() throws Exception {
+            LoadedDataset d = Datasets.load(common.spec(true), new DatasetLocator(common.dataDir));
+            PrintWriter out = spec.commandLine().getOut();
+            report(out, d);
+            out.println("verified: " + d.name() + " is complete and well formed"
+                    + (d.checks().stream().allMatch(PayloadCheck::verified) && !d.checks().isEmpty()
+                            ? ", and every file matches its published checksum" : " (no published checksums for it)"));
+            return 0;
+        }
+    }
+
+    /** {@code anglearn data info}. */
+    @Command(name = "info", mixinStandardHelpOptions = true,
+            description = "Say where a dataset is and what it holds: files, digests, counts and class histograms.")
+    static final class Info implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        Common common;
+
+        @Override
+        public Integer call() throws Exception {
+            LoadedDataset d = Datasets.load(common.spec(false), new DatasetLocator(common.dataDir));
+            report(spec.commandLine().getOut(), d);
+            return 0;
+        }
+    }
+
+    static void report(PrintWriter out, LoadedDataset d) {
+        out.println("dataset:  " + d.name());
+        out.println("location: " + d.location().toAbsolutePath().normalize());
+        out.println("images:   " + d.train().channels() + "x" + d.train().height() + "x" + d.train().width()
+                + ", " + d.train().numClasses() + " classes");
+        for (PayloadCheck c : d.checks()) {
+            out.println(String.format(Locale.ROOT, "file:     %s  %d bytes  %s %s  %s", c.origin(), c.bytes(),
+                    c.algorithm(), c.digest(), c.verified() ? "matches the published checksum" : "not checked"));
+        }
+        split(out, "train", d.train());
+        split(out, "test", d.test());
+        out.flush();
+    }
+
+    private static void split(PrintWriter out, String label, ImageDataset s) {
+        int[] h = s.classHistogram();
+        StringBuilder b = new StringBuilder();
+        for (int c = 0; c < h.length; c++) {
+            if (c > 0) {
+                b.append(' ');
+            }
+            b.append(c).append(':').append(h[c]);
+        }
+        out.println(String.format(Locale.ROOT, "%-5s     %d images; per class %s", label, s.size(), b));
+    }
+
+    /** Draws a byte progress bar per downloaded file on a terminal, and prints each step. */
+    private static final class Progress implements DownloadListener {
+        private final PrintWriter out;
+        private final boolean bar;
+        private ProgressBar progress;
+
+        Progress(PrintWriter out, boolean bar) {
+            this.out = out;
+            this.bar = bar;
+        }
+
+        @Override
+        public void onStart(RemoteFile file, long totalBytes) {
+            out.println("downloading " + file.uri() + (totalBytes >= 0 ? " (" + totalBytes + " bytes)" : ""));
+            out.flush();
+            if (bar) {
+                progress = new ProgressBarBuilder().setTaskName(file.fileName()).setInitialMax(Math.max(totalBytes, 0))
+                        .setStyle(ProgressBarStyle.ASCII).setUnit(" MB", 1 << 20).showSpeed().build();
+            }
+        }
+
+        @Override
+        public void onProgress(RemoteFile file, long bytesSoFar) {
+            if (progress != null) {
+                progress.stepTo(bytesSoFar);
+            }
+        }
+
+        @Override
+        public void onEnd(RemoteFile file) {
+            if (progress != null) {
+                progress.close();
+                progress = null;
+            }
+        }
+
+        @Override
+        public void onStep(String message) {
+            out.println(message);
+            out.flush();
+        }
+    }
+}
