@@ -145,7 +145,9 @@ final class DataCommand implements Runnable {
                 + ", " + d.train().numClasses() + " classes");
         for (PayloadCheck c : d.checks()) {
             out.println(String.format(Locale.ROOT, "file:     %s  %d bytes  %s %s  %s", c.origin(), c.bytes(),
-                    c.algorithm(), c.digest(), c.verified() ? "matches the published checksum" : "not checked"));
+                    c.algorithm(), c.digest(), c.published() == null ? "(no published checksum)"
+                            : c.matchesPublished() ? "matches the published checksum"
+                            : "DIFFERS from the published " + c.published()));
         }
         split(out, "train", d.train());
         split(out, "test", d.test());

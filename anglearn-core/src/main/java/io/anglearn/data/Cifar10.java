@@ -90,7 +90,7 @@ public final class Cifar10 {
      * @throws IOException if a file is missing, malformed or not the official one
      */
     public static LoadedDataset load(Path dir, boolean verify) throws IOException {
-        return load(dir, verify ? CHECKSUMS : Map.of(), RECORDS_PER_FILE);
+        return load(dir, CHECKSUMS, RECORDS_PER_FILE, verify);
     }
 
     /**
@@ -99,17 +99,19 @@ public final class Cifar10 {
      * @param dir the folder
      * @param checksums digests to check, by file name (may be empty)
      * @param recordsPerFile the records every file must hold
+     * @param verify compare the digests with {@code checksums}
      * @return the splits, without augmentation
      * @throws IOException if a file is missing, malformed or has the wrong digest
      */
-    static LoadedDataset load(Path dir, Map<String, Checksum> checksums, int recordsPerFile) throws IOException {
+    static LoadedDataset load(Path dir, Map<String, Checksum> checksums, int recordsPerFile, boolean verify)
+            throws IOException {
         List<PayloadReader.Member> members = new ArrayList<>();
         long bytes = (long) recordsPerFile * (1 + CifarReader.IMAGE_BYTES);
         for (String f : TRAIN_FILES) {
             members.add(new PayloadReader.Member(f, bytes, checksums.get(f)));
         }
         members.add(new PayloadReader.Member(TEST_FILE, bytes, checksums.get(TEST_FILE)));
-        Map<String, PayloadReader.Payload> files = PayloadReader.read(dir, members, LAYOUT, !checksums.isEmpty());
+        Map<String, PayloadReader.Payload> files = PayloadReader.read(dir, members, LAYOUT, verify);
         List<PayloadReader.Payload> train = new ArrayList<>();
         List<PayloadCheck> checks = new ArrayList<>();
         for (String f : TRAIN_FILES) {

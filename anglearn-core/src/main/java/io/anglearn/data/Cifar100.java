@@ -105,7 +105,7 @@ public final class Cifar100 {
      * @throws IOException if a file is missing, malformed or not the official one
      */
     public static LoadedDataset load(Path dir, LabelKind labels, boolean verify) throws IOException {
-        return load(dir, labels, verify ? CHECKSUMS : Map.of(), TRAIN_RECORDS, TEST_RECORDS);
+        return load(dir, labels, CHECKSUMS, TRAIN_RECORDS, TEST_RECORDS, verify);
     }
 
     /**
@@ -116,17 +116,18 @@ public final class Cifar100 {
      * @param checksums digests to check, by file name (may be empty)
      * @param trainRecords the training records required, or -1 for any
      * @param testRecords the test records required, or -1 for any
+     * @param verify compare the digests with {@code checksums}
      * @return the splits, without augmentation
      * @throws IOException if a file is missing, malformed or has the wrong digest
      */
     static LoadedDataset load(Path dir, LabelKind labels, Map<String, Checksum> checksums, int trainRecords,
-            int testRecords) throws IOException {
+            int testRecords, boolean verify) throws IOException {
         long record = 2 + CifarReader.IMAGE_BYTES;
         long trainCap = trainRecords >= 0 ? trainRecords * record : PayloadReader.DEFAULT_MAX_BYTES;
         long testCap = testRecords >= 0 ? testRecords * record : PayloadReader.DEFAULT_MAX_BYTES;
         Map<String, PayloadReader.Payload> files = PayloadReader.read(dir, List.of(
                 new PayloadReader.Member(TRAIN_FILE, trainCap, checksums.get(TRAIN_FILE)),
-                new PayloadReader.Member(TEST_FILE, testCap, checksums.get(TEST_FILE))), LAYOUT, !checksums.isEmpty());
+                new PayloadReader.Member(TEST_FILE, testCap, checksums.get(TEST_FILE))), LAYOUT, verify);
         int index = labels == LabelKind.COARSE ? 0 : 1;
         List<String> classes = labels == LabelKind.COARSE ? COARSE_CLASSES : FINE_CLASSES;
         String suffix = labels == LabelKind.COARSE ? "-coarse" : "";

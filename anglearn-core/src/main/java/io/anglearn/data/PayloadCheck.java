@@ -8,7 +8,15 @@ package io.anglearn.data;
  * @param bytes decompressed size in bytes
  * @param algorithm the digest algorithm
  * @param digest the digest of the decompressed bytes, lowercase hex
- * @param verified true when the digest was compared with a published checksum and matched;
- *     false when no checksum is known or checking was turned off
+ * @param published the published digest (same algorithm), or null when none is known
+ * @param verified true when the digest was required to equal {@code published} and did; false when
+ *     no checksum is known or checking was turned off
  */
-public record PayloadCheck(String origin, long bytes, String algorithm, String digest, boolean verified) {}
+public record PayloadCheck(String origin, long bytes, String algorithm, String digest, String published,
+        boolean verified) {
+
+    /** Returns true when a published digest is known and equals the computed one. */
+    public boolean matchesPublished() {
+        return digest.equals(published);
+    }
+}

@@ -265,7 +265,8 @@ final class PayloadReader {
                     + " of the decompressed content is " + hex + ", expected " + checksum.hex()
                     + ": the file is corrupt or not the official one");
         }
-        return new PayloadCheck(origin, bytes.length, md.getAlgorithm(), hex, compare);
+        return new PayloadCheck(origin, bytes.length, md.getAlgorithm(), hex, checksum == null ? null : checksum.hex(),
+                compare);
     }
 
     private static String describe(String origin, Path file) {

@@ -172,7 +172,7 @@ class DatasetDownloaderTest {
         List<Path> written = downloader().fetch(List.of(f), target);
         assertEquals(List.of(target.resolve("cifar-100-binary")), written);
         assertFalse(Files.exists(target.resolve("cifar-100-binary.tar.gz")), "archive removed after extraction");
-        LoadedDataset d = Cifar100.load(target, LabelKind.FINE, Map.of(), 2, 1);
+        LoadedDataset d = Cifar100.load(target, LabelKind.FINE, Map.of(), 2, 1, true);
         assertEquals(4, d.train().label(1));
     }
 }
