@@ -83,15 +83,8 @@ final class DataCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             DatasetSpec ds = common.spec(true);
-            List<RemoteFile> files = Datasets.downloads(ds.kind());
-            Path root = common.dataDir != null ? common.dataDir : new DatasetLocator(null).defaultStore();
-            Path dir = root.resolve(Datasets.folderName(ds.kind()));
             PrintWriter out = spec.commandLine().getOut();
-            out.println("fetching " + ds.name() + " into " + dir);
-            out.flush();
-            DatasetDownloader downloader = DatasetDownloader.builder().optKeepArchives(keepArchive)
-                    .optListener(new Progress(out, !noProgress && System.console() != null)).build();
-            downloader.fetch(files, dir);
+            Path root = fetch(ds, common.dataDir, keepArchive, !noProgress, out);
             LoadedDataset d = Datasets.load(ds, new DatasetLocator(root));
             report(out, d);
             return 0;
@@ -136,6 +129,23 @@ final class DataCommand implements Runnable {
             report(spec.commandLine().getOut(), d);
             return 0;
         }
+    }
+
+    /**
+     * Downloads a known dataset into {@code dataDir} (or the default store) and extracts it.
+     *
+     * @return the root folder the dataset's folder was created in
+     */
+    static Path fetch(DatasetSpec ds, Path dataDir, boolean keepArchive, boolean progress, PrintWriter out)
+            throws java.io.IOException {
+        List<RemoteFile> files = Datasets.downloads(ds.kind());
+        Path root = dataDir != null ? dataDir : new DatasetLocator(null).defaultStore();
+        Path dir = root.resolve(Datasets.folderName(ds.kind()));
+        out.println("fetching " + ds.name() + " into " + dir);
+        out.flush();
+        DatasetDownloader.builder().optKeepArchives(keepArchive)
+                .optListener(new Progress(out, progress && System.console() != null)).build().fetch(files, dir);
+        return root;
     }
 
     static void report(PrintWriter out, LoadedDataset d) {

@@ -1,11 +1,15 @@
 package io.anglearn.cli;
 
+import io.anglearn.data.DatasetLocator;
+import io.anglearn.data.DatasetSpec;
+import io.anglearn.data.Datasets;
 import io.anglearn.loss.Losses;
 import io.anglearn.train.EpochRecord;
 import io.anglearn.train.TrainingConfig;
 import io.anglearn.train.TrainingListener;
 import io.anglearn.train.TrainingRun;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -50,6 +54,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--test-fraction", description = "folder: datasets without train/ and test/ sub-folders: share of"
             + " each class held out for testing, split by --seed (default: ${DEFAULT-VALUE}).", defaultValue = "0.2")
     double testFraction;
+
+    @Option(names = "--download", description = "If fashion-mnist, cifar10 or cifar100 is not found, download it"
+            + " first, as 'anglearn data fetch' does (into --data-dir, $ANGLEARN_DATA or ~/.anglearn/data).")
+    boolean download;
 
     @Option(names = "--data-workers", description = "Threads assembling batches in the background (default: ${DEFAULT-VALUE}).",
             defaultValue = "1")
@@ -145,6 +153,16 @@ final class TrainCommand implements Callable<Integer> {
         c.runsDir = runsDir;
         Losses.create(loss, lossParams); // reject a bad loss name or parameter before anything is printed
         PrintWriter out = spec.commandLine().getOut();
+        if (download) {
+            DatasetSpec ds = c.datasetSpec();
+            Path explicit = dataDir == null ? null : Path.of(dataDir);
+            try {
+                Datasets.locate(ds, new DatasetLocator(explicit));
+            } catch (DatasetLocator.DatasetNotFoundException e) {
+                Path root = DataCommand.fetch(ds, explicit, false, !noProgress, out);
+                c.dataDir = root.toString();
+            }
+        }
         out.println(String.format(Locale.ROOT, "%5s %10s %9s %9s %9s %8s %8s %8s %9s %7s %8s",
                 "epoch", "loss", "train_acc", "top1_err", "top5_err", "W-Inter", "C-Inter", "WC-Intra", "lr", "sec", "img/s"));
         out.flush();
