@@ -71,7 +71,7 @@ class ArchiveExtractorTest {
     @Test
     void refusesAbsolutePaths() throws Exception {
         // TarArchiveEntry strips a leading '/' unless told to keep it, as a malicious archive would.
-        assertRefused(archive(new TarArchiveEntry("/tmp/evil", true), new byte[1]), "has an absolute path");
+        assertRefused(archive(new TarArchiveEntry("/evil", true), new byte[1]), "has an absolute path");
     }
 
     @Test
