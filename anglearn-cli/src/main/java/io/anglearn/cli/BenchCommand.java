@@ -7,7 +7,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code anglearn bench}: times the training step and evaluation on synthetic input. */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "bench",
+        header = "Time the training step and evaluation on synthetic input.",
+        mixinStandardHelpOptions = true, sortOptions = false,
         description = "Time the training step (forward, backward, update) and evaluation on synthetic input; prints JSON.")
 final class BenchCommand implements Callable<Integer> {
 

@@ -11,7 +11,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code anglearn curves}: writes the paper's gradient figures 3 and 4 from the losses' autograd. */
-@Command(name = "curves", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "curves",
+        header = "Write the paper's Figures 3 and 4 (gradient and confidence curves).",
+        mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Write the paper's Figure 3 (∂z_y/∂θ_y of softmax, ArcFace, L-Softmax m=2,4 and the angular"
                 + " loss) and Figure 4 (the angular loss's p_y and ∂L/∂θ_y for k = 1, 2, 4, 8, 16 at C = 10 and 100),"
                 + " each as PNG, SVG and the CSV behind it, computed by autograd through the losses' own code."})

@@ -26,7 +26,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code anglearn data}: download, verify and describe datasets. */
-@Command(name = "data", mixinStandardHelpOptions = true,
+@Command(name = "data",
+        header = "Fetch, verify and describe datasets.",
+        mixinStandardHelpOptions = true,
         description = "Download (fetch), check (verify) and describe (info) datasets.",
         subcommands = {DataCommand.Fetch.class, DataCommand.Verify.class, DataCommand.Info.class})
 final class DataCommand implements Runnable {

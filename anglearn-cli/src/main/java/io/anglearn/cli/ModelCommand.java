@@ -19,7 +19,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code anglearn model}: prints a network's layers, parameter count and multiply-accumulates per image. */
-@Command(name = "model", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "model",
+        header = "Print a network's layers, parameters and multiply-accumulates.",
+        mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Print a network's layer table (output shape, parameters, multiply-accumulates),"
                 + " its parameter count and its multiply-accumulates (MACs) per image.",
                 "MACs count convolutions and linear layers, from their shapes; BatchNorm, ReLU, residual"

@@ -12,7 +12,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code anglearn report}: one self-contained HTML page comparing run directories side by side. */
-@Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "report",
+        header = "Write a self-contained HTML report comparing runs.",
+        mixinStandardHelpOptions = true, sortOptions = false,
         description = "Write a self-contained HTML report comparing runs: configuration differences, final"
                 + " metrics, and the figures (WC-Intra by iteration, learning curves, 2-D scatter, target-angle"
                 + " histograms, cosine-similarity matrix, confusion matrix). Figures are also written as PNG and SVG.")

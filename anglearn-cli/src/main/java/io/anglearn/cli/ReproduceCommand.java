@@ -22,7 +22,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code anglearn reproduce}: runs one of the paper's studies and tabulates it beside the paper's numbers. */
-@Command(name = "reproduce", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "reproduce",
+        header = "Run a study reproducing one of the paper's tables or figures.",
+        mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run a study reproducing a table or figure of the paper (losses x settings x seeds); "
                 + "skips finished runs, is safe to run twice at once, and writes results/<study>/table.md and .csv.")
 final class ReproduceCommand implements Callable<Integer> {
