@@ -99,15 +99,18 @@ public final class DataPipelineBenchmark {
         EmbeddingLoss loss = Losses.create("arc", Map.of());
         EmbeddingNetwork net = new EmbeddingNetwork(Architectures.backbone("resnet20"), 0,
                 new ClassifierHead(train.numClasses(), loss.headKind()));
-        try (Trainer trainer = new Trainer(net, loss, new Shape(train.channels(), train.height(), train.width()),
-                Device.cpu(), 5e-4, Schedule.constant(1e-3), 1)) {
+        try (Trainer trainer = Trainer.builder().setNetwork(net).setLoss(loss)
+                .setInputShape(new Shape(train.channels(), train.height(), train.width()))
+                .setSchedule(Schedule.constant(1e-3)).optOptimizer(new io.anglearn.train.AdamOptimizer(5e-4))
+                .optDevices(Device.cpu()).optSeed(1).build()) {
             BatchLoader warm = BatchLoader.builder().setData(train.limit(3 * batch)).setNormalization(norm)
                     .optAugmentation(d.augmentation()).optBatchSize(batch).optDropLast(true).build();
-            trainer.trainEpoch(warm, 1, new TrainingListener() {});
+            trainer.trainEpoch(warm, new io.anglearn.train.EpochProgress(1), new TrainingListener() {});
             BatchLoader timed = BatchLoader.builder().setData(train.limit(steps * batch)).setNormalization(norm)
                     .optAugmentation(d.augmentation()).optBatchSize(batch).optDropLast(true).build();
-            double[] r = trainer.trainEpoch(timed, 2, new TrainingListener() {});
-            return r[2] / r[3];
+            io.anglearn.train.EpochProgress r = trainer.trainEpoch(timed, new io.anglearn.train.EpochProgress(2),
+                    new TrainingListener() {});
+            return r.images() / r.seconds();
         }
     }
 }

@@ -86,7 +86,8 @@ public final class TrainStepBenchmark {
                     params.add(p.getValue());
                 }
             }
-            AdamOptimizer adam = new AdamOptimizer(params, 5e-4);
+            AdamOptimizer adam = new AdamOptimizer(5e-4);
+            adam.initialize(params);
             Random r = new Random(7);
             float[] images = new float[batch * (int) inputShape.size()];
             for (int i = 0; i < images.length; i++) {
@@ -117,7 +118,13 @@ public final class TrainStepBenchmark {
                         gc.backward(l);
                         t2 = System.nanoTime();
                     }
-                    adam.step(1e-3, 0.9);
+                    adam.beginStep(1e-3, 0.9);
+                    for (int i = 0; i < params.size(); i++) {
+                        NDArray w = params.get(i).getArray();
+                        try (NDArray g = w.getGradient()) {
+                            adam.update(i, w, g);
+                        }
+                    }
                 }
                 long t3 = System.nanoTime();
                 try (NDManager step = manager.newSubManager()) {

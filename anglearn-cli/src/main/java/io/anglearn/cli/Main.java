@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "anglearn", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Train discriminative embedded features with the angular loss (Wu & Wang,"
                 + " arXiv:1912.07819) and the margin-loss family, on DJL + PyTorch.",
-        subcommands = {TrainCommand.class, DataCommand.class, CurvesCommand.class, ModelCommand.class,
-                ReproduceCommand.class,
+        subcommands = {TrainCommand.class, EvaluateCommand.class, EmbedCommand.class, PredictCommand.class,
+                LrFindCommand.class, DataCommand.class, CurvesCommand.class, ModelCommand.class, ReproduceCommand.class,
                 BenchCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -5,169 +5,134 @@ import io.anglearn.data.DatasetSpec;
 import io.anglearn.data.Datasets;
 import io.anglearn.loss.Losses;
 import io.anglearn.train.EpochRecord;
+import io.anglearn.train.Presets;
 import io.anglearn.train.TrainingConfig;
 import io.anglearn.train.TrainingListener;
 import io.anglearn.train.TrainingRun;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code anglearn train}: trains a network and writes a run directory. */
+/** {@code anglearn train}: trains a network and writes a run directory, or continues one. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Train a network with a chosen loss; prints per-epoch loss, test error and angle statistics.")
+        description = {"Train a network with a chosen loss; prints per-epoch loss, test error and angle statistics.",
+            "Settings are layered: defaults, then --config, then --preset, then the options given."})
 final class TrainCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--dataset", description = "Dataset: fashion-mnist, cifar10, cifar10+, cifar100, cifar100+,"
-            + " idx:PATH (MNIST-style IDX files) or folder:PATH (one sub-folder of PNG/JPEG images per class);"
-            + " '+' = standard augmentation (default: ${DEFAULT-VALUE}).", defaultValue = "fashion-mnist")
-    String dataset;
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Start from a configuration file, e.g. runs/X/config.json (reproduces run X; give --name).")
+    Path config;
 
-    @Option(names = "--label", description = "CIFAR-100 labels: fine (100 classes) or coarse (20) (default: ${DEFAULT-VALUE}).",
-            defaultValue = "fine")
-    String label;
+    @Option(names = "--preset", paramLabel = "NAME",
+            description = "paper: the paper's Table 1 for the dataset and loss (its lr 0.1 trains badly with Adam);"
+                    + " recommended: the same with lr 3e-3.")
+    String preset;
 
-    @Option(names = "--augment", negatable = true, description = "Random 32x32 crop after 4-pixel zero padding and"
-            + " horizontal flip; overrides the dataset name's '+' (default: from the name).")
-    Boolean augment;
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Continue the stopped run in DIR from its newest valid checkpoint, with its own configuration.")
+    Path resume;
 
-    @Option(names = "--image-size", description = "folder: datasets: resize images to N x N (default: ${DEFAULT-VALUE}).",
-            defaultValue = "32")
-    int imageSize;
+    @Mixin
+    TrainingOptions options;
 
-    @Option(names = "--channels", description = "folder: datasets: 1 (grey) or 3 (RGB) (default: ${DEFAULT-VALUE}).",
-            defaultValue = "3")
-    int channels;
+    @Option(names = "--eval-every", paramLabel = "E", description = "Evaluate on the test split every E epochs (default: 1; the last always).")
+    Integer evalEvery;
 
-    @Option(names = "--test-fraction", description = "folder: datasets without train/ and test/ sub-folders: share of"
-            + " each class held out for testing, split by --seed (default: ${DEFAULT-VALUE}).", defaultValue = "0.2")
-    double testFraction;
+    @Option(names = "--checkpoint-every", paramLabel = "STEPS",
+            description = "Also checkpoint every STEPS optimiser steps (default: 0 = at the end of each epoch only).")
+    Integer checkpointEvery;
 
-    @Option(names = "--download", description = "If fashion-mnist, cifar10 or cifar100 is not found, download it"
-            + " first, as 'anglearn data fetch' does (into --data-dir, $ANGLEARN_DATA or ~/.anglearn/data).")
-    boolean download;
+    @Option(names = "--keep-checkpoints", paramLabel = "N", description = "Newest checkpoints kept besides the best (default: 3).")
+    Integer keepCheckpoints;
 
-    @Option(names = "--data-workers", description = "Threads assembling batches in the background (default: ${DEFAULT-VALUE}).",
-            defaultValue = "1")
-    int dataWorkers;
-
-    @Option(names = "--data-dir", description = "Folder holding the dataset (searched first).")
-    String dataDir;
-
-    @Option(names = "--arch", description = "Backbone: resnet18, resnet20, resnet32, resnet34, resnet44, resnet56, resnet110 (default: ${DEFAULT-VALUE}); see anglearn model.", defaultValue = "resnet20")
-    String arch;
-
-    @Option(names = "--embedding-dim", description = "Project features to d dimensions (0 = none; default: ${DEFAULT-VALUE}).", defaultValue = "0")
-    int embeddingDim;
-
-    @Option(names = "--loss", description = "Loss: soft, center, arcface, arc, cosface, sphereface, lsoftmax, normface,"
-            + " adacos, subcenter-arcface (default: ${DEFAULT-VALUE}).", defaultValue = "arc")
-    String loss;
-
-    @Option(names = {"-p", "--loss-param"}, description = "Loss parameter NAME=VALUE, repeatable (e.g. -p k=8;"
-            + " switches take 0 or 1). --list-losses shows each loss's parameters and defaults.")
-    Map<String, Double> lossParams = new LinkedHashMap<>();
-
-    @Option(names = "--list-losses", description = "Print every loss with its parameters and defaults, then exit.")
-    boolean listLosses;
-
-    @Option(names = "--epochs", description = "Epochs (default: ${DEFAULT-VALUE}).", defaultValue = "10")
-    int epochs;
-
-    @Option(names = "--batch-size", description = "Mini-batch size (default: ${DEFAULT-VALUE}).", defaultValue = "256")
-    int batchSize;
-
-    @Option(names = "--lr", description = "Peak learning rate (default: ${DEFAULT-VALUE}).", defaultValue = "3e-3")
-    double lr;
-
-    @Option(names = "--weight-decay", description = "Adam L2 weight decay (default: ${DEFAULT-VALUE}).", defaultValue = "5e-4")
-    double weightDecay;
-
-    @Option(names = "--schedule", description = "one-cycle or constant (default: ${DEFAULT-VALUE}).", defaultValue = "one-cycle")
-    String schedule;
-
-    @Option(names = "--limit-train", description = "Use only the first N training images (0 = all).", defaultValue = "0")
-    int limitTrain;
-
-    @Option(names = "--limit-test", description = "Use only the first N test images (0 = all).", defaultValue = "0")
-    int limitTest;
-
-    @Option(names = "--seed", description = "Random seed (default: ${DEFAULT-VALUE}).", defaultValue = "42")
-    long seed;
-
-    @Option(names = "--device", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).", defaultValue = "cpu")
-    String device;
-
-    @Option(names = "--name", description = "Run name (default: <dataset>-<loss>-<time>).")
+    @Option(names = "--name", paramLabel = "NAME", description = "Run name (default: <dataset>-<loss>-<time>).")
     String name;
 
-    @Option(names = "--runs-dir", description = "Parent folder of run directories (default: ${DEFAULT-VALUE}).", defaultValue = "runs")
+    @Option(names = "--runs-dir", paramLabel = "DIR", description = "Parent folder of run directories (default: runs).")
     String runsDir;
 
     @Option(names = "--no-progress", description = "Do not draw a progress bar.")
     boolean noProgress;
 
+    @Option(names = "--download", description = "If fashion-mnist, cifar10 or cifar100 is not found, download it"
+            + " first, as 'anglearn data fetch' does (into --data-dir, $ANGLEARN_DATA or ~/.anglearn/data).")
+    boolean download;
+
+    @Option(names = "--list-losses", description = "Print every loss with its parameters and defaults, then exit.")
+    boolean listLosses;
+
     @Override
     public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
         if (listLosses) {
-            PrintWriter out = spec.commandLine().getOut();
             Losses.describe().forEach(out::println);
             out.flush();
             return 0;
         }
-        TrainingConfig c = new TrainingConfig();
-        c.dataset = dataset;
-        c.dataDir = dataDir;
-        c.labels = label;
-        c.augment = augment;
-        c.imageSize = imageSize;
-        c.imageChannels = channels;
-        c.testFraction = testFraction;
-        c.dataWorkers = dataWorkers;
-        c.arch = arch;
-        c.embeddingDim = embeddingDim;
-        c.loss = loss;
-        c.lossParams = lossParams;
-        c.epochs = epochs;
-        c.batchSize = batchSize;
-        c.learningRate = lr;
-        c.weightDecay = weightDecay;
-        c.schedule = schedule;
-        c.limitTrain = limitTrain;
-        c.limitTest = limitTest;
-        c.seed = seed;
-        c.device = device;
-        c.name = name;
-        c.runsDir = runsDir;
-        Losses.create(loss, lossParams); // reject a bad loss name or parameter before anything is printed
-        PrintWriter out = spec.commandLine().getOut();
-        if (download) {
-            DatasetSpec ds = c.datasetSpec();
-            Path explicit = dataDir == null ? null : Path.of(dataDir);
-            try {
-                Datasets.locate(ds, new DatasetLocator(explicit));
-            } catch (DatasetLocator.DatasetNotFoundException e) {
-                Path root = DataCommand.fetch(ds, explicit, false, !noProgress, out);
-                c.dataDir = root.toString();
+        TrainingRun run;
+        if (resume != null) {
+            if (config != null || preset != null || options.anyGiven() || evalEvery != null || checkpointEvery != null
+                    || keepCheckpoints != null || name != null || runsDir != null) {
+                throw new IllegalArgumentException("--resume continues a run with its own configuration;"
+                        + " give no other training option (to change settings, start a new run with --config)");
             }
+            run = TrainingRun.resume(resume);
+            out.println("resuming " + resume);
+        } else {
+            TrainingConfig c = config != null ? TrainingConfig.read(config) : new TrainingConfig();
+            if (config != null) {
+                // A copied configuration names its original run; a new run needs a name of its own.
+                c.name = null;
+            }
+            options.applyIdentity(c);
+            if (preset != null) {
+                Presets.apply(preset, c);
+            }
+            options.apply(c);
+            if (evalEvery != null) {
+                c.evalEvery = evalEvery;
+            }
+            if (checkpointEvery != null) {
+                c.checkpointEvery = checkpointEvery;
+            }
+            if (keepCheckpoints != null) {
+                c.keepCheckpoints = keepCheckpoints;
+            }
+            if (name != null) {
+                c.name = name;
+            }
+            if (runsDir != null) {
+                c.runsDir = runsDir;
+            }
+            Losses.create(c.loss, c.lossParams); // reject a bad loss name or parameter before anything is printed
+            if (download) {
+                DatasetSpec ds = c.datasetSpec();
+                Path explicit = c.dataDir == null ? null : Path.of(c.dataDir);
+                try {
+                    Datasets.locate(ds, new DatasetLocator(explicit));
+                } catch (DatasetLocator.DatasetNotFoundException e) {
+                    c.dataDir = DataCommand.fetch(ds, explicit, false, !noProgress, out).toString();
+                }
+            }
+            run = new TrainingRun(c);
         }
         out.println(String.format(Locale.ROOT, "%5s %10s %9s %9s %9s %8s %8s %8s %9s %7s %8s",
                 "epoch", "loss", "train_acc", "top1_err", "top5_err", "W-Inter", "C-Inter", "WC-Intra", "lr", "sec", "img/s"));
         out.flush();
         Listener listener = new Listener(out, !noProgress && System.console() != null);
-        TrainingRun.Result result = new TrainingRun(c).execute(listener);
+        TrainingRun.Result result = run.execute(listener);
         out.println("run directory: " + result.runDir());
         out.flush();
         return 0;

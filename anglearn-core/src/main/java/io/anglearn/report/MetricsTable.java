@@ -1,23 +1,40 @@
 package io.anglearn.report;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import io.anglearn.train.EpochRecord;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
-/** The per-epoch metrics of a run as CSV, one row per epoch, rewritten atomically after each epoch. */
+/**
+ * The per-epoch metrics of a run, one row per epoch, as CSV ({@code metrics.csv}) and as JSON
+ * lines ({@code metrics.jsonl}, one object per line with the same keys). Both are rewritten
+ * atomically after each epoch from the full list of records, so a resumed run never duplicates
+ * or loses a row. Test metrics of epochs that were not evaluated are {@code NaN}.
+ */
 public final class MetricsTable {
 
-    /** The CSV columns, in order. */
+    /** The columns, in order; also the JSON keys. */
     public static final List<String> COLUMNS = List.of("epoch", "train_loss", "train_acc", "test_top1_err",
             "test_top5_err", "w_inter", "c_inter", "wc_intra", "c_inter_norm", "wc_intra_norm", "lr", "seconds",
-            "images_per_s");
+            "images_per_s", "model_s");
+
+    private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
 
     private MetricsTable() {}
+
+    private static List<Object> values(EpochRecord r) {
+        return List.of(r.epoch(), r.trainLoss(), r.trainAccuracy(), r.testTop1Error(), r.testTop5Error(),
+                r.angles().wInter(), r.angles().cInterRaw(), r.angles().wcIntraRaw(), r.angles().cInterNorm(),
+                r.angles().wcIntraNorm(), r.learningRate(), r.seconds(), r.imagesPerSecond(), r.modelSeconds());
+    }
 
     /**
      * Renders the records as CSV text.
@@ -31,10 +48,15 @@ public final class MetricsTable {
                 .setRecordSeparator('\n').get();
         try (CSVPrinter csv = new CSVPrinter(out, format)) {
             for (EpochRecord r : records) {
-                csv.printRecord(r.epoch(), f(r.trainLoss()), f(r.trainAccuracy()), f(r.testTop1Error()),
-                        f(r.testTop5Error()), f(r.angles().wInter()), f(r.angles().cInterRaw()),
-                        f(r.angles().wcIntraRaw()), f(r.angles().cInterNorm()), f(r.angles().wcIntraNorm()),
-                        String.format(Locale.ROOT, "%.6g", r.learningRate()), f(r.seconds()), f(r.imagesPerSecond()));
+                List<Object> v = values(r);
+                Object[] row = new Object[v.size()];
+                row[0] = v.get(0);
+                for (int i = 1; i < v.size(); i++) {
+                    double d = (Double) v.get(i);
+                    row[i] = COLUMNS.get(i).equals("lr") ? String.format(Locale.ROOT, "%.6g", d)
+                            : String.format(Locale.ROOT, "%.6f", d);
+                }
+                csv.printRecord(row);
             }
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -43,7 +65,26 @@ public final class MetricsTable {
     }
 
     /**
-     * Writes the records to a file atomically.
+     * Renders the records as JSON lines, full precision.
+     *
+     * @param records the epochs so far
+     * @return one JSON object per line
+     */
+    public static String toJsonLines(List<EpochRecord> records) {
+        StringBuilder sb = new StringBuilder();
+        for (EpochRecord r : records) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            List<Object> v = values(r);
+            for (int i = 0; i < COLUMNS.size(); i++) {
+                m.put(COLUMNS.get(i), v.get(i));
+            }
+            sb.append(GSON.toJson(m)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Writes the records as CSV atomically.
      *
      * @param file the CSV file
      * @param records the epochs so far
@@ -53,7 +94,14 @@ public final class MetricsTable {
         AtomicFiles.writeString(file, toCsv(records));
     }
 
-    private static String f(double v) {
-        return String.format(Locale.ROOT, "%.6f", v);
+    /**
+     * Writes the records as JSON lines atomically.
+     *
+     * @param file the {@code .jsonl} file
+     * @param records the epochs so far
+     * @throws IOException if writing fails
+     */
+    public static void writeJsonLines(Path file, List<EpochRecord> records) throws IOException {
+        AtomicFiles.writeString(file, toJsonLines(records));
     }
 }

@@ -3,7 +3,8 @@ package io.anglearn.train;
 import io.anglearn.metrics.AngleStatistics;
 
 /**
- * What one epoch measured.
+ * What one epoch measured. Test metrics are NaN for epochs that were not evaluated
+ * ({@code --eval-every}).
  *
  * @param epoch the epoch, counted from 1
  * @param trainLoss mean training loss over the epoch's batches
@@ -14,6 +15,15 @@ import io.anglearn.metrics.AngleStatistics;
  * @param learningRate the learning rate at the epoch's last step
  * @param seconds wall time of the epoch's training, in seconds
  * @param imagesPerSecond training images per second
+ * @param modelSeconds the part of {@code seconds} spent in forward, backward and the update; the
+ *     rest is the trainer's overhead (waiting for data, copying batches in, metrics, listeners)
  */
 public record EpochRecord(int epoch, double trainLoss, double trainAccuracy, double testTop1Error,
-        double testTop5Error, AngleStatistics angles, double learningRate, double seconds, double imagesPerSecond) {}
+        double testTop5Error, AngleStatistics angles, double learningRate, double seconds, double imagesPerSecond,
+        double modelSeconds) {
+
+    /** Returns whether the test split was evaluated after this epoch. */
+    public boolean evaluated() {
+        return !Double.isNaN(testTop1Error);
+    }
+}

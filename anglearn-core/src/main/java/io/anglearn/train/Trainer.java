@@ -3,6 +3,7 @@ package io.anglearn.train;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -15,75 +16,118 @@ import io.anglearn.data.Batch;
 import io.anglearn.data.BatchLoader;
 import io.anglearn.data.ImageDataset;
 import io.anglearn.data.Normalization;
+import io.anglearn.engine.Devices;
 import io.anglearn.engine.Engines;
-import io.anglearn.loss.ClassifierHead;
 import io.anglearn.loss.EmbeddingLoss;
 import io.anglearn.metrics.EmbeddingAccumulator;
 import io.anglearn.model.EmbeddingNetwork;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 /**
- * Trains an {@link EmbeddingNetwork} with an {@link EmbeddingLoss} and evaluates it after every
- * epoch.
+ * Trains an {@link EmbeddingNetwork} with an {@link EmbeddingLoss}, one step at a time, and
+ * evaluates it.
  *
  * <p>Each training and evaluation step creates its NDArrays in a sub-manager closed when the
  * step ends, so nothing a step makes outlives it. Parameters and optimiser state live on the
- * manager given to the constructor.
+ * trainer's own manager. All randomness is a function of the seed: initialisation draws from the
+ * engine seeded once here, and the data order from the loader's seed and the epoch number. So a
+ * checkpoint needs only the arrays and the position (epoch, batch, step) to resume exactly.
+ *
+ * <p>With several devices ({@link Builder#optDevices}) each batch is split into nearly equal
+ * shares, one per device; each share's loss is weighted by its size so the summed gradient is the
+ * whole batch's, and a {@link MultiDeviceParameterServer} applies it. This path follows DJL's own
+ * multi-device training; it has been exercised with copies on one CPU, not on several GPUs.
+ *
+ * <p>The trainer measures its own overhead: the time spent in forward, backward and the update
+ * ({@link EpochProgress#modelSeconds()}) against the epoch's wall time; the rest is data loading,
+ * copying batches in, metrics and listeners.
  */
 public final class Trainer implements AutoCloseable {
 
     private final EmbeddingNetwork network;
     private final EmbeddingLoss loss;
+    private final Device[] devices;
     private final NDManager manager;
-    private final Device device;
     private final ParameterStore store;
-    private final AdamOptimizer optimizer;
+    private final Optimizer optimizer;
     private final Schedule schedule;
     private final List<Parameter> trainable = new ArrayList<>();
+    private final List<String> parameterNames = new ArrayList<>();
+    private final List<Parameter> parameters = new ArrayList<>();
+    private final Inference inference;
+    private volatile boolean stopRequested;
 
-    /**
-     * Creates a trainer and initialises the network's parameters.
-     *
-     * @param network the network; its head kind must match the loss
-     * @param loss the loss
-     * @param inputShape one image's shape, {@code C×H×W}
-     * @param device where to train
-     * @param weightDecay Adam's L2 weight decay
-     * @param schedule the learning-rate schedule
-     * @param seed the seed for parameter initialisation
-     */
-    public Trainer(EmbeddingNetwork network, EmbeddingLoss loss, Shape inputShape, Device device,
-            double weightDecay, Schedule schedule, long seed) {
-        if (network.head().kind() != loss.headKind() || network.head().subCenters() != loss.subCenters()) {
-            throw new IllegalArgumentException("loss '" + loss.getName() + "' needs a " + loss.headKind()
-                    + " head with " + loss.subCenters() + " row(s) per class, the network has a "
-                    + network.head().kind() + " head with " + network.head().subCenters());
-        }
+    private Trainer(Builder b) {
+        this.network = b.network;
+        this.loss = b.loss;
+        this.devices = b.devices.clone();
+        this.schedule = b.schedule;
+        this.optimizer = b.optimizer;
         Engine engine = Engines.pytorch();
-        engine.setRandomSeed((int) seed);
-        this.network = network;
-        this.loss = loss;
-        this.device = device;
-        this.schedule = schedule;
-        manager = engine.newBaseManager(device);
-        Shape batchShape = new Shape(1).addAll(inputShape);
+        // Seeds PyTorch's generator, which the parameter initialisers draw from: the only randomness
+        // on the native side.
+        engine.setRandomSeed((int) b.seed);
+        manager = engine.newBaseManager(devices[0]);
+        Shape batchShape = new Shape(1).addAll(b.inputShape);
         network.initialize(manager, DataType.FLOAT32, batchShape);
         loss.initializeState(manager, DataType.FLOAT32, network.head().numClasses(),
                 network.getOutputShapes(new Shape[] {batchShape})[0].get(1));
-        store = new ParameterStore(manager, false);
+        Map<String, Integer> indexById = new HashMap<>();
         for (Pair<String, Parameter> p : network.getParameters()) {
+            parameterNames.add(p.getKey());
+            parameters.add(p.getValue());
             if (p.getValue().requiresGradient()) {
+                indexById.put(p.getValue().getId(), trainable.size());
                 trainable.add(p.getValue());
             }
         }
-        optimizer = new AdamOptimizer(trainable, weightDecay);
+        optimizer.initialize(Collections.unmodifiableList(trainable));
+        store = new ParameterStore(manager, false);
+        if (devices.length > 1) {
+            store.setParameterServer(new MultiDeviceParameterServer(optimizer, indexById), devices);
+        }
+        inference = new Inference(network, store, manager, devices[0]);
+    }
+
+    /** Returns a builder. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /** Returns the network. */
     public EmbeddingNetwork network() {
         return network;
+    }
+
+    /** Returns the loss. */
+    public EmbeddingLoss loss() {
+        return loss;
+    }
+
+    /** Returns the optimiser. */
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    /** Returns the schedule. */
+    public Schedule schedule() {
+        return schedule;
+    }
+
+    /** Returns the devices, the first holding the parameters. */
+    public Device[] devices() {
+        return devices.clone();
+    }
+
+    /** Returns the evaluation runner over this trainer's network (on the first device). */
+    public Inference inference() {
+        return inference;
     }
 
     /** Returns the number of trainable parameter values. */
@@ -100,60 +144,204 @@ public final class Trainer implements AutoCloseable {
         return optimizer.steps();
     }
 
-    /**
-     * Trains one epoch.
-     *
-     * @param loader the training batches
-     * @param epoch the epoch, from 1
-     * @param listener progress callbacks
-     * @return {mean loss, accuracy %, images, seconds}
-     */
-    public double[] trainEpoch(BatchLoader loader, int epoch, TrainingListener listener) {
-        long start = System.nanoTime();
-        double lossSum = 0;
-        long correct = 0;
-        long images = 0;
-        int batches = 0;
-        listener.onEpochStart(epoch, loader.batchesPerEpoch());
-        Iterator<Batch> it = loader.epoch(epoch - 1, 0);
-        while (it.hasNext()) {
-            Batch b = it.next();
-            double lr = schedule.learningRate(optimizer.steps());
-            double beta1 = schedule.momentum(optimizer.steps());
-            float stepLoss;
-            try (NDManager step = manager.newSubManager(device)) {
-                NDArray x = step.create(b.images(), new Shape(b.size(), b.channels(), b.height(), b.width()));
-                NDArray y = step.create(b.labels());
-                NDArray out;
-                NDList pred;
-                try (GradientCollector gc = Engine.getEngine(Engines.PYTORCH).newGradientCollector()) {
-                    pred = network.forward(store, new NDList(x), true);
-                    NDArray l = loss.evaluate(new NDList(y), pred);
-                    gc.backward(l);
-                    stepLoss = l.getFloat();
-                    out = pred.get(1);
-                }
-                if (!Float.isFinite(stepLoss)) {
-                    throw new IllegalStateException("loss became " + stepLoss + " at epoch " + epoch + ", batch "
-                            + (batches + 1) + " (loss '" + loss.getName() + "', learning rate " + lr
-                            + "); lower --lr or check the data");
-                }
-                optimizer.step(lr, beta1);
-                // Non-trainable loss state (center loss's centres, ...) follows the step.
-                loss.afterStep(new NDList(pred.get(0).stopGradient(), out.stopGradient()), y);
-                correct += out.argMax(1).toType(DataType.INT32, false).eq(y).sum().getLong();
-            }
-            lossSum += stepLoss;
-            images += b.size();
-            batches++;
-            listener.onBatch(epoch, batches, stepLoss);
+    /** Returns the names of all the network's parameters (BatchNorm statistics included), in order. */
+    public List<String> parameterNames() {
+        return List.copyOf(parameterNames);
+    }
+
+    /** Returns all the network's parameter arrays (not copies), in {@link #parameterNames()} order. */
+    public NDList parameterArrays() {
+        NDList out = new NDList();
+        for (Parameter p : parameters) {
+            out.add(p.getArray());
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        return new double[] {lossSum / Math.max(1, batches), 100.0 * correct / Math.max(1, images), images, seconds};
+        return out;
     }
 
     /**
-     * Evaluates on a dataset: accuracy and angle statistics.
+     * Copies saved parameter values into the network, in place.
+     *
+     * @param names the saved names, which must equal {@link #parameterNames()}
+     * @param arrays the saved values, in the same order
+     */
+    public void restoreParameters(List<String> names, NDList arrays) {
+        if (!names.equals(parameterNames) || arrays.size() != parameters.size()) {
+            throw new IllegalArgumentException("saved parameters do not match this network: saved "
+                    + names.size() + " (" + firstDifference(names, parameterNames) + "), the network has "
+                    + parameterNames.size());
+        }
+        for (int i = 0; i < parameters.size(); i++) {
+            Optimizer.copyInto(arrays.get(i), parameters.get(i).getArray(), "parameter " + parameterNames.get(i));
+        }
+    }
+
+    /**
+     * Returns the loss's own state (e.g. center loss's centres) as the loss serialises it.
+     *
+     * @return the bytes; empty for a loss without state
+     */
+    public byte[] lossState() {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream os = new java.io.DataOutputStream(bytes)) {
+            loss.saveState(os);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Restores the loss's own state from {@link #lossState()}'s bytes.
+     *
+     * @param state the bytes
+     * @throws java.io.IOException if the loss cannot read them
+     */
+    public void restoreLossState(byte[] state) throws java.io.IOException {
+        if (state.length == 0) {
+            return;
+        }
+        try (java.io.DataInputStream is = new java.io.DataInputStream(new java.io.ByteArrayInputStream(state))) {
+            loss.loadState(manager, is);
+        }
+    }
+
+    private static String firstDifference(List<String> a, List<String> b) {
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+            if (!a.get(i).equals(b.get(i))) {
+                return "first difference at " + i + ": '" + a.get(i) + "' vs '" + b.get(i) + "'";
+            }
+        }
+        return "the lists differ in length";
+    }
+
+    /**
+     * Asks {@link #trainEpoch} to return after the step in progress (e.g. from a listener); the
+     * request is cleared when {@link #trainEpoch} returns.
+     */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /**
+     * Trains one epoch, or the rest of one, or until {@link #requestStop()}.
+     *
+     * @param loader the training batches
+     * @param progress where the epoch stands; updated after every step
+     * @param listener progress callbacks
+     * @return {@code progress}, at the end of the epoch
+     */
+    public EpochProgress trainEpoch(BatchLoader loader, EpochProgress progress, TrainingListener listener) {
+        int epoch = progress.epoch();
+        int total = loader.batchesPerEpoch();
+        listener.onEpochStart(epoch, total);
+        long mark = System.nanoTime();
+        // Closing the iterator cancels batches already scheduled when a step fails or a stop is requested.
+        try (BatchLoader.BatchIterator it = loader.epoch(epoch - 1, progress.nextBatch())) {
+            while (!stopRequested && it.hasNext()) {
+                Batch b = it.next();
+                long step = optimizer.steps();
+                double lr = schedule.learningRate(step);
+                double momentum = schedule.momentum(step);
+                try (NDManager scope = manager.newSubManager(devices[0])) {
+                    NDArray y = scope.create(b.labels());
+                    NDArray x = devices.length == 1
+                            ? scope.create(b.images(), new Shape(b.size(), b.channels(), b.height(), b.width())) : null;
+                    long modelStart = System.nanoTime();
+                    NDList pred = devices.length == 1 ? forwardBackward(x, y) : forwardBackwardSplit(scope, b);
+                    float stepLoss = pred.get(2).getFloat();
+                    if (!Float.isFinite(stepLoss)) {
+                        throw new IllegalStateException("loss became " + stepLoss + " at epoch " + epoch + ", batch "
+                                + (progress.nextBatch() + 1) + " (loss '" + loss.getName() + "', learning rate " + lr
+                                + "); lower --lr or check the data");
+                    }
+                    optimizer.beginStep(lr, momentum);
+                    if (devices.length == 1) {
+                        for (int i = 0; i < trainable.size(); i++) {
+                            NDArray w = trainable.get(i).getArray();
+                            try (NDArray g = w.getGradient()) {
+                                optimizer.update(i, w, g);
+                            }
+                        }
+                    } else {
+                        store.updateAllParameters();
+                    }
+                    // Non-trainable loss state (center loss's centres, ...) follows the step.
+                    loss.afterStep(new NDList(pred.get(0).stopGradient(), pred.get(1).stopGradient()), y);
+                    double modelSeconds = (System.nanoTime() - modelStart) / 1e9;
+                    long correct = pred.get(1).argMax(1).toType(DataType.INT32, false).eq(y).sum().getLong();
+                    progress.addStep(stepLoss, correct, b.size());
+                    listener.onBatch(epoch, progress.nextBatch(), stepLoss);
+                    listener.onStep(new StepContext(this, epoch, progress.nextBatch(), total, optimizer.steps(), stepLoss,
+                            lr, momentum, pred.get(0), pred.get(1), y, progress));
+                    long now = System.nanoTime();
+                    progress.addTime((now - mark) / 1e9, modelSeconds);
+                    mark = now;
+                }
+            }
+        }
+        stopRequested = false;
+        return progress;
+    }
+
+    /** Returns [features, head output, loss] with the gradients accumulated on the parameters. */
+    private NDList forwardBackward(NDArray x, NDArray y) {
+        try (GradientCollector gc = Engines.pytorch().newGradientCollector()) {
+            NDList pred = network.forward(store, new NDList(x), true);
+            NDArray l = loss.evaluate(new NDList(y), pred);
+            gc.backward(l);
+            return new NDList(pred.get(0), pred.get(1), l);
+        }
+    }
+
+    /** The multi-device step: one share of the batch per device, gradients summed by the store. */
+    private NDList forwardBackwardSplit(NDManager scope, Batch b) {
+        int[][] shares = shares(b.size(), devices.length);
+        int img = b.channels() * b.height() * b.width();
+        NDList features = new NDList();
+        NDList heads = new NDList();
+        float lossSum = 0;
+        try (GradientCollector gc = Engines.pytorch().newGradientCollector()) {
+            for (int k = 0; k < shares.length; k++) {
+                int from = shares[k][0];
+                int to = shares[k][1];
+                NDManager dm = scope.newSubManager(devices[k]);
+                NDArray x = dm.create(Arrays.copyOfRange(b.images(), from * img, to * img),
+                        new Shape(to - from, b.channels(), b.height(), b.width()));
+                NDArray yk = dm.create(Arrays.copyOfRange(b.labels(), from, to));
+                NDList pred = network.forward(store, new NDList(x), true);
+                NDArray l = loss.evaluate(new NDList(yk), pred).mul((float) (to - from) / b.size());
+                gc.backward(l);
+                lossSum += l.getFloat();
+                features.add(pred.get(0).toDevice(devices[0], false));
+                heads.add(pred.get(1).toDevice(devices[0], false));
+            }
+        }
+        return new NDList(NDArrays.concat(features), NDArrays.concat(heads), scope.create(lossSum));
+    }
+
+    /**
+     * Splits {@code n} samples into at most {@code parts} contiguous shares whose sizes differ by at
+     * most one; never an empty share.
+     *
+     * @param n the batch size
+     * @param parts the number of devices
+     * @return {from, to} per share
+     */
+    static int[][] shares(int n, int parts) {
+        int k = Math.min(n, parts);
+        int[][] out = new int[k][2];
+        int from = 0;
+        for (int i = 0; i < k; i++) {
+            int size = n / k + (i < n % k ? 1 : 0);
+            out[i][0] = from;
+            out[i][1] = from + size;
+            from += size;
+        }
+        return out;
+    }
+
+    /**
+     * Evaluates on a dataset: accuracy and the data for the angle statistics.
      *
      * @param data the split to evaluate
      * @param norm the training split's normalisation
@@ -161,33 +349,101 @@ public final class Trainer implements AutoCloseable {
      * @return the accumulated measurements
      */
     public EmbeddingAccumulator evaluate(ImageDataset data, Normalization norm, int batchSize) {
-        BatchLoader loader = BatchLoader.builder().setData(data).setNormalization(norm).optBatchSize(batchSize).build();
-        EmbeddingAccumulator acc = null;
-        for (Batch b : loader) {
-            try (NDManager step = manager.newSubManager(device)) {
-                NDArray x = step.create(b.images(), new Shape(b.size(), b.channels(), b.height(), b.width()));
-                NDList pred = network.forward(store, new NDList(x), false);
-                float[] features = pred.get(0).toFloatArray();
-                float[] scores = pred.get(1).toFloatArray();
-                if (acc == null) {
-                    acc = new EmbeddingAccumulator(data.numClasses(), (int) pred.get(0).getShape().get(1));
-                }
-                acc.add(features, scores, b.labels());
-            }
-        }
-        if (acc == null) {
-            throw new IllegalArgumentException("cannot evaluate on " + data.name() + ": it has no images");
-        }
-        return acc;
+        return inference.evaluate(data, norm, batchSize);
     }
 
-    /** Returns one weight vector per class, C×d (see {@link ClassifierHead#classWeights()}). */
+    /** Returns the class weights W as a C×d array of doubles. */
     public double[][] classWeights() {
-        return network.head().classWeights();
+        return inference.classWeights();
     }
 
     @Override
     public void close() {
         manager.close();
+    }
+
+    /** Builds a {@link Trainer}; {@code setX} are required, {@code optX} optional. */
+    public static final class Builder {
+        private EmbeddingNetwork network;
+        private EmbeddingLoss loss;
+        private Shape inputShape;
+        private Schedule schedule;
+        private Optimizer optimizer;
+        private Device[] devices = {Device.cpu()};
+        private long seed = 42;
+
+        private Builder() {}
+
+        /** Sets the network (required); its head kind must match the loss's. */
+        public Builder setNetwork(EmbeddingNetwork network) {
+            this.network = network;
+            return this;
+        }
+
+        /** Sets the loss (required). */
+        public Builder setLoss(EmbeddingLoss loss) {
+            this.loss = loss;
+            return this;
+        }
+
+        /** Sets one image's shape, {@code C×H×W} (required). */
+        public Builder setInputShape(Shape inputShape) {
+            this.inputShape = inputShape;
+            return this;
+        }
+
+        /** Sets the learning-rate and momentum schedule (required). */
+        public Builder setSchedule(Schedule schedule) {
+            this.schedule = schedule;
+            return this;
+        }
+
+        /** Sets the optimiser (default: Adam with the paper's weight decay 5e-4). */
+        public Builder optOptimizer(Optimizer optimizer) {
+            this.optimizer = optimizer;
+            return this;
+        }
+
+        /** Sets the devices (default: the CPU); with several, batches are split across them. */
+        public Builder optDevices(Device... devices) {
+            this.devices = devices.clone();
+            return this;
+        }
+
+        /** Sets the seed of parameter initialisation (default 42). */
+        public Builder optSeed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Validates and builds; initialises the network's parameters. */
+        public Trainer build() {
+            Objects.requireNonNull(network, "Trainer needs setNetwork");
+            Objects.requireNonNull(loss, "Trainer needs setLoss");
+            Objects.requireNonNull(inputShape, "Trainer needs setInputShape");
+            Objects.requireNonNull(schedule, "Trainer needs setSchedule");
+            if (inputShape.dimension() != 3) {
+                throw new IllegalArgumentException("input shape must be C×H×W, got " + inputShape);
+            }
+            if (network.head().kind() != loss.headKind() || network.head().subCenters() != loss.subCenters()) {
+                throw new IllegalArgumentException("loss '" + loss.getName() + "' needs a " + loss.headKind()
+                        + " head with " + loss.subCenters() + " row(s) per class, the network has a "
+                        + network.head().kind() + " head with " + network.head().subCenters());
+            }
+            if (devices.length == 0) {
+                throw new IllegalArgumentException("Trainer needs at least one device");
+            }
+            for (int i = 0; i < devices.length; i++) {
+                for (int j = 0; j < i; j++) {
+                    if (devices[i].equals(devices[j])) {
+                        throw new IllegalArgumentException("device " + Devices.name(devices[i]) + " is listed twice");
+                    }
+                }
+            }
+            if (optimizer == null) {
+                optimizer = new AdamOptimizer(AdamOptimizer.DEFAULT_WEIGHT_DECAY);
+            }
+            return new Trainer(this);
+        }
     }
 }

@@ -1,63 +1,106 @@
 package io.anglearn.train;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Everything that determines a training run. Serialised as the run's {@code config.json}; a run is
- * reproducible from it alone. Fields are public for JSON binding; {@link #validate()} checks them.
+ * Everything that determines a training run. Serialised as the {@code config} object of the run's
+ * {@code config.json}; a run is reproducible from it alone ({@code anglearn train --config}).
+ * Fields are public for JSON binding; {@link #validate()} checks them. Each field's initial
+ * value is its default.
  */
 public final class TrainingConfig {
 
+    /** The optimisers {@link #optimizer} accepts. */
+    public static final List<String> OPTIMIZERS = List.of("adam", "sgd");
+    /** The schedules {@link #schedule} accepts. */
+    public static final List<String> SCHEDULES = List.of("one-cycle", "cosine", "step", "constant");
+
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+
     /**
-     * Dataset: {@code fashion-mnist}, {@code cifar10}, {@code cifar100}, {@code idx:PATH} or
+     * Dataset: {@code fashion-mnist} (default), {@code cifar10}, {@code cifar100}, {@code idx:PATH} or
      * {@code folder:PATH}; a trailing {@code +} turns on the standard augmentation.
      */
     public String dataset = "fashion-mnist";
-    /** CIFAR-100 labels: {@code fine} (100 classes) or {@code coarse} (20). */
+    /** CIFAR-100 labels: {@code fine} (100 classes, default) or {@code coarse} (20). */
     public String labels = "fine";
-    /** Standard augmentation on or off, overriding the dataset name's {@code +}; null = from the name. */
+    /** Standard augmentation on or off, overriding the dataset name's {@code +}; null (default) = from the name. */
     public Boolean augment;
-    /** Side that {@code folder:} images are resized to. */
+    /** Side that {@code folder:} images are resized to (default 32). */
     public int imageSize = 32;
-    /** Channels of {@code folder:} images: 1 (grey) or 3 (RGB). */
+    /** Channels of {@code folder:} images: 1 (grey) or 3 (RGB, default). */
     public int imageChannels = 3;
-    /** Share of each class held out for testing in a {@code folder:} dataset without train/test sub-folders. */
+    /** Share of each class held out for testing in a {@code folder:} dataset without train/test sub-folders (default 0.2). */
     public double testFraction = 0.2;
-    /** Threads assembling training batches in the background. */
+    /** Threads assembling training batches in the background (default 1). */
     public int dataWorkers = 1;
     /** Folder to look for the dataset in first, or null for the standard search order. */
     public String dataDir;
-    /** Use only the first N training images (0 = all). */
+    /** Use only the first N training images (0 = all, the default). */
     public int limitTrain;
-    /** Use only the first N test images (0 = all). */
+    /** Use only the first N test images (0 = all, the default). */
     public int limitTest;
-    /** Backbone architecture, e.g. {@code resnet20}. */
+    /** Backbone architecture (default {@code resnet20}). */
     public String arch = "resnet20";
-    /** Projection to d dimensions after the backbone (0 = none). */
+    /** Projection to d dimensions after the backbone (0 = none, the default). */
     public int embeddingDim;
-    /** Loss name, e.g. {@code arc}. */
+    /** Loss name (default {@code arc}). */
     public String loss = "arc";
-    /** Loss parameters by name, e.g. {@code k=4}. */
+    /** Loss parameters by name, e.g. {@code k=4} (default: none, each loss's own defaults). */
     public Map<String, Double> lossParams = new LinkedHashMap<>();
-    /** Epochs. */
-    public int epochs = 10;
-    /** Mini-batch size. */
-    public int batchSize = 256;
-    /** Peak learning rate of the schedule. */
-    public double learningRate = 3e-3;
-    /** Adam weight decay (L2 added to the gradient, as in the paper). */
+    /** Optimiser: {@code adam} (the paper's, default) or {@code sgd}. */
+    public String optimizer = "adam";
+    /** L2 weight decay added to the gradient (default 5e-4, the paper's). */
     public double weightDecay = 5e-4;
-    /** Learning-rate schedule: {@code one-cycle} or {@code constant}. */
+    /** Momentum (SGD) or β1 (Adam) for schedules other than one-cycle (default 0.9). */
+    public double momentum = Schedule.DEFAULT_MOMENTUM;
+    /** Nesterov momentum for SGD (default false). */
+    public boolean nesterov;
+    /** Peak (one-cycle, cosine) or initial (step, constant) learning rate (default 3e-3). */
+    public double learningRate = 3e-3;
+    /** Learning-rate schedule: one-cycle (default), cosine, step or constant. */
     public String schedule = "one-cycle";
-    /** Random seed for initialisation and data order. */
+    /** One-cycle: fraction of the steps spent warming up (default 0.3). */
+    public double warmupFraction = 0.3;
+    /** One-cycle: momentum/β1 at the start and end (default 0.95). */
+    public double maxMomentum = 0.95;
+    /** One-cycle: momentum/β1 at the peak rate (default 0.85). */
+    public double minMomentum = 0.85;
+    /** Step schedule: epochs between decays (0 = a third of the epochs, the default). */
+    public int stepEpochs;
+    /** Step schedule: factor at each decay (default 0.1). */
+    public double stepGamma = 0.1;
+    /** Epochs (default 10). */
+    public int epochs = 10;
+    /** Mini-batch size (default 256). */
+    public int batchSize = 256;
+    /** Random seed for initialisation and data order (default 42). */
     public long seed = 42;
-    /** Device: {@code cpu}, {@code gpu} or {@code gpu:N}. */
+    /** Device or comma-separated devices: {@code cpu} (default), {@code gpu}, {@code gpu:N}, {@code gpu:0,gpu:1}. */
     public String device = "cpu";
-    /** Run name; the run directory is {@code runsDir/name}. */
+    /** Evaluate on the test split every N epochs; the last epoch always (default 1). */
+    public int evalEvery = 1;
+    /** Also checkpoint every N optimiser steps (0 = only at the end of each epoch, the default). */
+    public int checkpointEvery;
+    /** How many of the newest checkpoints to keep besides the best (default 3). */
+    public int keepCheckpoints = 3;
+    /** The preset that filled in the values, if any (recorded for the reader; already applied). */
+    public String preset;
+    /** Run name; the run directory is {@code runsDir/name} (default: dataset-loss-time). */
     public String name;
-    /** Parent folder of run directories. */
+    /** Parent folder of run directories (default {@code runs}). */
     public String runsDir = "runs";
 
     /**
@@ -66,10 +109,12 @@ public final class TrainingConfig {
      * @throws IllegalArgumentException on the first invalid value
      */
     public void validate() {
+        require(dataset != null && !dataset.isBlank(), "--dataset must be given");
         require(epochs > 0, "--epochs must be > 0, got " + epochs);
         require(batchSize > 0, "--batch-size must be > 0, got " + batchSize);
         require(learningRate > 0 && Double.isFinite(learningRate), "--lr must be a positive number, got " + learningRate);
         require(weightDecay >= 0 && Double.isFinite(weightDecay), "--weight-decay must be >= 0, got " + weightDecay);
+        require(momentum >= 0 && momentum < 1, "--momentum must be in [0, 1), got " + momentum);
         require(limitTrain >= 0, "--limit-train must be >= 0, got " + limitTrain);
         require(limitTest >= 0, "--limit-test must be >= 0, got " + limitTest);
         require(embeddingDim >= 0, "--embedding-dim must be >= 0, got " + embeddingDim);
@@ -77,10 +122,22 @@ public final class TrainingConfig {
                 "--label must be fine or coarse, got " + labels);
         datasetSpec();
         require(dataWorkers >= 1 && dataWorkers <= 64, "--data-workers must be in 1..64, got " + dataWorkers);
-        String s = schedule.toLowerCase(Locale.ROOT);
-        require(s.equals("one-cycle") || s.equals("constant"), "--schedule must be one-cycle or constant, got " + schedule);
+        require(optimizer != null && OPTIMIZERS.contains(optimizer.toLowerCase(Locale.ROOT)),
+                "--optimizer must be one of " + OPTIMIZERS + ", got " + optimizer);
+        require(schedule != null && SCHEDULES.contains(schedule.toLowerCase(Locale.ROOT)),
+                "--schedule must be one of " + SCHEDULES + ", got " + schedule);
+        require(warmupFraction > 0 && warmupFraction < 1, "--warmup must be in (0, 1), got " + warmupFraction);
+        require(maxMomentum >= minMomentum && minMomentum >= 0 && maxMomentum < 1,
+                "--max-momentum and --min-momentum must satisfy 0 <= min <= max < 1, got " + minMomentum + ", " + maxMomentum);
+        require(stepEpochs >= 0, "--step-epochs must be >= 0, got " + stepEpochs);
+        require(stepGamma > 0 && stepGamma <= 1, "--step-gamma must be in (0, 1], got " + stepGamma);
+        require(evalEvery > 0, "--eval-every must be > 0, got " + evalEvery);
+        require(checkpointEvery >= 0, "--checkpoint-every must be >= 0, got " + checkpointEvery);
+        require(keepCheckpoints > 0, "--keep-checkpoints must be > 0, got " + keepCheckpoints);
+        require(device != null && !device.isBlank(), "--device must be given");
         require(name == null || name.matches("[A-Za-z0-9._-]+"),
                 "--name may contain only letters, digits, '.', '_' and '-', got '" + name + "'");
+        require(lossParams != null, "loss parameters must not be null");
     }
 
     /**
@@ -93,6 +150,50 @@ public final class TrainingConfig {
                 .optLabels(io.anglearn.data.LabelKind.valueOf(labels.toUpperCase(Locale.ROOT)))
                 .optImageSize(imageSize).optChannels(imageChannels).optTestFraction(testFraction)
                 .optSplitSeed(seed).build();
+    }
+
+    /** Returns a deep copy. */
+    public TrainingConfig copy() {
+        return GSON.fromJson(GSON.toJson(this), TrainingConfig.class);
+    }
+
+    /** Returns this configuration as pretty-printed JSON. */
+    public String toJson() {
+        return GSON.toJson(this);
+    }
+
+    /**
+     * Reads a configuration: either a run's {@code config.json} (its {@code config} object) or a
+     * file holding the configuration object alone.
+     *
+     * @param file the JSON file
+     * @return the configuration, validated
+     * @throws IOException if the file cannot be read or is not a configuration; the message names it
+     */
+    public static TrainingConfig read(Path file) throws IOException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new IOException(file + " does not exist");
+        }
+        try {
+            JsonElement root = GSON.fromJson(text, JsonElement.class);
+            if (root == null || !root.isJsonObject()) {
+                throw new IOException(file + ": expected a JSON object");
+            }
+            JsonObject obj = root.getAsJsonObject();
+            JsonObject cfg = obj.has("config") && obj.get("config").isJsonObject() ? obj.getAsJsonObject("config") : obj;
+            TrainingConfig c = GSON.fromJson(cfg, TrainingConfig.class);
+            try {
+                c.validate();
+            } catch (IllegalArgumentException e) {
+                throw new IOException(file + ": " + e.getMessage(), e);
+            }
+            return c;
+        } catch (JsonParseException | IllegalStateException e) {
+            throw new IOException(file + ": not a valid configuration (" + e.getMessage() + ")", e);
+        }
     }
 
     private static void require(boolean ok, String message) {

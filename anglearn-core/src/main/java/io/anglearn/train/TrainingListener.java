@@ -1,10 +1,29 @@
 package io.anglearn.train;
 
-/** Receives progress from a {@link Trainer}; every method has an empty default. */
+import java.util.List;
+
+/**
+ * Receives progress from a {@link Trainer} and a {@link TrainingRun}; every method has an empty
+ * default, so a listener implements only what it needs.
+ *
+ * <p>This is the extension point for everything that watches training without changing it:
+ * progress bars, loggers, checkpointing, and analytics such as WC-Intra every N iterations (call
+ * {@link Trainer#evaluate} from {@link #onStep}) or per-epoch target-angle samples (call
+ * {@link Trainer#inference()} from {@link #onEpochEnd}). A listener must not change the
+ * parameters, or a resumed run will no longer match an uninterrupted one. An exception a
+ * listener throws stops training at once, as a crash would; the last checkpoint stays valid.
+ */
 public interface TrainingListener {
 
     /**
-     * Called when an epoch starts.
+     * Called once before the first step (also when a run resumes), with the trainer the run uses.
+     *
+     * @param trainer the trainer; listeners may keep it to evaluate or embed later
+     */
+    default void onTrainingStart(Trainer trainer) {}
+
+    /**
+     * Called when an epoch starts or resumes.
      *
      * @param epoch the epoch, from 1
      * @param batches the number of training batches in it
@@ -21,9 +40,64 @@ public interface TrainingListener {
     default void onBatch(int epoch, int batch, double loss) {}
 
     /**
-     * Called when an epoch has been trained and evaluated.
+     * Called after each training step, after {@link #onBatch}, with the step's details and arrays.
+     *
+     * @param step the step; its arrays are valid only during this call
+     */
+    default void onStep(StepContext step) {}
+
+    /**
+     * Called when an epoch has been trained and, if due, evaluated.
      *
      * @param record what it measured
      */
     default void onEpochEnd(EpochRecord record) {}
+
+    /**
+     * Called once when the last epoch has ended.
+     *
+     * @param records every epoch's record, resumed ones included
+     */
+    default void onTrainingEnd(List<EpochRecord> records) {}
+
+    /**
+     * Returns a listener that forwards every call to each of the given listeners in order.
+     *
+     * @param listeners the listeners
+     * @return the combined listener
+     */
+    static TrainingListener all(TrainingListener... listeners) {
+        List<TrainingListener> list = List.of(listeners);
+        return new TrainingListener() {
+            @Override
+            public void onTrainingStart(Trainer trainer) {
+                list.forEach(l -> l.onTrainingStart(trainer));
+            }
+
+            @Override
+            public void onEpochStart(int epoch, int batches) {
+                list.forEach(l -> l.onEpochStart(epoch, batches));
+            }
+
+            @Override
+            public void onBatch(int epoch, int batch, double loss) {
+                list.forEach(l -> l.onBatch(epoch, batch, loss));
+            }
+
+            @Override
+            public void onStep(StepContext step) {
+                list.forEach(l -> l.onStep(step));
+            }
+
+            @Override
+            public void onEpochEnd(EpochRecord record) {
+                list.forEach(l -> l.onEpochEnd(record));
+            }
+
+            @Override
+            public void onTrainingEnd(List<EpochRecord> records) {
+                list.forEach(l -> l.onTrainingEnd(records));
+            }
+        };
+    }
 }

@@ -1,15 +1,14 @@
 package io.anglearn.train;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
 import io.anglearn.data.BatchLoader;
-import io.anglearn.data.DatasetLocator;
-import io.anglearn.data.DatasetSpec;
-import io.anglearn.data.Datasets;
 import io.anglearn.data.ImageDataset;
-import io.anglearn.data.LoadedDataset;
 import io.anglearn.data.Normalization;
 import io.anglearn.engine.Devices;
 import io.anglearn.engine.Engines;
@@ -21,121 +20,412 @@ import io.anglearn.model.Architectures;
 import io.anglearn.model.EmbeddingNetwork;
 import io.anglearn.report.AtomicFiles;
 import io.anglearn.report.MetricsTable;
+import io.anglearn.report.RunLog;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One training run from a {@link TrainingConfig}: finds and loads the data, builds the network
- * and loss, trains and evaluates every epoch, and writes the run directory
- * ({@code config.json}, {@code metrics.csv}).
+ * One training run from a {@link TrainingConfig}: loads the data, builds the network, loss,
+ * optimiser and schedule, trains and evaluates, and keeps the run directory:
+ * <ul>
+ *   <li>{@code config.json} — the configuration ({@code config}) and what was resolved from it
+ *       ({@code resolved}: dataset checksums and sizes, normalisation statistics, parameter count,
+ *       optimiser, versions, git commit);
+ *   <li>{@code metrics.csv} and {@code metrics.jsonl} — one row per epoch;
+ *   <li>{@code checkpoints/} — see {@link CheckpointStore};
+ *   <li>{@code train.log} — events, one line each.
+ * </ul>
+ *
+ * <p>{@link #resume} continues a stopped run from its newest valid checkpoint. On the CPU the
+ * resumed run ends with the same weights and metrics (timings aside) as an uninterrupted one:
+ * every random choice is a function of the seed and the position, and the checkpoint holds the
+ * parameters, BatchNorm statistics, optimiser moments and step, the loss's state and the
+ * position within the epoch's data order with the epoch's running totals.
  */
 public final class TrainingRun {
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
     private final TrainingConfig config;
+    private final TrainingData suppliedData;
+    private final Path resumeDir;
 
     /**
-     * Creates the run; nothing happens until {@link #execute}.
+     * Creates a new run whose data is found and loaded from the configuration.
      *
-     * @param config the configuration; validated here
+     * @param config the configuration; validated here and copied
      */
     public TrainingRun(TrainingConfig config) {
+        this(config, null, null);
+    }
+
+    /**
+     * Creates a new run on data the caller supplies (the configuration's dataset fields are then
+     * only recorded).
+     *
+     * @param config the configuration; validated here and copied
+     * @param data the splits
+     */
+    public TrainingRun(TrainingConfig config, TrainingData data) {
+        this(config, data, null);
+    }
+
+    private TrainingRun(TrainingConfig config, TrainingData data, Path resumeDir) {
         config.validate();
-        this.config = config;
+        this.config = config.copy();
+        this.suppliedData = data;
+        this.resumeDir = resumeDir;
+    }
+
+    /**
+     * Prepares to continue a stopped run from its directory.
+     *
+     * @param runDir the run directory, holding {@code config.json}
+     * @return the run; {@link #execute} continues it
+     * @throws IOException if the configuration cannot be read
+     */
+    public static TrainingRun resume(Path runDir) throws IOException {
+        return new TrainingRun(TrainingConfig.read(runDir.resolve("config.json")), null, runDir);
+    }
+
+    /**
+     * Prepares to continue a stopped run on data the caller supplies.
+     *
+     * @param runDir the run directory
+     * @param data the same splits the run started with (checked against the recorded checksums)
+     * @return the run
+     * @throws IOException if the configuration cannot be read
+     */
+    public static TrainingRun resume(Path runDir, TrainingData data) throws IOException {
+        return new TrainingRun(TrainingConfig.read(runDir.resolve("config.json")), data, runDir);
+    }
+
+    /** Returns the configuration. */
+    public TrainingConfig config() {
+        return config.copy();
     }
 
     /** The result of a finished run. */
     public record Result(Path runDir, List<EpochRecord> epochs) {}
 
     /**
-     * Trains.
+     * Builds the network a configuration describes (uninitialised).
+     *
+     * @param config the configuration
+     * @param numClasses C
+     * @param loss the loss, whose head kind the network gets
+     * @return the network
+     */
+    public static EmbeddingNetwork buildNetwork(TrainingConfig config, int numClasses, EmbeddingLoss loss) {
+        return new EmbeddingNetwork(Architectures.backbone(config.arch), config.embeddingDim, loss.newHead(numClasses));
+    }
+
+    /**
+     * Builds the optimiser a configuration names.
+     *
+     * @param config the configuration
+     * @return a new, uninitialised optimiser
+     */
+    public static Optimizer buildOptimizer(TrainingConfig config) {
+        return switch (config.optimizer.toLowerCase(Locale.ROOT)) {
+            case "adam" -> new AdamOptimizer(config.weightDecay);
+            case "sgd" -> new SgdOptimizer(config.weightDecay, config.nesterov);
+            default -> throw new IllegalArgumentException("--optimizer must be one of " + TrainingConfig.OPTIMIZERS);
+        };
+    }
+
+    /**
+     * Builds the schedule a configuration names.
+     *
+     * @param config the configuration
+     * @param batchesPerEpoch optimiser steps per epoch
+     * @return the schedule
+     */
+    public static Schedule buildSchedule(TrainingConfig config, int batchesPerEpoch) {
+        long total = (long) batchesPerEpoch * config.epochs;
+        return switch (config.schedule.toLowerCase(Locale.ROOT)) {
+            case "one-cycle" -> new OneCycleSchedule(config.learningRate, total, config.warmupFraction, 25, 1e4,
+                    config.maxMomentum, config.minMomentum);
+            case "cosine" -> new CosineSchedule(config.learningRate, total).withMomentum(config.momentum);
+            case "step" -> new StepSchedule(config.learningRate, (long) batchesPerEpoch
+                    * (config.stepEpochs > 0 ? config.stepEpochs : Math.max(1, config.epochs / 3)), config.stepGamma)
+                    .withMomentum(config.momentum);
+            case "constant" -> Schedule.constant(config.learningRate).withMomentum(config.momentum);
+            default -> throw new IllegalArgumentException("--schedule must be one of " + TrainingConfig.SCHEDULES);
+        };
+    }
+
+    /**
+     * Builds the training batch loader of a configuration (shuffled by seed and epoch).
+     *
+     * @param config the configuration
+     * @param data the splits and their augmentation
+     * @param norm the training split's normalisation
+     * @return the loader
+     */
+    public static BatchLoader buildLoader(TrainingConfig config, TrainingData data, Normalization norm) {
+        ImageDataset train = data.train();
+        return BatchLoader.builder().setData(train).setNormalization(norm).optBatchSize(config.batchSize)
+                .optShuffle(true).optSeed(config.seed).optAugmentation(data.augmentation())
+                .optWorkers(config.dataWorkers).optDropLast(train.size() >= config.batchSize).build();
+    }
+
+    /**
+     * Trains (or continues training) until the configured number of epochs.
      *
      * @param listener progress callbacks
-     * @return the run directory and the per-epoch records
+     * @return the run directory and every epoch's record
      * @throws IOException if the data cannot be read or the run directory cannot be written
      */
     public Result execute(TrainingListener listener) throws IOException {
-        DatasetSpec spec = config.datasetSpec();
         Engines.pytorch(); // fail first, and in one line, when the native library is missing
-        Device device = Devices.parse(config.device);
+        Device[] devices = Devices.parseList(config.device);
         EmbeddingLoss loss = Losses.create(config.loss, config.lossParams);
-        LoadedDataset data = Datasets.load(spec, new DatasetLocator(config.dataDir == null ? null : Path.of(config.dataDir)));
-        ImageDataset train = data.train();
-        ImageDataset test = data.test();
-        if (config.limitTrain > 0) {
-            train = train.limit(config.limitTrain);
-        }
-        if (config.limitTest > 0) {
-            test = test.limit(config.limitTest);
-        }
-        Normalization norm = Normalization.of(train);
-        BatchLoader loader = BatchLoader.builder().setData(train).setNormalization(norm)
-                .optBatchSize(config.batchSize).optShuffle(true).optSeed(config.seed)
-                .optAugmentation(data.augmentation()).optWorkers(config.dataWorkers)
-                .optDropLast(train.size() >= config.batchSize).build();
-        long totalSteps = (long) loader.batchesPerEpoch() * config.epochs;
-        Schedule schedule = config.schedule.equals("constant") ? Schedule.constant(config.learningRate)
-                : new OneCycleSchedule(config.learningRate, totalSteps);
-
-        String name = config.name != null ? config.name
-                : config.dataset + "-" + config.loss + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        Path runDir = Path.of(config.runsDir).resolve(name);
-        if (Files.exists(runDir.resolve("metrics.csv"))) {
-            throw new IOException(runDir + " already holds a run; choose another --name or remove it");
+        TrainingData data = suppliedData != null ? suppliedData : TrainingData.load(config);
+        Path runDir = resumeDir != null ? resumeDir : Path.of(config.runsDir).resolve(runName());
+        if (resumeDir == null && (Files.exists(runDir.resolve("config.json")) || Files.exists(runDir.resolve("checkpoints")))) {
+            throw new IOException(runDir + " already holds a run; continue it with --resume " + runDir
+                    + ", or choose another --name");
         }
         Files.createDirectories(runDir);
-
-        EmbeddingNetwork net = new EmbeddingNetwork(Architectures.backbone(config.arch), config.embeddingDim,
-                loss.newHead(train.numClasses()));
-        List<EpochRecord> records = new ArrayList<>();
-        try (Trainer trainer = new Trainer(net, loss, new Shape(train.channels(), train.height(), train.width()),
-                device, config.weightDecay, schedule, config.seed)) {
-            writeConfig(runDir, data, train, test, norm, trainer.parameterCount());
-            for (int epoch = 1; epoch <= config.epochs; epoch++) {
-                double[] t = trainer.trainEpoch(loader, epoch, listener);
-                EmbeddingAccumulator acc = trainer.evaluate(test, norm, Math.max(config.batchSize, 256));
-                AngleStatistics angles = acc.angles(trainer.classWeights());
-                EpochRecord r = new EpochRecord(epoch, t[0], t[1], acc.top1Error(), acc.top5Error(), angles,
-                        schedule.learningRate(Math.max(0, trainer.steps() - 1)), t[3], t[2] / t[3]);
-                records.add(r);
-                MetricsTable.write(runDir.resolve("metrics.csv"), records);
-                listener.onEpochEnd(r);
-            }
+        RunLog log = new RunLog(runDir.resolve("train.log"));
+        Normalization norm = Normalization.of(data.train());
+        String trainSum = TrainingData.checksum(data.train());
+        String testSum = TrainingData.checksum(data.test());
+        if (resumeDir != null) {
+            checkSameData(runDir, trainSum, testSum);
         }
-        return new Result(runDir, records);
+        BatchLoader loader = buildLoader(config, data, norm);
+        Schedule schedule = buildSchedule(config, loader.batchesPerEpoch());
+        EmbeddingNetwork net = buildNetwork(config, data.train().numClasses(), loss);
+        CheckpointStore checkpoints = new CheckpointStore(runDir.resolve("checkpoints"), config.keepCheckpoints);
+        Optimizer optimizer = buildOptimizer(config);
+        ImageDataset train = data.train();
+        try (Trainer trainer = Trainer.builder().setNetwork(net).setLoss(loss)
+                .setInputShape(new Shape(train.channels(), train.height(), train.width())).setSchedule(schedule)
+                .optOptimizer(optimizer).optDevices(devices).optSeed(config.seed).build()) {
+            RunState run = new RunState(trainer, checkpoints, log);
+            if (resumeDir == null) {
+                writeConfig(runDir, data, norm, trainSum, testSum, trainer);
+                log.log("started " + runDir.getFileName() + ": " + config.dataset + ", " + config.arch + ", loss "
+                        + config.loss + ", " + config.epochs + " epochs of " + loader.batchesPerEpoch() + " steps, "
+                        + trainer.parameterCount() + " parameters, devices " + config.device);
+            } else {
+                List<String> skipped = new ArrayList<>();
+                Optional<CheckpointStore.Checkpoint> ckpt = checkpoints.latestValid(skipped);
+                for (String s : skipped) {
+                    log.log(s);
+                }
+                if (ckpt.isPresent()) {
+                    run.restore(ckpt.get());
+                    log.log("resumed from " + ckpt.get().dir().getFileName() + " (epoch " + run.progress.epoch()
+                            + ", batch " + run.progress.nextBatch() + ", step " + trainer.steps() + ")");
+                } else {
+                    log.log("resumed with no valid checkpoint: starting from the beginning");
+                }
+            }
+            TrainingListener all = TrainingListener.all(listener, run);
+            all.onTrainingStart(trainer);
+            try {
+                while (run.progress.epoch() <= config.epochs) {
+                    int epoch = run.progress.epoch();
+                    trainer.trainEpoch(loader, run.progress, all);
+                    boolean evaluate = epoch % config.evalEvery == 0 || epoch == config.epochs;
+                    EpochProgress p = run.progress;
+                    double lr = schedule.learningRate(Math.max(0, trainer.steps() - 1));
+                    EpochRecord r;
+                    if (evaluate) {
+                        EmbeddingAccumulator acc = trainer.evaluate(data.test(), norm, Math.max(config.batchSize, 256));
+                        AngleStatistics angles = acc.angles(trainer.classWeights());
+                        r = new EpochRecord(epoch, p.meanLoss(), p.accuracy(), acc.top1Error(), acc.top5Error(), angles, lr,
+                                p.seconds(), p.images() / p.seconds(), p.modelSeconds());
+                    } else {
+                        r = new EpochRecord(epoch, p.meanLoss(), p.accuracy(), Double.NaN, Double.NaN,
+                                new AngleStatistics(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN), lr,
+                                p.seconds(), p.images() / p.seconds(), p.modelSeconds());
+                    }
+                    run.records.add(r);
+                    run.progress = new EpochProgress(epoch + 1);
+                    if (r.evaluated() && !(r.testTop1Error() >= run.bestTop1Error)) {
+                        run.bestTop1Error = r.testTop1Error();
+                        run.bestStep = trainer.steps();
+                    }
+                    MetricsTable.write(runDir.resolve("metrics.csv"), run.records);
+                    MetricsTable.writeJsonLines(runDir.resolve("metrics.jsonl"), run.records);
+                    Path saved = run.save();
+                    log.log(String.format(Locale.ROOT, "epoch %d: loss %.4f, train acc %.2f%%, test top-1 err %.2f%%,"
+                            + " WC-Intra %.4f, lr %.3g, %.1f s (model %.1f s), checkpoint %s", epoch, r.trainLoss(),
+                            r.trainAccuracy(), r.testTop1Error(), r.angles().wcIntraRaw(), lr, r.seconds(),
+                            r.modelSeconds(), saved.getFileName()));
+                    listener.onEpochEnd(r);
+                }
+            } catch (RuntimeException | IOException e) {
+                log.log("stopped by " + e);
+                throw e;
+            }
+            listener.onTrainingEnd(List.copyOf(run.records));
+            return new Result(runDir, List.copyOf(run.records));
+        }
     }
 
-    private void writeConfig(Path runDir, LoadedDataset data, ImageDataset train, ImageDataset test,
-            Normalization norm, long params) throws IOException {
+    private String runName() {
+        return config.name != null ? config.name
+                : config.dataset + "-" + config.loss + "-"
+                        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    }
+
+    /** The mutable state of an executing run; also the listener that writes mid-epoch checkpoints. */
+    private final class RunState implements TrainingListener {
+        private final Trainer trainer;
+        private final CheckpointStore store;
+        private final RunLog log;
+        private final List<EpochRecord> records = new ArrayList<>();
+        private EpochProgress progress = new EpochProgress(1);
+        private long bestStep = -1;
+        private double bestTop1Error = Double.NaN;
+
+        RunState(Trainer trainer, CheckpointStore store, RunLog log) {
+            this.trainer = trainer;
+            this.store = store;
+            this.log = log;
+        }
+
+        @Override
+        public void onStep(StepContext step) {
+            if (config.checkpointEvery > 0 && step.step() % config.checkpointEvery == 0
+                    && step.batch() < step.batchesPerEpoch()) {
+                try {
+                    save();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException("cannot write checkpoint at step " + step.step(), e);
+                }
+            }
+        }
+
+        Path save() throws IOException {
+            EpochProgress p = progress;
+            TrainingState state = new TrainingState(trainer.steps(), p.epoch(), p.nextBatch(), p.lossSum(), p.correct(),
+                    p.images(), p.seconds(), p.modelSeconds(), records, bestStep,
+                    bestTop1Error, trainer.parameterNames());
+            return store.save(state, trainer.parameterArrays(), trainer.optimizer().state(), trainer.lossState());
+        }
+
+        void restore(CheckpointStore.Checkpoint ckpt) throws IOException {
+            TrainingState s = ckpt.state();
+            try (NDManager tmp = trainer.parameterArrays().get(0).getManager().newSubManager()) {
+                trainer.restoreParameters(s.parameterNames(), ckpt.read(CheckpointStore.MODEL_FILE, tmp));
+                trainer.optimizer().restore(ckpt.read(CheckpointStore.OPTIMIZER_FILE, tmp), s.step());
+                trainer.restoreLossState(java.nio.file.Files.readAllBytes(ckpt.dir().resolve(CheckpointStore.LOSS_FILE)));
+            }
+            records.clear();
+            records.addAll(s.records());
+            progress = s.progress();
+            bestStep = s.bestStep();
+            bestTop1Error = s.bestStep() < 0 ? Double.NaN : s.bestTop1Error();
+        }
+    }
+
+    private void checkSameData(Path runDir, String trainSum, String testSum) throws IOException {
+        Path cfg = runDir.resolve("config.json");
+        JsonObject doc = GSON.fromJson(Files.readString(cfg), JsonObject.class);
+        JsonObject resolved = doc.has("resolved") ? doc.getAsJsonObject("resolved") : null;
+        if (resolved == null || !resolved.has("trainSha256")) {
+            return;
+        }
+        if (!resolved.get("trainSha256").getAsString().equals(trainSum)
+                || !resolved.get("testSha256").getAsString().equals(testSum)) {
+            throw new IOException(cfg + ": the dataset differs from the one this run started with (SHA-256 of the"
+                    + " loaded splits changed); resuming would mix data");
+        }
+    }
+
+    private void writeConfig(Path runDir, TrainingData data, Normalization norm, String trainSum, String testSum,
+            Trainer trainer) throws IOException {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("config", config);
         Map<String, Object> resolved = new LinkedHashMap<>();
-        resolved.put("datasetLocation", data.location().toAbsolutePath().toString());
+        resolved.put("datasetLocation", data.location() == null ? null : data.location().toAbsolutePath().toString());
         resolved.put("augmentation", data.augmentation());
-        resolved.put("trainImages", train.size());
-        resolved.put("testImages", test.size());
-        resolved.put("numClasses", train.numClasses());
+        resolved.put("trainImages", data.train().size());
+        resolved.put("testImages", data.test().size());
+        resolved.put("trainSha256", trainSum);
+        resolved.put("testSha256", testSum);
+        resolved.put("numClasses", data.train().numClasses());
+        resolved.put("classNames", data.train().classNames());
+        resolved.put("imageShape", new int[] {data.train().channels(), data.train().height(), data.train().width()});
         resolved.put("normalizationMean", norm.mean());
         resolved.put("normalizationStd", norm.std());
-        resolved.put("parameters", params);
+        resolved.put("parameters", trainer.parameterCount());
+        resolved.put("optimizer", trainer.optimizer().describe());
+        resolved.put("devices", Arrays.stream(trainer.devices()).map(Devices::name).toList());
+        resolved.put("anglearnVersion", anglearnVersion());
         resolved.put("engine", Engines.describe());
-        resolved.put("java", System.getProperty("java.version"));
-        resolved.put("created", LocalDateTime.now().toString());
+        resolved.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
+        resolved.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        resolved.put("gitCommit", gitCommit());
+        resolved.put("created", Instant.now().toString());
         resolved.put("angleStatistics", "c_inter and wc_intra use raw class means; *_norm use means of L2-normalised features");
         doc.put("resolved", resolved);
         AtomicFiles.writeString(runDir.resolve("config.json"), GSON.toJson(doc) + "\n");
     }
 
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
+    /** Returns anglearn's version from the jar's Maven metadata, or "development build". */
+    static String anglearnVersion() {
+        try (InputStream in = TrainingRun.class.getResourceAsStream(
+                "/META-INF/maven/io.anglearn/anglearn-core/pom.properties")) {
+            if (in != null) {
+                Properties p = new Properties();
+                p.load(in);
+                return p.getProperty("version", "unknown");
+            }
+        } catch (IOException e) {
+            // fall through
+        }
+        return "development build";
+    }
+
+    /** Returns the git commit of the working directory (with "-dirty" if modified), or null outside git. */
+    static String gitCommit() {
+        try {
+            String head = run("git", "rev-parse", "HEAD");
+            if (head == null || !head.matches("[0-9a-f]{40}")) {
+                return null;
+            }
+            String status = run("git", "status", "--porcelain", "--untracked-files=no");
+            return status != null && !status.isEmpty() ? head + "-dirty" : head;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String run(String... cmd) throws IOException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(false).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(5, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                return null;
+            }
+            return new String(out, StandardCharsets.UTF_8).trim();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+            return null;
+        }
     }
 }

@@ -45,10 +45,14 @@ class TrainerWiringTest {
         EmbeddingNetwork net = new EmbeddingNetwork(backbone, 8, loss.newHead(4));
         BatchLoader loader = BatchLoader.builder().setData(data).setNormalization(norm).optBatchSize(16)
                 .optShuffle(true).optSeed(1).build();
-        try (Trainer trainer = new Trainer(net, loss, new Shape(1, 4, 4), Device.cpu(), 0, Schedule.constant(1e-2), 3)) {
-            double[] first = trainer.trainEpoch(loader, 1, new TrainingListener() {});
-            double[] second = trainer.trainEpoch(loader, 2, new TrainingListener() {});
-            assertTrue(Double.isFinite(first[0]) && Double.isFinite(second[0]), name + " losses " + first[0] + ", " + second[0]);
+        try (Trainer trainer = Trainer.builder().setNetwork(net).setLoss(loss).setInputShape(new Shape(1, 4, 4))
+                .setSchedule(Schedule.constant(1e-2)).optOptimizer(new io.anglearn.train.AdamOptimizer(0))
+                .optDevices(Device.cpu()).optSeed(3).build()) {
+            double first = trainer.trainEpoch(loader, new io.anglearn.train.EpochProgress(1), new TrainingListener() {})
+                    .meanLoss();
+            double second = trainer.trainEpoch(loader, new io.anglearn.train.EpochProgress(2), new TrainingListener() {})
+                    .meanLoss();
+            assertTrue(Double.isFinite(first) && Double.isFinite(second), name + " losses " + first + ", " + second);
             assertEquals(12, trainer.steps());
             EmbeddingAccumulator acc = trainer.evaluate(data, norm, 32);
             assertTrue(acc.top1Error() < 50, name + " fits the quadrants: top-1 error " + acc.top1Error());

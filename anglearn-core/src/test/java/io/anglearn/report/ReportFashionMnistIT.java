@@ -117,7 +117,9 @@ class ReportFashionMnistIT {
         OneCycleSchedule schedule = new OneCycleSchedule(c.learningRate, (long) loader.batchesPerEpoch() * c.epochs);
         ImageDataset probe = test.limit(500);
         List<EpochRecord> records = new ArrayList<>();
-        try (Trainer trainer = new Trainer(net, loss, new Shape(1, 28, 28), Device.cpu(), c.weightDecay, schedule, c.seed);
+        try (Trainer trainer = Trainer.builder().setNetwork(net).setLoss(loss).setInputShape(new Shape(1, 28, 28))
+                        .setSchedule(schedule).optOptimizer(new io.anglearn.train.AdamOptimizer(c.weightDecay))
+                        .optDevices(Device.cpu()).optSeed(c.seed).build();
                 RunRecorder rec = RunRecorder.builder().setRunDir(dir).optAngleInterval(ANGLE_INTERVAL).optLossInterval(1)
                         .optSeed(c.seed).build();
                 NDManager manager = Engines.pytorch().newBaseManager(Device.cpu())) {
@@ -139,13 +141,14 @@ class ReportFashionMnistIT {
             };
             Embedded e = null;
             for (int epoch = 1; epoch <= c.epochs; epoch++) {
-                double[] t = trainer.trainEpoch(loader, epoch, hooks);
+                io.anglearn.train.EpochProgress t = trainer.trainEpoch(loader, new io.anglearn.train.EpochProgress(epoch), hooks);
                 e = embed(net, store, manager, test, norm);
                 EmbeddingAccumulator acc = new EmbeddingAccumulator(test.numClasses(), e.dim);
                 acc.add(e.features, e.scores, e.labels);
                 double[][] w = trainer.classWeights();
-                EpochRecord r = new EpochRecord(epoch, t[0], t[1], acc.top1Error(), acc.top5Error(), acc.angles(w),
-                        schedule.learningRate(trainer.steps() - 1), t[3], t[2] / t[3]);
+                EpochRecord r = new EpochRecord(epoch, t.meanLoss(), t.accuracy(), acc.top1Error(), acc.top5Error(),
+                        acc.angles(w), schedule.learningRate(trainer.steps() - 1), t.seconds(), t.images() / t.seconds(),
+                        t.modelSeconds());
                 records.add(r);
                 MetricsTable.write(dir.resolve(RunFiles.METRICS), records);
                 rec.onEpochEnd(r);

@@ -1,0 +1,407 @@
+package io.anglearn.train;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.Strictness;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A run's checkpoints: one folder per checkpoint, {@code step-NNNNNNNNN/}, holding
+ * <ul>
+ *   <li>{@code model.ndlist} — every parameter of the network, BatchNorm running statistics
+ *       included (DJL's NDList encoding);
+ *   <li>{@code optimizer.ndlist} — the optimiser's state (e.g. Adam's moments);
+ *   <li>{@code loss.bin} — the loss's own state (e.g. center loss's centres) as the loss writes it,
+ *       empty if none;
+ *   <li>{@code state.json} — the {@link TrainingState}: step, position in the epoch's data order,
+ *       finished epochs' records;
+ *   <li>{@code manifest.json}, written last — the SHA-256 and size of each file above.
+ * </ul>
+ *
+ * <p>Writing is atomic: the files go into a hidden temporary folder, each is fsynced, the folder
+ * is renamed to its final name and the parent folder fsynced. A crash at any moment leaves either
+ * a complete checkpoint or a temporary folder that is ignored and later removed. Reading checks
+ * every checksum. After each save the store keeps the newest {@code keepLast} checkpoints and the
+ * best one (the step recorded as {@link TrainingState#bestStep()}), deleting the rest.
+ */
+public final class CheckpointStore {
+
+    /** Manifest format name. */
+    public static final String FORMAT = "anglearn-checkpoint";
+    /** Manifest format version. */
+    public static final int VERSION = 1;
+    /** The model parameters' file. */
+    public static final String MODEL_FILE = "model.ndlist";
+    /** The optimiser state's file. */
+    public static final String OPTIMIZER_FILE = "optimizer.ndlist";
+    /** The loss state's file. */
+    public static final String LOSS_FILE = "loss.bin";
+    /** The training state's file. */
+    public static final String STATE_FILE = "state.json";
+    /** The manifest's file. */
+    public static final String MANIFEST_FILE = "manifest.json";
+
+    private static final Pattern NAME = Pattern.compile("step-(\\d{9,})");
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting()
+            .serializeSpecialFloatingPointValues().setStrictness(Strictness.LENIENT).create();
+
+    private final Path dir;
+    private final int keepLast;
+
+    /**
+     * Opens (without creating) a checkpoint folder.
+     *
+     * @param dir the folder, usually {@code <run>/checkpoints}
+     * @param keepLast how many of the newest checkpoints to keep, &ge; 1 (the best is kept besides)
+     */
+    public CheckpointStore(Path dir, int keepLast) {
+        if (keepLast < 1) {
+            throw new IllegalArgumentException("--keep-checkpoints must be >= 1, got " + keepLast);
+        }
+        this.dir = dir;
+        this.keepLast = keepLast;
+    }
+
+    /** Returns the folder. */
+    public Path dir() {
+        return dir;
+    }
+
+    /** A checkpoint on disk whose checksums have been verified. */
+    public record Checkpoint(Path dir, TrainingState state) {
+
+        /**
+         * Reads one of its array files.
+         *
+         * @param file {@link #MODEL_FILE} or {@link #OPTIMIZER_FILE}
+         * @param manager where to create the arrays (use a short-lived one and copy the values out)
+         * @return the arrays
+         * @throws IOException if the file cannot be read or decoded
+         */
+        public NDList read(String file, NDManager manager) throws IOException {
+            Path p = dir.resolve(file);
+            try {
+                byte[] bytes = Files.readAllBytes(p);
+                // DJL encodes an empty list as its 4-byte count alone, and cannot decode that back.
+                if (bytes.length == 4 && bytes[0] == 0 && bytes[1] == 0 && bytes[2] == 0 && bytes[3] == 0) {
+                    return new NDList();
+                }
+                return NDList.decode(manager, bytes);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw new IOException(p + ": not a valid NDList file (" + e.getMessage() + ")", e);
+            }
+        }
+
+        /** Returns the optimiser steps taken when it was written. */
+        public long step() {
+            return state.step();
+        }
+    }
+
+    /**
+     * Writes a checkpoint atomically, then removes the ones no longer kept.
+     *
+     * @param state the training state; its step names the folder
+     * @param model the network's parameters
+     * @param optimizer the optimiser's state
+     * @param lossState the loss's state as it serialises it (may be empty)
+     * @return the checkpoint's folder
+     * @throws IOException if writing fails; earlier checkpoints are then intact
+     */
+    public Path save(TrainingState state, NDList model, NDList optimizer, byte[] lossState) throws IOException {
+        Files.createDirectories(dir);
+        Path target = dir.resolve(folderName(state.step()));
+        Path tmp = Files.createTempDirectory(dir, ".tmp-" + folderName(state.step()) + "-");
+        try {
+            Map<String, byte[]> files = new LinkedHashMap<>();
+            files.put(MODEL_FILE, model.encode());
+            files.put(OPTIMIZER_FILE, optimizer.encode());
+            files.put(LOSS_FILE, lossState);
+            files.put(STATE_FILE, (GSON.toJson(state) + "\n").getBytes(StandardCharsets.UTF_8));
+            JsonObject manifest = new JsonObject();
+            manifest.addProperty("format", FORMAT);
+            manifest.addProperty("version", VERSION);
+            manifest.addProperty("step", state.step());
+            JsonObject sums = new JsonObject();
+            for (Map.Entry<String, byte[]> f : files.entrySet()) {
+                writeSynced(tmp.resolve(f.getKey()), f.getValue());
+                JsonObject entry = new JsonObject();
+                entry.addProperty("sha256", sha256(f.getValue()));
+                entry.addProperty("bytes", f.getValue().length);
+                sums.add(f.getKey(), entry);
+            }
+            manifest.add("files", sums);
+            writeSynced(tmp.resolve(MANIFEST_FILE), (GSON.toJson(manifest) + "\n").getBytes(StandardCharsets.UTF_8));
+            fsync(tmp);
+            if (Files.exists(target)) {
+                // A checkpoint of this step exists already (a resumed run repeating it): it holds the same
+                // state, but replace it so the newest write wins; move it aside first, atomically.
+                Path old = Files.createTempDirectory(dir, ".old-" + folderName(state.step()) + "-");
+                Files.delete(old);
+                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+                moveAtomically(tmp, target);
+                deleteRecursively(old);
+            } else {
+                moveAtomically(tmp, target);
+            }
+            fsync(dir);
+        } finally {
+            if (Files.exists(tmp)) {
+                deleteRecursively(tmp);
+            }
+        }
+        prune(state.bestStep());
+        return target;
+    }
+
+    /**
+     * Lists the checkpoint folders by step, oldest first, without verifying them.
+     *
+     * @return the folders
+     * @throws IOException if the folder cannot be listed
+     */
+    public List<Path> list() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<Path> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                if (Files.isDirectory(p) && NAME.matcher(p.getFileName().toString()).matches()) {
+                    out.add(p);
+                }
+            }
+        }
+        out.sort(Comparator.comparingLong(CheckpointStore::stepOf));
+        return out;
+    }
+
+    /**
+     * Reads and verifies one checkpoint.
+     *
+     * @param checkpointDir its folder
+     * @return the checkpoint
+     * @throws IOException if a file is missing, its checksum differs, or the state cannot be parsed;
+     *     the message names the file
+     */
+    public static Checkpoint read(Path checkpointDir) throws IOException {
+        Path mf = checkpointDir.resolve(MANIFEST_FILE);
+        if (!Files.isRegularFile(mf)) {
+            throw new IOException(mf + " is missing: not a complete checkpoint");
+        }
+        JsonObject manifest;
+        try {
+            manifest = GSON.fromJson(Files.readString(mf), JsonObject.class);
+        } catch (JsonParseException e) {
+            throw new IOException(mf + ": not valid JSON (" + e.getMessage() + ")", e);
+        }
+        if (manifest == null || !manifest.has("format") || !FORMAT.equals(manifest.get("format").getAsString())) {
+            throw new IOException(mf + ": not an " + FORMAT + " manifest");
+        }
+        int version = manifest.get("version").getAsInt();
+        if (version != VERSION) {
+            throw new IOException(mf + ": format version " + version + ", this build reads " + VERSION);
+        }
+        JsonObject files = manifest.getAsJsonObject("files");
+        for (String name : List.of(MODEL_FILE, OPTIMIZER_FILE, LOSS_FILE, STATE_FILE)) {
+            Path f = checkpointDir.resolve(name);
+            if (files == null || !files.has(name)) {
+                throw new IOException(mf + " does not list " + name);
+            }
+            if (!Files.isRegularFile(f)) {
+                throw new IOException(f + " is missing");
+            }
+            String expected = files.getAsJsonObject(name).get("sha256").getAsString();
+            String actual = sha256(Files.readAllBytes(f));
+            if (!expected.equals(actual)) {
+                throw new IOException(f + ": SHA-256 " + actual + " differs from the manifest's " + expected
+                        + " (the file is corrupted)");
+            }
+        }
+        TrainingState state;
+        try {
+            state = GSON.fromJson(Files.readString(checkpointDir.resolve(STATE_FILE)), TrainingState.class);
+        } catch (JsonParseException e) {
+            throw new IOException(checkpointDir.resolve(STATE_FILE) + ": " + e.getMessage(), e);
+        }
+        return new Checkpoint(checkpointDir, state);
+    }
+
+    /**
+     * Returns the newest checkpoint that verifies, skipping damaged ones.
+     *
+     * @param skipped receives one line per damaged checkpoint skipped, for the log
+     * @return the checkpoint, or empty if there is none
+     * @throws IOException if the folder cannot be listed
+     */
+    public Optional<Checkpoint> latestValid(List<String> skipped) throws IOException {
+        List<Path> all = list();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            try {
+                return Optional.of(read(all.get(i)));
+            } catch (IOException e) {
+                skipped.add("skipped damaged checkpoint: " + e.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Finds a checkpoint by a name the command line accepts.
+     *
+     * @param which {@code last}, {@code best}, or a folder name {@code step-N}
+     * @return the verified checkpoint
+     * @throws IOException if it does not exist or does not verify
+     */
+    public Checkpoint find(String which) throws IOException {
+        String w = which.toLowerCase(Locale.ROOT);
+        List<Path> all = list();
+        if (all.isEmpty()) {
+            throw new IOException(dir + " holds no checkpoint");
+        }
+        if (w.equals("last")) {
+            return read(all.get(all.size() - 1));
+        }
+        if (w.equals("best")) {
+            Checkpoint last = read(all.get(all.size() - 1));
+            long best = last.state().bestStep();
+            if (best < 0) {
+                throw new IOException(dir + ": no evaluated checkpoint yet, so no best; use --checkpoint last");
+            }
+            return read(dir.resolve(folderName(best)));
+        }
+        Matcher m = Pattern.compile("step-(\\d+)").matcher(w);
+        if (m.matches()) {
+            Path p = dir.resolve(folderName(Long.parseLong(m.group(1))));
+            if (!Files.isDirectory(p)) {
+                throw new IOException(p + " does not exist");
+            }
+            return read(p);
+        }
+        throw new IllegalArgumentException("--checkpoint must be last, best or step-N, got '" + which + "'");
+    }
+
+    private void prune(long bestStep) throws IOException {
+        List<Path> all = list();
+        TreeSet<Long> keep = new TreeSet<>();
+        for (int i = Math.max(0, all.size() - keepLast); i < all.size(); i++) {
+            keep.add(stepOf(all.get(i)));
+        }
+        if (bestStep >= 0) {
+            keep.add(bestStep);
+        }
+        for (Path p : all) {
+            if (!keep.contains(stepOf(p))) {
+                deleteRecursively(p);
+            }
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                String n = p.getFileName().toString();
+                if (n.startsWith(".tmp-step-") || n.startsWith(".old-step-")) {
+                    deleteRecursively(p);
+                }
+            }
+        }
+    }
+
+    /**
+     * Returns the folder name of a step's checkpoint.
+     *
+     * @param step the optimiser step
+     * @return {@code step-NNNNNNNNN}
+     */
+    public static String folderName(long step) {
+        return String.format(Locale.ROOT, "step-%09d", step);
+    }
+
+    private static long stepOf(Path p) {
+        Matcher m = NAME.matcher(p.getFileName().toString());
+        return m.matches() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    /**
+     * Returns the lower-case hex SHA-256 of some bytes.
+     *
+     * @param data the bytes
+     * @return 64 hex digits
+     */
+    public static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM lacks SHA-256", e);
+        }
+    }
+
+    private static void writeSynced(Path file, byte[] content) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer buf = ByteBuffer.wrap(content);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
+        }
+    }
+
+    private static void moveAtomically(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("cannot rename " + from + " to " + to + " atomically on this file system", e);
+        }
+    }
+
+    private static void fsync(Path folder) {
+        try (FileChannel ch = FileChannel.open(folder, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // Some file systems refuse to open folders; the rename itself is still atomic there.
+        }
+    }
+
+    private static void deleteRecursively(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(p)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(q -> {
+                try {
+                    Files.deleteIfExists(q);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+}

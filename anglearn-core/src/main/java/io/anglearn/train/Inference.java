@@ -1,0 +1,202 @@
+package io.anglearn.train;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import io.anglearn.data.Batch;
+import io.anglearn.data.BatchLoader;
+import io.anglearn.data.ImageDataset;
+import io.anglearn.data.Normalization;
+import io.anglearn.loss.ClassifierHead;
+import io.anglearn.metrics.ConfusionMatrix;
+import io.anglearn.metrics.EmbeddingAccumulator;
+import io.anglearn.model.EmbeddingNetwork;
+
+/**
+ * Runs an {@link EmbeddingNetwork} forward in evaluation mode (BatchNorm uses its running
+ * statistics) over datasets or single batches: the shared core of per-epoch evaluation, of
+ * {@code anglearn evaluate}, {@code embed} and {@code predict}.
+ *
+ * <p>Each batch's NDArrays live in a sub-manager closed when the batch is done; only host arrays
+ * leave it.
+ */
+public final class Inference {
+
+    /** Receives one evaluated batch, as host arrays. */
+    @FunctionalInterface
+    public interface BatchSink {
+        /**
+         * Accepts one batch.
+         *
+         * @param features {@code n×d} features, row-major
+         * @param scores {@code n×C} head outputs, row-major
+         * @param labels {@code n} labels
+         * @param dim d
+         */
+        void accept(float[] features, float[] scores, int[] labels, int dim);
+    }
+
+    private final EmbeddingNetwork network;
+    private final ParameterStore store;
+    private final NDManager manager;
+    private final Device device;
+
+    /**
+     * Creates the runner.
+     *
+     * @param network an initialised network
+     * @param store the parameter store its forward pass reads
+     * @param manager a long-lived manager; each batch opens a sub-manager of it
+     * @param device where to compute
+     */
+    public Inference(EmbeddingNetwork network, ParameterStore store, NDManager manager, Device device) {
+        this.network = network;
+        this.store = store;
+        this.manager = manager;
+        this.device = device;
+    }
+
+    /** Returns the network. */
+    public EmbeddingNetwork network() {
+        return network;
+    }
+
+    /** Returns C, the number of classes. */
+    public int numClasses() {
+        return network.head().numClasses();
+    }
+
+    /**
+     * Runs every image of a dataset through the network, in order.
+     *
+     * @param data the images
+     * @param norm the training split's normalisation
+     * @param batchSize images per forward pass
+     * @param sink receives each batch's outputs
+     */
+    public void forEachBatch(ImageDataset data, Normalization norm, int batchSize, BatchSink sink) {
+        BatchLoader loader = BatchLoader.builder().setData(data).setNormalization(norm).optBatchSize(batchSize).build();
+        for (Batch b : loader) {
+            float[][] out = forward(b.images(), b.size(), b.channels(), b.height(), b.width());
+            sink.accept(out[0], out[1], b.labels(), out[0].length / b.size());
+        }
+    }
+
+    /**
+     * Runs one batch of normalised images through the network.
+     *
+     * @param images {@code n×C×H×W} normalised pixels
+     * @param n the number of images
+     * @param channels C
+     * @param height H
+     * @param width W
+     * @return {features n×d, head outputs n×C}, row-major
+     */
+    public float[][] forward(float[] images, int n, int channels, int height, int width) {
+        try (NDManager step = manager.newSubManager(device)) {
+            NDArray x = step.create(images, new Shape(n, channels, height, width));
+            NDList pred = network.forward(store, new NDList(x), false);
+            return new float[][] {pred.get(0).toFloatArray(), pred.get(1).toFloatArray()};
+        }
+    }
+
+    /**
+     * Evaluates on a dataset: accuracy and the data for the angle statistics.
+     *
+     * @param data the split
+     * @param norm the training split's normalisation
+     * @param batchSize images per forward pass
+     * @return the accumulated measurements
+     */
+    public EmbeddingAccumulator evaluate(ImageDataset data, Normalization norm, int batchSize) {
+        requireImages(data);
+        EmbeddingAccumulator[] acc = new EmbeddingAccumulator[1];
+        forEachBatch(data, norm, batchSize, (features, scores, labels, dim) -> {
+            if (acc[0] == null) {
+                acc[0] = new EmbeddingAccumulator(numClasses(), dim);
+            }
+            acc[0].add(features, scores, labels);
+        });
+        return acc[0];
+    }
+
+    /**
+     * Evaluates on a dataset, also counting the confusion matrix.
+     *
+     * @param data the split
+     * @param norm the training split's normalisation
+     * @param batchSize images per forward pass
+     * @return accuracy, angle statistics and confusion matrix
+     */
+    public Evaluation evaluateFully(ImageDataset data, Normalization norm, int batchSize) {
+        requireImages(data);
+        EmbeddingAccumulator[] acc = new EmbeddingAccumulator[1];
+        int c = numClasses();
+        int[] predicted = new int[data.size()];
+        int[] actual = new int[data.size()];
+        int[] at = {0};
+        forEachBatch(data, norm, batchSize, (features, scores, labels, dim) -> {
+            if (acc[0] == null) {
+                acc[0] = new EmbeddingAccumulator(c, dim);
+            }
+            acc[0].add(features, scores, labels);
+            for (int i = 0; i < labels.length; i++) {
+                // The highest score wins; the lowest index breaks ties.
+                int best = 0;
+                for (int j = 1; j < c; j++) {
+                    if (scores[i * c + j] > scores[i * c + best]) {
+                        best = j;
+                    }
+                }
+                predicted[at[0]] = best;
+                actual[at[0]++] = labels[i];
+            }
+        });
+        return new Evaluation(data.name(), acc[0].count(), acc[0].top1Error(), acc[0].top5Error(),
+                acc[0].angles(classWeights()), ConfusionMatrix.of(actual, predicted, c));
+    }
+
+    /**
+     * Computes every image's embedded feature and scores.
+     *
+     * @param data the split
+     * @param norm the training split's normalisation
+     * @param batchSize images per forward pass
+     * @return the features, scores and labels, in dataset order
+     */
+    public Embeddings embed(ImageDataset data, Normalization norm, int batchSize) {
+        requireImages(data);
+        int n = data.size();
+        int c = numClasses();
+        float[][] features = new float[1][];
+        float[] scores = new float[n * c];
+        int[] labels = new int[n];
+        int[] at = new int[2];
+        forEachBatch(data, norm, batchSize, (f, s, l, dim) -> {
+            if (features[0] == null) {
+                at[1] = dim;
+                features[0] = new float[Math.multiplyExact(n, dim)];
+            }
+            int row = at[0];
+            System.arraycopy(f, 0, features[0], row * dim, f.length);
+            System.arraycopy(s, 0, scores, row * c, s.length);
+            System.arraycopy(l, 0, labels, row, l.length);
+            at[0] += l.length;
+        });
+        return new Embeddings(features[0], scores, labels, n, at[1], c);
+    }
+
+    /** Returns one weight vector per class, C×d (see {@link ClassifierHead#classWeights()}). */
+    public double[][] classWeights() {
+        return network.head().classWeights();
+    }
+
+    private static void requireImages(ImageDataset data) {
+        if (data.size() == 0) {
+            throw new IllegalArgumentException("cannot evaluate on " + data.name() + ": it has no images");
+        }
+    }
+}

@@ -1,0 +1,352 @@
+package io.anglearn.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import io.anglearn.data.ImageDataset;
+import io.anglearn.data.Normalization;
+import io.anglearn.engine.Engines;
+import io.anglearn.loss.EmbeddingLoss;
+import io.anglearn.loss.Losses;
+import io.anglearn.model.EmbeddingNetwork;
+import io.anglearn.report.AtomicFiles;
+import io.anglearn.report.NpyWriter;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A trained run opened for use: the network rebuilt from the run's {@code config.json} and
+ * loaded from one of its checkpoints, with the run's normalisation. It evaluates any split
+ * ({@code anglearn evaluate}), computes and writes embedded features ({@code anglearn embed}) and
+ * classifies image files ({@code anglearn predict}).
+ *
+ * <p>Evaluation runs on the CPU in inference mode: BatchNorm uses its running statistics.
+ */
+public final class TrainedRun implements AutoCloseable {
+
+    private static final Gson GSON = new Gson();
+
+    private final Path runDir;
+    private final TrainingConfig config;
+    private final Normalization norm;
+    private final List<String> classNames;
+    private final int[] imageShape;
+    private final long step;
+    private final NDManager manager;
+    private final Inference inference;
+    private TrainingData data;
+
+    private TrainedRun(Path runDir, TrainingConfig config, Normalization norm, List<String> classNames,
+            int[] imageShape, CheckpointStore.Checkpoint checkpoint) throws IOException {
+        this.runDir = runDir;
+        this.config = config;
+        this.norm = norm;
+        this.classNames = List.copyOf(classNames);
+        this.imageShape = imageShape.clone();
+        this.step = checkpoint.step();
+        EmbeddingLoss loss = Losses.create(config.loss, config.lossParams);
+        EmbeddingNetwork net = TrainingRun.buildNetwork(config, classNames.size(), loss);
+        Engine engine = Engines.pytorch();
+        manager = engine.newBaseManager(Device.cpu());
+        try {
+            net.initialize(manager, DataType.FLOAT32, new Shape(1, imageShape[0], imageShape[1], imageShape[2]));
+            List<String> names = new ArrayList<>();
+            NDList targets = new NDList();
+            net.getParameters().forEach(p -> {
+                names.add(p.getKey());
+                targets.add(p.getValue().getArray());
+            });
+            if (!names.equals(checkpoint.state().parameterNames())) {
+                throw new IOException(checkpoint.dir() + ": its parameters do not match the network that "
+                        + runDir.resolve("config.json") + " describes");
+            }
+            try (NDManager tmp = manager.newSubManager()) {
+                NDList saved = checkpoint.read(CheckpointStore.MODEL_FILE, tmp);
+                for (int i = 0; i < targets.size(); i++) {
+                    Optimizer.copyInto(saved.get(i), targets.get(i), "parameter " + names.get(i));
+                }
+            }
+            inference = new Inference(net, new ParameterStore(manager, false), manager, Device.cpu());
+        } catch (IOException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens a run with its newest checkpoint.
+     *
+     * @param runDir the run directory
+     * @return the opened run; close it to free native memory
+     * @throws IOException if the run's files are missing or damaged; the message names the file
+     */
+    public static TrainedRun open(Path runDir) throws IOException {
+        return open(runDir, "last");
+    }
+
+    /**
+     * Opens a run with a chosen checkpoint.
+     *
+     * @param runDir the run directory
+     * @param checkpoint {@code last}, {@code best} or {@code step-N}
+     * @return the opened run; close it to free native memory
+     * @throws IOException if the run's files are missing or damaged; the message names the file
+     */
+    public static TrainedRun open(Path runDir, String checkpoint) throws IOException {
+        Path cfgFile = runDir.resolve("config.json");
+        if (!Files.isRegularFile(cfgFile)) {
+            throw new IOException(runDir + " is not a run directory: " + cfgFile.getFileName() + " is missing");
+        }
+        TrainingConfig config = TrainingConfig.read(cfgFile);
+        JsonObject resolved;
+        try {
+            JsonObject doc = GSON.fromJson(Files.readString(cfgFile), JsonObject.class);
+            resolved = doc.getAsJsonObject("resolved");
+            if (resolved == null) {
+                throw new IOException(cfgFile + ": no 'resolved' section (normalisation, classes)");
+            }
+            Normalization norm = new Normalization(doubles(resolved.getAsJsonArray("normalizationMean")),
+                    doubles(resolved.getAsJsonArray("normalizationStd")));
+            List<String> classes = new ArrayList<>();
+            resolved.getAsJsonArray("classNames").forEach(e -> classes.add(e.getAsString()));
+            double[] shape = doubles(resolved.getAsJsonArray("imageShape"));
+            int[] imageShape = {(int) shape[0], (int) shape[1], (int) shape[2]};
+            CheckpointStore.Checkpoint ckpt = new CheckpointStore(runDir.resolve("checkpoints"), config.keepCheckpoints)
+                    .find(checkpoint);
+            return new TrainedRun(runDir, config, norm, classes, imageShape, ckpt);
+        } catch (JsonParseException | NullPointerException | IllegalStateException | ClassCastException e) {
+            throw new IOException(cfgFile + ": missing or malformed field in 'resolved' (" + e + ")", e);
+        }
+    }
+
+    private static double[] doubles(JsonArray a) {
+        double[] out = new double[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = a.get(i).getAsDouble();
+        }
+        return out;
+    }
+
+    /** Returns the run directory. */
+    public Path runDir() {
+        return runDir;
+    }
+
+    /** Returns the run's configuration. */
+    public TrainingConfig config() {
+        return config.copy();
+    }
+
+    /** Returns the optimiser step of the loaded checkpoint. */
+    public long checkpointStep() {
+        return step;
+    }
+
+    /** Returns the class names in label order. */
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    /** Returns the training split's normalisation the run used. */
+    public Normalization normalization() {
+        return norm;
+    }
+
+    /** Returns the inference runner over the loaded network. */
+    public Inference inference() {
+        return inference;
+    }
+
+    /**
+     * Loads one of the run's splits, as its configuration describes it (dataset and limits).
+     *
+     * @param split {@code train} or {@code test}
+     * @return the split
+     * @throws IOException if the dataset cannot be found or read
+     */
+    public ImageDataset split(String split) throws IOException {
+        if (data == null) {
+            data = TrainingData.load(config);
+        }
+        return data.split(split);
+    }
+
+    /**
+     * Evaluates on a dataset: top-1/top-5 error, confusion matrix, angle statistics.
+     *
+     * @param dataset the images, shaped as the run's
+     * @return the evaluation
+     */
+    public Evaluation evaluate(ImageDataset dataset) {
+        checkShape(dataset);
+        return inference.evaluateFully(dataset, norm, 256);
+    }
+
+    /**
+     * Computes the embedded features of a dataset.
+     *
+     * @param dataset the images, shaped as the run's
+     * @return features, scores and labels in dataset order
+     */
+    public Embeddings embed(ImageDataset dataset) {
+        checkShape(dataset);
+        return inference.embed(dataset, norm, 256);
+    }
+
+    /** The files {@link #writeEmbeddings} wrote. */
+    public record EmbeddingFiles(Path features, Path labels, Path vectorsTsv, Path metadataTsv) {}
+
+    /**
+     * Writes embeddings as NumPy files and TensorBoard projector TSVs: for {@code out = DIR/NAME.npy}
+     * (or {@code DIR/NAME}), {@code NAME.npy} (features, float32, N×d), {@code NAME-labels.npy}
+     * (int32, N), {@code NAME-vectors.tsv} (one feature per line, tab-separated) and
+     * {@code NAME-metadata.tsv} (a header line {@code label	class}, then one line per sample).
+     *
+     * @param e the embeddings
+     * @param out the features file
+     * @return the four files
+     * @throws IOException if writing fails
+     */
+    public EmbeddingFiles writeEmbeddings(Embeddings e, Path out) throws IOException {
+        String name = out.getFileName().toString();
+        String base = name.toLowerCase(Locale.ROOT).endsWith(".npy") ? name.substring(0, name.length() - 4) : name;
+        if (base.isEmpty()) {
+            throw new IllegalArgumentException("--out needs a file name, got " + out);
+        }
+        Path dir = out.toAbsolutePath().getParent();
+        Path features = dir.resolve(base + ".npy");
+        Path labels = dir.resolve(base + "-labels.npy");
+        Path vectors = dir.resolve(base + "-vectors.tsv");
+        Path metadata = dir.resolve(base + "-metadata.tsv");
+        NpyWriter.writeFloat32(features, e.features(), e.count(), e.dim());
+        NpyWriter.writeInt32(labels, e.labels(), e.count());
+        StringBuilder v = new StringBuilder();
+        StringBuilder m = new StringBuilder("label\tclass\n");
+        for (int i = 0; i < e.count(); i++) {
+            for (int k = 0; k < e.dim(); k++) {
+                if (k > 0) {
+                    v.append('\t');
+                }
+                v.append(e.features()[i * e.dim() + k]);
+            }
+            v.append('\n');
+            int y = e.labels()[i];
+            m.append(y).append('\t').append(classNames.get(y).replace('\t', ' ')).append('\n');
+        }
+        AtomicFiles.writeString(vectors, v.toString());
+        AtomicFiles.writeString(metadata, m.toString());
+        return new EmbeddingFiles(features, labels, vectors, metadata);
+    }
+
+    /**
+     * Classifies image files (PNG, JPEG, BMP, GIF). Each image is converted to the run's channels
+     * (grey by luminance, or RGB) and resized to the run's size with bilinear interpolation, then
+     * normalised with the run's statistics.
+     *
+     * @param files the images
+     * @return one prediction per file, in order
+     * @throws IOException if a file cannot be read or is not an image; the message names it
+     */
+    public List<Prediction> predict(List<Path> files) throws IOException {
+        List<Prediction> out = new ArrayList<>();
+        int c = imageShape[0];
+        int h = imageShape[1];
+        int w = imageShape[2];
+        double[][] weights = inference.classWeights();
+        for (Path f : files) {
+            float[] px = readImage(f, c, h, w);
+            float[][] res = inference.forward(px, 1, c, h, w);
+            float[] x = res[0];
+            float[] scores = res[1];
+            double[] cos = new double[weights.length];
+            for (int j = 0; j < weights.length; j++) {
+                cos[j] = cosine(x, weights[j]);
+            }
+            int best = 0;
+            for (int j = 1; j < scores.length; j++) {
+                if (scores[j] > scores[best]) {
+                    best = j;
+                }
+            }
+            out.add(new Prediction(f.toString(), best, classNames.get(best), cos));
+        }
+        return out;
+    }
+
+    private float[] readImage(Path f, int c, int h, int w) throws IOException {
+        if (!Files.isRegularFile(f)) {
+            throw new IOException(f + " does not exist or is not a file");
+        }
+        BufferedImage img = javax.imageio.ImageIO.read(f.toFile());
+        if (img == null) {
+            throw new IOException(f + ": not an image this JVM can decode (expected PNG, JPEG, BMP or GIF)");
+        }
+        BufferedImage scaled = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = scaled.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(img, 0, 0, w, h, null);
+        g.dispose();
+        float[] out = new float[c * h * w];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int rgb = scaled.getRGB(x, y);
+                int r = (rgb >> 16) & 0xFF;
+                int gr = (rgb >> 8) & 0xFF;
+                int b = rgb & 0xFF;
+                if (c == 1) {
+                    double lum = Math.round(0.299 * r + 0.587 * gr + 0.114 * b);
+                    out[y * w + x] = (float) ((lum / 255.0 - norm.mean()[0]) / norm.std()[0]);
+                } else {
+                    int[] ch = {r, gr, b};
+                    for (int k = 0; k < c; k++) {
+                        out[k * h * w + y * w + x] = (float) ((ch[Math.min(k, 2)] / 255.0 - norm.mean()[k]) / norm.std()[k]);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static double cosine(float[] x, double[] w) {
+        double dot = 0;
+        double nx = 0;
+        double nw = 0;
+        for (int i = 0; i < x.length; i++) {
+            dot += x[i] * w[i];
+            nx += (double) x[i] * x[i];
+            nw += w[i] * w[i];
+        }
+        return nx == 0 || nw == 0 ? 0 : dot / Math.sqrt(nx * nw);
+    }
+
+    private void checkShape(ImageDataset d) {
+        if (d.channels() != imageShape[0] || d.height() != imageShape[1] || d.width() != imageShape[2]) {
+            throw new IllegalArgumentException(d.name() + " has " + d.channels() + "x" + d.height() + "x" + d.width()
+                    + " images; the run was trained on " + imageShape[0] + "x" + imageShape[1] + "x" + imageShape[2]);
+        }
+        if (d.numClasses() != classNames.size()) {
+            throw new IllegalArgumentException(d.name() + " has " + d.numClasses() + " classes; the run has "
+                    + classNames.size());
+        }
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

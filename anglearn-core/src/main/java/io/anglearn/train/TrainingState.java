@@ -1,0 +1,40 @@
+package io.anglearn.train;
+
+import java.util.List;
+
+/**
+ * The position and history of a run that a checkpoint saves beside its arrays, as JSON: where
+ * training stands (step, epoch, batch within the epoch and the epoch's running totals), every
+ * finished epoch's record, and which checkpoint is the best so far.
+ *
+ * <p>No random-generator state is needed: every random choice is a function of the seed and the
+ * position (see {@link Trainer}).
+ *
+ * @param step optimiser steps taken
+ * @param epoch the epoch in progress (or next to start), from 1
+ * @param nextBatch the next batch of that epoch, from 0
+ * @param lossSum the epoch's summed batch losses so far
+ * @param correct the epoch's right training predictions so far
+ * @param images the epoch's training images so far
+ * @param seconds the epoch's training wall time so far
+ * @param modelSeconds of which forward, backward and update
+ * @param records the finished epochs
+ * @param bestStep the step of the checkpoint with the lowest test top-1 error so far, or -1
+ * @param bestTop1Error that error, or NaN
+ * @param parameterNames the network's parameter names, in the order of the saved arrays
+ */
+public record TrainingState(long step, int epoch, int nextBatch, double lossSum, long correct, long images,
+        double seconds, double modelSeconds, List<EpochRecord> records, long bestStep, double bestTop1Error,
+        List<String> parameterNames) {
+
+    /** Copies the lists. */
+    public TrainingState {
+        records = List.copyOf(records);
+        parameterNames = List.copyOf(parameterNames);
+    }
+
+    /** Returns the epoch progress this state describes. */
+    public EpochProgress progress() {
+        return new EpochProgress(epoch, nextBatch, lossSum, correct, images, seconds, modelSeconds);
+    }
+}
