@@ -11,7 +11,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code anglearn embed}: writes a split's embedded features for NumPy and TensorBoard's projector. */
-@Command(name = "embed", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "embed",
+        header = "Write a split's embedded features as .npy and projector TSVs.",
+        mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Write the embedded features of a split: FILE.npy (float32, N x d), FILE-labels.npy (int32, N),",
             "and TensorBoard projector files FILE-vectors.tsv and FILE-metadata.tsv."})
 final class EmbedCommand implements Callable<Integer> {

@@ -15,7 +15,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code anglearn evaluate}: measures a trained run on a split. */
-@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "evaluate",
+        header = "Evaluate a trained run: errors, angle statistics, confusion matrix.",
+        mixinStandardHelpOptions = true, sortOptions = false,
         description = "Evaluate a trained run: top-1/top-5 error, angle statistics and the confusion matrix.")
 final class EvaluateCommand implements Callable<Integer> {
 

@@ -29,7 +29,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code anglearn lr-find}: Smith's learning-rate range test. */
-@Command(name = "lr-find", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "lr-find",
+        header = "Learning-rate range test with a suggested one-cycle peak.",
+        mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Learning-rate range test (Smith 2017): train a fresh network while the rate grows",
             "exponentially, plot the smoothed loss against the rate, and suggest a one-cycle peak rate.",
             "Uses the same options as train (schedule and epochs are ignored)."})

@@ -14,7 +14,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code anglearn predict}: classifies image files with a trained run. */
-@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "predict",
+        header = "Classify image files with a trained run.",
+        mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Classify image files (PNG, JPEG, BMP, GIF) with a trained run; prints the predicted class",
             "and the cosine similarity of the image's feature to each class's weight vector.",
             "Images are converted to the run's channels and resized to its image size."})

@@ -23,7 +23,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code anglearn train}: trains a network and writes a run directory, or continues one. */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "train",
+        header = "Train a network with a chosen loss, or resume a run.",
+        mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a network with a chosen loss; prints per-epoch loss, test error and angle statistics.",
             "Settings are layered: defaults, then --config, then --preset, then the options given."})
 final class TrainCommand implements Callable<Integer> {
