@@ -59,6 +59,19 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--keep-checkpoints", paramLabel = "N", description = "Newest checkpoints kept besides the best (default: 3).")
     Integer keepCheckpoints;
 
+    @Option(names = "--angle-interval", paramLabel = "N",
+            description = "Record W-Inter, C-Inter and WC-Intra on a fixed probe of 500 test images every N iterations"
+                    + " (default: 200; 0 = off).")
+    Integer angleInterval;
+
+    @Option(names = "--target-angle-samples", paramLabel = "N",
+            description = "Target angles sampled per class after each evaluation (default: 200).")
+    Integer targetAngleSamples;
+
+    @Option(names = "--no-tensorboard", description = "Record no TensorBoard event files and no figure data"
+            + " (angles by iteration, target angles, test embedding) in the run directory.")
+    boolean noTensorBoard;
+
     @Option(names = "--name", paramLabel = "NAME", description = "Run name (default: <dataset>-<loss>-<time>).")
     String name;
 
@@ -86,7 +99,8 @@ final class TrainCommand implements Callable<Integer> {
         TrainingRun run;
         if (resume != null) {
             if (config != null || preset != null || options.anyGiven() || evalEvery != null || checkpointEvery != null
-                    || keepCheckpoints != null || name != null || runsDir != null) {
+                    || keepCheckpoints != null || name != null || runsDir != null || angleInterval != null
+                    || targetAngleSamples != null || noTensorBoard) {
                 throw new IllegalArgumentException("--resume continues a run with its own configuration;"
                         + " give no other training option (to change settings, start a new run with --config)");
             }
@@ -111,6 +125,15 @@ final class TrainCommand implements Callable<Integer> {
             }
             if (keepCheckpoints != null) {
                 c.keepCheckpoints = keepCheckpoints;
+            }
+            if (angleInterval != null) {
+                c.angleInterval = angleInterval;
+            }
+            if (targetAngleSamples != null) {
+                c.targetAngleSamples = targetAngleSamples;
+            }
+            if (noTensorBoard) {
+                c.tensorBoard = false;
             }
             if (name != null) {
                 c.name = name;

@@ -8,10 +8,16 @@ import io.anglearn.metrics.TargetAngles;
 import io.anglearn.report.tensorboard.EventFileWriter;
 import io.anglearn.report.tensorboard.Histogram;
 import io.anglearn.report.tensorboard.ProjectorFiles;
+import io.anglearn.data.ImageDataset;
+import io.anglearn.data.Normalization;
+import io.anglearn.train.Embeddings;
 import io.anglearn.train.EpochRecord;
+import io.anglearn.train.StepContext;
+import io.anglearn.train.Trainer;
 import io.anglearn.train.TrainingListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,16 +41,33 @@ import java.util.SplittableRandom;
  *       (projector files, Figures 6 and 8, the confusion matrix) and its retrieval and
  *       clustering metrics.
  * </ul>
- * Steps are counted from the listener's {@code onBatch} calls, so TensorBoard's x axis is the
- * iteration for every scalar. Files other than the append-only event file are written atomically.
+ * Steps are counted from the listener's {@code onBatch} calls, starting at the trainer's step in
+ * {@code onTrainingStart}, so TensorBoard's x axis is the iteration for every scalar. Files other
+ * than the append-only event file are written atomically.
  *
- * <p>Hyperparameters: the angle interval N (default 200 iterations), samples per class (default
- * 200), the loss interval (default 10 steps), the sampling seed (default 0), TensorBoard output
- * (default on).
+ * <p>Attached to a training loop (as {@code TrainingRun} does), the recorder drives itself from
+ * the listener calls: with a probe set ({@link Builder#optProbe}) it measures the angle statistics
+ * on it every N steps in {@code onStep} (a forward pass in evaluation mode, each batch in a closed
+ * sub-scope, so training is unchanged); in {@code onEvaluation} it samples the target angles from
+ * the evaluation's own test features; in {@code onTrainingEnd} it records the last evaluated test
+ * embedding. The owner closes it.
+ *
+ * <p>Resuming: a recorder built on a run directory that already holds records keeps the angle
+ * rows up to the step the run resumes from (read in {@code onTrainingStart}) and drops later ones,
+ * which the resumed run measures again; per-epoch and final files are rewritten whole. Each
+ * recorder opens a new event file beside the earlier ones, and TensorBoard merges the files of a
+ * directory: scalars logged between the resumed checkpoint and the interruption appear twice at
+ * the same steps, with equal values, since resuming is exact.
+ *
+ * <p>Hyperparameters: the angle interval N (default 200 iterations; 0 = off), samples per class
+ * (default 200), the loss interval (default 10 steps), the sampling seed (default 0), TensorBoard
+ * output (default on), the probe set (default none) and its evaluation batch size (250).
  */
 public final class RunRecorder implements TrainingListener, AutoCloseable {
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+    private static final int PROBE_BATCH = 250;
+    private static final String ANGLE_HEADER = "step,epoch,wc_intra,wc_intra_norm,w_inter,c_inter";
 
     private final Path runDir;
     private final int angleInterval;
@@ -52,8 +75,13 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
     private final int lossInterval;
     private final long seed;
     private final EventFileWriter events;
+    private final ImageDataset probe;
+    private final Normalization norm;
+    private final List<String> classNames;
     private final List<String> angleRows = new ArrayList<>();
     private long step;
+    private Embeddings lastTest;
+    private double[][] lastWeights;
 
     private RunRecorder(Builder b) throws IOException {
         runDir = b.runDir;
@@ -61,6 +89,9 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
         samplesPerClass = b.samplesPerClass;
         lossInterval = b.lossInterval;
         seed = b.seed;
+        probe = b.probe;
+        norm = b.norm;
+        classNames = b.classNames;
         events = b.tensorBoard ? new EventFileWriter(runDir.resolve(RunFiles.TENSORBOARD)) : null;
     }
 
@@ -69,7 +100,7 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
         return new Builder();
     }
 
-    /** Returns N: the trainer should call {@link #recordAngles} when the step is a multiple of it. */
+    /** Returns N: {@link #recordAngles} is due when the step is a multiple of it (0 = never). */
     public int angleInterval() {
         return angleInterval;
     }
@@ -77,6 +108,85 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
     /** Returns the training steps seen so far through {@link #onBatch}. */
     public long step() {
         return step;
+    }
+
+    /**
+     * Starts counting at the trainer's step and, when resuming, keeps the earlier angle rows up to
+     * that step.
+     */
+    @Override
+    public void onTrainingStart(Trainer trainer) {
+        step = trainer.steps();
+        angleRows.clear();
+        Path csv = runDir.resolve(RunFiles.ANGLES_BY_ITERATION);
+        if (Files.isRegularFile(csv)) {
+            try {
+                for (String row : Files.readAllLines(csv)) {
+                    int comma = row.indexOf(',');
+                    if (row.isBlank() || row.startsWith(ANGLE_HEADER) || comma < 0) {
+                        continue;
+                    }
+                    if (Long.parseLong(row.substring(0, comma)) <= step) {
+                        angleRows.add(row);
+                    }
+                }
+            } catch (IOException | NumberFormatException e) {
+                throw new IllegalStateException("cannot continue " + csv + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Measures the angle statistics on the probe set when the step is a multiple of N. */
+    @Override
+    public void onStep(StepContext ctx) {
+        if (probe == null || angleInterval == 0 || ctx.step() % angleInterval != 0) {
+            return;
+        }
+        Embeddings e = ctx.trainer().inference().embed(probe, norm, PROBE_BATCH);
+        try {
+            recordAngles(ctx.step(), ctx.epoch(),
+                    AngleStatistics.of(e.features(), e.dim(), e.labels(), ctx.trainer().classWeights()));
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** Records the epoch's target angles from the evaluation's features and keeps them for the end. */
+    @Override
+    public void onEvaluation(int epoch, Embeddings test, double[][] classWeights) {
+        try {
+            recordTargetAngles(epoch, test.features(), test.dim(), test.labels(), classWeights, classNames);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        lastTest = test;
+        lastWeights = classWeights;
+    }
+
+    /** Records the last evaluated test embedding (the last epoch is always evaluated). */
+    @Override
+    public void onTrainingEnd(List<EpochRecord> records) {
+        if (lastTest == null) {
+            return;
+        }
+        Embeddings t = lastTest;
+        int c = t.numClasses();
+        int[] predicted = new int[t.count()];
+        float[] s = t.scores();
+        for (int i = 0; i < predicted.length; i++) {
+            int best = 0; // the highest score wins; the lowest index breaks ties
+            for (int j = 1; j < c; j++) {
+                if (s[i * c + j] > s[i * c + best]) {
+                    best = j;
+                }
+            }
+            predicted[i] = best;
+        }
+        try {
+            recordTestEmbedding(t.features(), t.dim(), t.labels(), predicted, lastWeights, classNames);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
     }
 
     @Override
@@ -113,7 +223,7 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
     public void recordAngles(long iteration, int epoch, AngleStatistics s) throws IOException {
         angleRows.add(String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%.6f", iteration, epoch, s.wcIntraRaw(),
                 s.wcIntraNorm(), s.wInter(), s.cInterRaw()));
-        StringBuilder csv = new StringBuilder("step,epoch,wc_intra,wc_intra_norm,w_inter,c_inter\n");
+        StringBuilder csv = new StringBuilder(ANGLE_HEADER).append('\n');
         angleRows.forEach(row -> csv.append(row).append('\n'));
         AtomicFiles.writeString(runDir.resolve(RunFiles.ANGLES_BY_ITERATION), csv.toString());
         scalar("angles_by_iteration/wc_intra", iteration, s.wcIntraRaw());
@@ -254,8 +364,36 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
         private int lossInterval = 10;
         private long seed;
         private boolean tensorBoard = true;
+        private ImageDataset probe;
+        private Normalization norm;
+        private List<String> classNames = List.of();
 
         private Builder() {}
+
+        /**
+         * Sets the fixed probe set whose angle statistics are recorded every N steps while
+         * training (default none: {@link #recordAngles} only when called).
+         *
+         * @param probe the images, e.g. the first 500 of the test split
+         * @param norm the training split's normalisation
+         * @return this builder
+         */
+        public Builder optProbe(ImageDataset probe, Normalization norm) {
+            this.probe = probe;
+            this.norm = norm;
+            return this;
+        }
+
+        /**
+         * Sets the class names used in histogram tags and projector metadata (default none: indices).
+         *
+         * @param classNames C names
+         * @return this builder
+         */
+        public Builder optClassNames(List<String> classNames) {
+            this.classNames = List.copyOf(classNames);
+            return this;
+        }
 
         /**
          * Sets the run directory (required); it is created if missing.
@@ -269,9 +407,9 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
         }
 
         /**
-         * Sets N, the iterations between angle-statistics records (default 200).
+         * Sets N, the iterations between angle-statistics records on the probe set (default 200).
          *
-         * @param n at least 1
+         * @param n at least 0 (0 = off)
          * @return this builder
          */
         public Builder optAngleInterval(int n) {
@@ -333,8 +471,11 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
             if (runDir == null) {
                 throw new IllegalArgumentException("RunRecorder needs setRunDir(dir)");
             }
-            if (angleInterval < 1 || samplesPerClass < 1 || lossInterval < 1) {
-                throw new IllegalArgumentException("angle interval, samples per class and loss interval must be ≥ 1, got "
+            if (probe != null && (norm == null || probe.size() == 0)) {
+                throw new IllegalArgumentException("the probe set needs images and a normalisation");
+            }
+            if (angleInterval < 0 || samplesPerClass < 1 || lossInterval < 1) {
+                throw new IllegalArgumentException("angle interval must be ≥ 0, samples per class and loss interval ≥ 1, got "
                         + angleInterval + ", " + samplesPerClass + ", " + lossInterval);
             }
             return new RunRecorder(this);

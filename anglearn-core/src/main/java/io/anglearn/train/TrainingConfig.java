@@ -96,6 +96,18 @@ public final class TrainingConfig {
     public int checkpointEvery;
     /** How many of the newest checkpoints to keep besides the best (default 3). */
     public int keepCheckpoints = 3;
+    /**
+     * Record TensorBoard event files and the figure data (angle statistics by iteration, target
+     * angles per epoch, the final test embedding) in the run directory (default true).
+     */
+    public boolean tensorBoard = true;
+    /**
+     * Iterations between angle statistics (W-Inter, C-Inter, WC-Intra) measured on a fixed probe
+     * set of test images, the paper's Figure 5 (default 200; 0 = off).
+     */
+    public int angleInterval = 200;
+    /** Target angles θ_y sampled per class after each evaluation, the paper's Figure 7 (default 200). */
+    public int targetAngleSamples = 200;
     /** The preset that filled in the values, if any (recorded for the reader; already applied). */
     public String preset;
     /** Run name; the run directory is {@code runsDir/name} (default: dataset-loss-time). */
@@ -134,6 +146,8 @@ public final class TrainingConfig {
         require(evalEvery > 0, "--eval-every must be > 0, got " + evalEvery);
         require(checkpointEvery >= 0, "--checkpoint-every must be >= 0, got " + checkpointEvery);
         require(keepCheckpoints > 0, "--keep-checkpoints must be > 0, got " + keepCheckpoints);
+        require(angleInterval >= 0, "--angle-interval must be >= 0 (0 = off), got " + angleInterval);
+        require(targetAngleSamples > 0, "--target-angle-samples must be > 0, got " + targetAngleSamples);
         require(device != null && !device.isBlank(), "--device must be given");
         require(name == null || name.matches("[A-Za-z0-9._-]+"),
                 "--name may contain only letters, digits, '.', '_' and '-', got '" + name + "'");

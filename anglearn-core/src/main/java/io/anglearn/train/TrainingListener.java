@@ -8,8 +8,9 @@ import java.util.List;
  *
  * <p>This is the extension point for everything that watches training without changing it:
  * progress bars, loggers, checkpointing, and analytics such as WC-Intra every N iterations (call
- * {@link Trainer#evaluate} from {@link #onStep}) or per-epoch target-angle samples (call
- * {@link Trainer#inference()} from {@link #onEpochEnd}). A listener must not change the
+ * {@link Trainer#inference()} from {@link #onStep}) or per-epoch target-angle samples (from the
+ * evaluation's features in {@link #onEvaluation}); {@code io.anglearn.report.RunRecorder} does both.
+ * A listener must not change the
  * parameters, or a resumed run will no longer match an uninterrupted one. An exception a
  * listener throws stops training at once, as a crash would; the last checkpoint stays valid.
  */
@@ -45,6 +46,17 @@ public interface TrainingListener {
      * @param step the step; its arrays are valid only during this call
      */
     default void onStep(StepContext step) {}
+
+    /**
+     * Called after an epoch's evaluation on the test split, before {@link #onEpochEnd}, with the
+     * features and scores the evaluation computed, so analytics need no second pass over the
+     * test split. Not called in epochs that are not evaluated.
+     *
+     * @param epoch the epoch, from 1
+     * @param test the test split's features, head outputs and labels, in dataset order
+     * @param classWeights the class weights W, C×d, at the time of the evaluation
+     */
+    default void onEvaluation(int epoch, Embeddings test, double[][] classWeights) {}
 
     /**
      * Called when an epoch has been trained and, if due, evaluated.
@@ -87,6 +99,11 @@ public interface TrainingListener {
             @Override
             public void onStep(StepContext step) {
                 list.forEach(l -> l.onStep(step));
+            }
+
+            @Override
+            public void onEvaluation(int epoch, Embeddings test, double[][] classWeights) {
+                list.forEach(l -> l.onEvaluation(epoch, test, classWeights));
             }
 
             @Override

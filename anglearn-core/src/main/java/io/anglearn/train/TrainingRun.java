@@ -20,6 +20,7 @@ import io.anglearn.model.Architectures;
 import io.anglearn.model.EmbeddingNetwork;
 import io.anglearn.report.AtomicFiles;
 import io.anglearn.report.MetricsTable;
+import io.anglearn.report.RunRecorder;
 import io.anglearn.report.RunLog;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,16 +49,27 @@ import java.util.concurrent.TimeUnit;
  *       optimiser, versions, git commit);
  *   <li>{@code metrics.csv} and {@code metrics.jsonl} — one row per epoch;
  *   <li>{@code checkpoints/} — see {@link CheckpointStore};
- *   <li>{@code train.log} — events, one line each.
+ *   <li>{@code train.log} — events, one line each;
+ *   <li>unless {@link TrainingConfig#tensorBoard} is off, what a {@link RunRecorder} records:
+ *       TensorBoard event files and the figure data that {@code RunArtifacts} and the report read
+ *       (angle statistics on a fixed probe of {@value #ANGLE_PROBE_IMAGES} test images every
+ *       {@link TrainingConfig#angleInterval} iterations, target angles after each evaluation, the
+ *       final test embedding).
  * </ul>
  *
  * <p>{@link #resume} continues a stopped run from its newest valid checkpoint. On the CPU the
  * resumed run ends with the same weights and metrics (timings aside) as an uninterrupted one:
  * every random choice is a function of the seed and the position, and the checkpoint holds the
  * parameters, BatchNorm statistics, optimiser moments and step, the loss's state and the
- * position within the epoch's data order with the epoch's running totals.
+ * position within the epoch's data order with the epoch's running totals. The recorder only
+ * reads the network (in evaluation mode, in closed sub-scopes), so recording does not change
+ * what is trained; on resume it keeps the records up to the checkpoint's step (see
+ * {@link RunRecorder}).
  */
 public final class TrainingRun {
+
+    /** Test images in the fixed probe set of the angle statistics by iteration (the first of the test split). */
+    public static final int ANGLE_PROBE_IMAGES = 500;
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
@@ -239,48 +251,70 @@ public final class TrainingRun {
                     log.log("resumed with no valid checkpoint: starting from the beginning");
                 }
             }
-            TrainingListener all = TrainingListener.all(listener, run);
-            all.onTrainingStart(trainer);
-            try {
-                while (run.progress.epoch() <= config.epochs) {
-                    int epoch = run.progress.epoch();
-                    trainer.trainEpoch(loader, run.progress, all);
-                    boolean evaluate = epoch % config.evalEvery == 0 || epoch == config.epochs;
-                    EpochProgress p = run.progress;
-                    double lr = schedule.learningRate(Math.max(0, trainer.steps() - 1));
-                    EpochRecord r;
-                    if (evaluate) {
-                        EmbeddingAccumulator acc = trainer.evaluate(data.test(), norm, Math.max(config.batchSize, 256));
-                        AngleStatistics angles = acc.angles(trainer.classWeights());
-                        r = new EpochRecord(epoch, p.meanLoss(), p.accuracy(), acc.top1Error(), acc.top5Error(), angles, lr,
-                                p.seconds(), p.images() / p.seconds(), p.modelSeconds());
-                    } else {
-                        r = new EpochRecord(epoch, p.meanLoss(), p.accuracy(), Double.NaN, Double.NaN,
-                                new AngleStatistics(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN), lr,
-                                p.seconds(), p.images() / p.seconds(), p.modelSeconds());
-                    }
-                    run.records.add(r);
-                    run.progress = new EpochProgress(epoch + 1);
-                    if (r.evaluated() && !(r.testTop1Error() >= run.bestTop1Error)) {
-                        run.bestTop1Error = r.testTop1Error();
-                        run.bestStep = trainer.steps();
-                    }
-                    MetricsTable.write(runDir.resolve("metrics.csv"), run.records);
-                    MetricsTable.writeJsonLines(runDir.resolve("metrics.jsonl"), run.records);
-                    Path saved = run.save();
-                    log.log(String.format(Locale.ROOT, "epoch %d: loss %.4f, train acc %.2f%%, test top-1 err %.2f%%,"
-                            + " WC-Intra %.4f, lr %.3g, %.1f s (model %.1f s), checkpoint %s", epoch, r.trainLoss(),
-                            r.trainAccuracy(), r.testTop1Error(), r.angles().wcIntraRaw(), lr, r.seconds(),
-                            r.modelSeconds(), saved.getFileName()));
-                    listener.onEpochEnd(r);
-                }
-            } catch (RuntimeException | IOException e) {
-                log.log("stopped by " + e);
-                throw e;
+            try (RunRecorder recorder = config.tensorBoard ? buildRecorder(runDir, data, norm) : null) {
+                TrainingListener all = recorder == null ? TrainingListener.all(listener, run)
+                        : TrainingListener.all(listener, run, recorder);
+                return train(runDir, data, norm, loader, schedule, trainer, run, all);
             }
-            listener.onTrainingEnd(List.copyOf(run.records));
-            return new Result(runDir, List.copyOf(run.records));
         }
+    }
+
+    private RunRecorder buildRecorder(Path runDir, TrainingData data, Normalization norm) throws IOException {
+        ImageDataset test = data.test();
+        return RunRecorder.builder().setRunDir(runDir).optAngleInterval(config.angleInterval)
+                .optSamplesPerClass(config.targetAngleSamples).optSeed(config.seed)
+                .optProbe(test.limit(Math.min(ANGLE_PROBE_IMAGES, test.size())), norm)
+                .optClassNames(test.classNames()).build();
+    }
+
+    private Result train(Path runDir, TrainingData data, Normalization norm, BatchLoader loader, Schedule schedule,
+            Trainer trainer, RunState run, TrainingListener all) throws IOException {
+        RunLog log = run.log;
+        all.onTrainingStart(trainer);
+        try {
+            while (run.progress.epoch() <= config.epochs) {
+                int epoch = run.progress.epoch();
+                trainer.trainEpoch(loader, run.progress, all);
+                boolean evaluate = epoch % config.evalEvery == 0 || epoch == config.epochs;
+                EpochProgress p = run.progress;
+                double lr = schedule.learningRate(Math.max(0, trainer.steps() - 1));
+                EpochRecord r;
+                if (evaluate) {
+                    // One pass over the test split serves the metrics and the listeners' analytics.
+                    Embeddings test = trainer.inference().embed(data.test(), norm, Math.max(config.batchSize, 256));
+                    EmbeddingAccumulator acc = new EmbeddingAccumulator(test.numClasses(), test.dim());
+                    acc.add(test.features(), test.scores(), test.labels());
+                    double[][] weights = trainer.classWeights();
+                    AngleStatistics angles = acc.angles(weights);
+                    all.onEvaluation(epoch, test, weights);
+                    r = new EpochRecord(epoch, p.meanLoss(), p.accuracy(), acc.top1Error(), acc.top5Error(), angles, lr,
+                            p.seconds(), p.images() / p.seconds(), p.modelSeconds());
+                } else {
+                    r = new EpochRecord(epoch, p.meanLoss(), p.accuracy(), Double.NaN, Double.NaN,
+                            new AngleStatistics(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN), lr,
+                            p.seconds(), p.images() / p.seconds(), p.modelSeconds());
+                }
+                run.records.add(r);
+                run.progress = new EpochProgress(epoch + 1);
+                if (r.evaluated() && !(r.testTop1Error() >= run.bestTop1Error)) {
+                    run.bestTop1Error = r.testTop1Error();
+                    run.bestStep = trainer.steps();
+                }
+                MetricsTable.write(runDir.resolve("metrics.csv"), run.records);
+                MetricsTable.writeJsonLines(runDir.resolve("metrics.jsonl"), run.records);
+                Path saved = run.save();
+                log.log(String.format(Locale.ROOT, "epoch %d: loss %.4f, train acc %.2f%%, test top-1 err %.2f%%,"
+                        + " WC-Intra %.4f, lr %.3g, %.1f s (model %.1f s), checkpoint %s", epoch, r.trainLoss(),
+                        r.trainAccuracy(), r.testTop1Error(), r.angles().wcIntraRaw(), lr, r.seconds(),
+                        r.modelSeconds(), saved.getFileName()));
+                all.onEpochEnd(r);
+            }
+        } catch (RuntimeException | IOException e) {
+            log.log("stopped by " + e);
+            throw e;
+        }
+        all.onTrainingEnd(List.copyOf(run.records));
+        return new Result(runDir, List.copyOf(run.records));
     }
 
     private String runName() {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.anglearn.report.RunFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -52,6 +53,7 @@ class ResumeEqualityTest {
         c.checkpointEvery = 3;
         c.evalEvery = 2;
         c.optimizer = "adam";
+        c.angleInterval = 1; // the recorder measures at every step, so resuming must keep its rows exactly
         TrainingRun.Result whole = new TrainingRun(c, data).execute(new TrainingListener() {});
 
         TrainingConfig k = c.copy();
@@ -76,6 +78,10 @@ class ResumeEqualityTest {
             assertArrayEquals(Files.readAllBytes(a.dir().resolve(f)), Files.readAllBytes(b.dir().resolve(f)),
                     f + " differs between the uninterrupted and the resumed run");
         }
+        // The recorder kept the rows up to each resumed step and measured the rest again: the same file.
+        String angles = Files.readString(runs.resolve("whole").resolve(RunFiles.ANGLES_BY_ITERATION));
+        assertEquals(8, angles.lines().count() - 1, angles);
+        assertEquals(angles, Files.readString(killedDir.resolve(RunFiles.ANGLES_BY_ITERATION)));
         String log = Files.readString(killedDir.resolve("train.log"));
         assertTrue(log.contains("resumed from step-000000004"), log);
         assertTrue(log.contains("resumed from step-000000006"), log);
