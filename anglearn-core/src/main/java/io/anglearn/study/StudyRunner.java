@@ -30,7 +30,10 @@ import java.util.stream.Stream;
  * while its lock file {@code runs/<cell id>.lock} is held (an OS file lock, released by the
  * operating system if the process dies), so two processes, or two array tasks of a cluster job,
  * never train the same cell; a cell locked elsewhere is skipped and reported. A run left
- * incomplete by an earlier process is started again from its beginning.
+ * incomplete by an earlier process (killed, preempted, requeued) is resumed from its newest intact
+ * checkpoint with {@link TrainingRun#resume(Path)}, which ends exactly where an uninterrupted run
+ * would; it is started again from its beginning only when it has no configuration to resume from
+ * or its configuration differs from the cell's (the study or the device changed meanwhile).
  */
 public final class StudyRunner {
 
@@ -141,19 +144,25 @@ public final class StudyRunner {
                     log.accept(cell.id() + ": complete, skipped");
                     return Outcome.SKIPPED_COMPLETE;
                 }
-                if (Files.exists(runDir)) {
-                    log.accept(cell.id() + ": incomplete run found, starting it again");
-                    deleteTree(runDir);
-                }
                 TrainingConfig c = copy(cell.config());
                 c.runsDir = runsDir().toString();
                 c.name = cell.id();
                 c.device = device;
                 c.dataDir = dataDir;
+                TrainingRun run = null;
+                if (Files.exists(runDir)) {
+                    run = resumable(runDir, c, log);
+                    if (run == null) {
+                        deleteTree(runDir);
+                    }
+                }
                 long start = System.nanoTime();
-                log.accept(cell.id() + ": training (" + c.dataset + ", " + c.arch + ", " + c.loss + ", " + c.epochs
-                        + " epochs, seed " + c.seed + ")");
-                TrainingRun.Result r = new TrainingRun(c).execute(new TrainingListener() {
+                if (run == null) {
+                    log.accept(cell.id() + ": training (" + c.dataset + ", " + c.arch + ", " + c.loss + ", "
+                            + c.epochs + " epochs, seed " + c.seed + ")");
+                    run = new TrainingRun(c);
+                }
+                TrainingRun.Result r = run.execute(new TrainingListener() {
                     @Override
                     public void onEpochEnd(EpochRecord rec) {
                         log.accept(String.format(java.util.Locale.ROOT, "%s: epoch %d, test error %.2f%%, WC-Intra %.4f",
@@ -228,6 +237,30 @@ public final class StudyRunner {
             throw new UncheckedIOException(e);
         } catch (com.google.gson.JsonParseException e) {
             throw new IllegalStateException(f + ": unreadable study cell result (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Returns the incomplete run in {@code runDir} ready to resume, or null (logging why) when it
+     * must start again: no readable configuration, or one that differs from the cell's.
+     */
+    private static TrainingRun resumable(Path runDir, TrainingConfig wanted, Consumer<String> log) {
+        String id = runDir.getFileName().toString();
+        if (!Files.isRegularFile(runDir.resolve("config.json"))) {
+            log.accept(id + ": incomplete run without a configuration found, starting it again");
+            return null;
+        }
+        try {
+            TrainingRun run = TrainingRun.resume(runDir);
+            if (!run.config().toJson().equals(wanted.toJson())) {
+                log.accept(id + ": incomplete run with another configuration found, starting it again");
+                return null;
+            }
+            log.accept(id + ": incomplete run found, resuming it from its newest intact checkpoint");
+            return run;
+        } catch (IOException | RuntimeException e) {
+            log.accept(id + ": incomplete run cannot be resumed (" + e.getMessage() + "), starting it again");
+            return null;
         }
     }
 

@@ -1,0 +1,95 @@
+package io.anglearn.study;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.anglearn.data.IdxDataset;
+import io.anglearn.train.StepContext;
+import io.anglearn.train.TrainingConfig;
+import io.anglearn.train.TrainingListener;
+import io.anglearn.train.TrainingRun;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A cell whose run was interrupted resumes from its checkpoint and ends as an uninterrupted one. */
+class StudyRunnerResumeTest {
+
+    /** Simulates a crash after a step. */
+    private static final class Kill extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+    }
+
+    @Test
+    void anInterruptedCellResumesAndMatchesAnUninterruptedOne(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("data");
+        writeIdx(data, IdxDataset.TRAIN_IMAGES, IdxDataset.TRAIN_LABELS, 64, 1);
+        writeIdx(data, IdxDataset.TEST_IMAGES, IdxDataset.TEST_LABELS, 32, 2);
+        TrainingConfig c = new TrainingConfig();
+        c.dataset = "idx:" + data;
+        c.epochs = 2;
+        c.batchSize = 16;
+        c.checkpointEvery = 3;
+        c.angleInterval = 1;
+        Study study = new Study("resume", "resume test", Scale.CPU,
+                List.of(new StudyCell("cell-0", "row", "arc", 0, c)), List.of("test_top1_err"), Map.of(), "");
+
+        StudyRunner whole = new StudyRunner(study, tmp.resolve("whole"), "cpu", null);
+        assertEquals(StudyRunner.Outcome.TRAINED, whole.runCell(0, line -> { }));
+
+        // The same cell, killed after step 5 (newest checkpoint: step 4), as a preempted task leaves it.
+        StudyRunner killed = new StudyRunner(study, tmp.resolve("killed"), "cpu", null);
+        TrainingConfig k = c.copy();
+        k.runsDir = killed.runsDir().toString();
+        k.name = "cell-0";
+        k.device = "cpu";
+        assertThrows(Kill.class, () -> new TrainingRun(k).execute(new TrainingListener() {
+            @Override
+            public void onStep(StepContext s) {
+                if (s.step() == 5) {
+                    throw new Kill();
+                }
+            }
+        }));
+        List<String> log = new ArrayList<>();
+        assertEquals(StudyRunner.Outcome.TRAINED, killed.runCell(0, log::add));
+        assertTrue(log.stream().anyMatch(l -> l.contains("resuming it from its newest intact checkpoint")), log.toString());
+        assertTrue(Files.readString(killed.runsDir().resolve("cell-0/train.log")).contains("resumed from step-000000004"));
+        assertEquals(whole.result(study.cell(0)).metrics(), killed.result(study.cell(0)).metrics());
+    }
+
+    private static void writeIdx(Path dir, String images, String labels, int n, long seed) throws IOException {
+        Files.createDirectories(dir);
+        Random r = new Random(seed);
+        int side = 8;
+        ByteArrayOutputStream img = new ByteArrayOutputStream();
+        ByteArrayOutputStream lab = new ByteArrayOutputStream();
+        try (DataOutputStream i = new DataOutputStream(img); DataOutputStream l = new DataOutputStream(lab)) {
+            i.writeInt(0x0803);
+            i.writeInt(n);
+            i.writeInt(side);
+            i.writeInt(side);
+            l.writeInt(0x0801);
+            l.writeInt(n);
+            for (int s = 0; s < n; s++) {
+                int y = s % 4;
+                l.writeByte(y);
+                for (int p = 0; p < side * side; p++) {
+                    boolean on = p / side >= y && p / side < y + 3 && p % side >= 2 * y && p % side < 2 * y + 3;
+                    i.writeByte((on ? 200 : 30) + r.nextInt(50));
+                }
+            }
+        }
+        Files.write(dir.resolve(images), img.toByteArray());
+        Files.write(dir.resolve(labels), lab.toByteArray());
+    }
+}
