@@ -3,10 +3,7 @@ package io.anglearn.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -18,22 +15,8 @@ class DataCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private static byte[] idx(int[] dims, int n, int mod) {
@@ -62,12 +45,12 @@ class DataCommandTest {
     @Test
     void infoAndVerifyReportCountsHistogramsAndDigests() throws Exception {
         writeFolder();
-        Run info = run("data", "info", "idx:" + dir);
+        CliRun info = run("data", "info", "idx:" + dir);
         assertEquals(0, info.code(), info.err());
         assertTrue(info.out().contains("images:   1x5x5, 3 classes"), info.out());
         assertTrue(info.out().contains("train     6 images; per class 0:2 1:2 2:2"), info.out());
         assertTrue(info.out().contains("SHA-256") && info.out().contains("(no published checksum)"), info.out());
-        Run verify = run("data", "verify", "idx:" + dir);
+        CliRun verify = run("data", "verify", "idx:" + dir);
         assertEquals(0, verify.code(), verify.err());
         assertTrue(verify.out().contains("no published checksums"), verify.out());
     }
@@ -76,14 +59,14 @@ class DataCommandTest {
     void failuresNameTheFileAndExitNonZero() throws Exception {
         writeFolder();
         Files.write(dir.resolve("t10k-labels-idx1-ubyte"), idx(new int[] {2}, 2, 3));
-        Run bad = run("data", "verify", "idx:" + dir);
+        CliRun bad = run("data", "verify", "idx:" + dir);
         assertEquals(1, bad.code());
         assertTrue(bad.err().contains("t10k-labels-idx1-ubyte") && bad.err().contains("2 labels for 3 images"),
                 bad.err());
-        Run fetch = run("data", "fetch", "idx:" + dir);
+        CliRun fetch = run("data", "fetch", "idx:" + dir);
         assertEquals(2, fetch.code());
         assertTrue(fetch.err().contains("only fashion-mnist, cifar10 and cifar100 can be downloaded"), fetch.err());
-        Run unknown = run("data", "info", "mnist");
+        CliRun unknown = run("data", "info", "mnist");
         assertEquals(2, unknown.code());
         assertTrue(unknown.err().contains("unknown dataset 'mnist'"), unknown.err());
     }
