@@ -215,6 +215,18 @@ public final class TrainingRun {
                     + ", or choose another --name");
         }
         Files.createDirectories(runDir);
+        try (RunDirectoryLock lock = RunDirectoryLock.acquire(runDir)) {
+            // Checked again under the lock: another process may have started this run meanwhile.
+            if (resumeDir == null && Files.exists(runDir.resolve("config.json"))) {
+                throw new IOException(runDir + " already holds a run; continue it with --resume " + runDir
+                        + ", or choose another --name");
+            }
+            return executeLocked(listener, devices, loss, data, runDir);
+        }
+    }
+
+    private Result executeLocked(TrainingListener listener, Device[] devices, EmbeddingLoss loss, TrainingData data,
+            Path runDir) throws IOException {
         RunLog log = new RunLog(runDir.resolve("train.log"));
         Normalization norm = Normalization.of(data.train());
         String trainSum = TrainingData.checksum(data.train());
