@@ -49,8 +49,7 @@ public record Study(String name, String title, Scale scale, List<StudyCell> cell
         }
         List<StudyCell> out = new java.util.ArrayList<>();
         for (StudyCell c : cells) {
-            io.anglearn.train.TrainingConfig cfg = new com.google.gson.Gson().fromJson(
-                    new com.google.gson.Gson().toJson(c.config()), io.anglearn.train.TrainingConfig.class);
+            io.anglearn.train.TrainingConfig cfg = c.config().copy();
             if (epochs > 0) {
                 cfg.epochs = epochs;
             }

@@ -144,7 +144,7 @@ public final class StudyRunner {
                     log.accept(cell.id() + ": complete, skipped");
                     return Outcome.SKIPPED_COMPLETE;
                 }
-                TrainingConfig c = copy(cell.config());
+                TrainingConfig c = cell.config().copy();
                 c.runsDir = runsDir().toString();
                 c.name = cell.id();
                 c.device = device;
@@ -266,10 +266,6 @@ public final class StudyRunner {
 
     private Path resultFile(StudyCell cell) {
         return runsDir().resolve(cell.id()).resolve("result.json");
-    }
-
-    private static TrainingConfig copy(TrainingConfig c) {
-        return GSON.fromJson(GSON.toJson(c), TrainingConfig.class);
     }
 
     private static void deleteTree(Path dir) throws IOException {
