@@ -15,10 +15,11 @@ import java.util.Map;
  * learning rates (0.1 for soft, arc and arcface and 0.01 for center; 0.01 for soft on CIFAR).
  *
  * <p><b>CPU scale</b> keeps the protocol's shape (network family, optimiser, schedule, batch size,
- * augmentation, every loss with the same budget) but shrinks it to about two hours per study on 2
- * cores: ResNet20 for every dataset, fewer epochs, training subsets (and test subsets for CIFAR).
- * The budgets were sized from the measured training speed of ResNet20 on this kind of machine,
- * about 240 images/s at 28×28 with 2 threads (BENCHMARKS.md), so a faster machine finishes sooner. It uses one peak
+ * augmentation, every loss with the same budget) but shrinks it to at most about two hours per study on 2
+ * cores: ResNet20 for every dataset, few epochs, training and test subsets. The budgets were sized
+ * from the measured training speed of ResNet20 on this kind of machine, about 240 images/s at
+ * 28×28 with 2 threads (BENCHMARKS.md), so a faster machine finishes sooner; table5, table4 and
+ * figure5 take under an hour each. It uses one peak
  * learning rate, 3e-3, for every loss: with Adam the paper's 0.1 made test error swing between
  * 30% and 90% in an independent reproduction (SPEC §6), and one rate for all keeps the
  * comparison from favouring any loss.
@@ -80,9 +81,10 @@ public final class Studies {
         List<StudyCell> cells = new ArrayList<>();
         for (String loss : PAPER_LOSSES) {
             for (int s = 1; s <= seeds; s++) {
-                TrainingConfig c = base("fashion-mnist", "resnet20", scale == Scale.PAPER ? 60 : 6, 256, loss, scale, false);
+                TrainingConfig c = base("fashion-mnist", "resnet20", scale == Scale.PAPER ? 60 : 3, 256, loss, scale, false);
                 if (scale == Scale.CPU) {
-                    c.limitTrain = 20000;
+                    c.limitTrain = 10000;
+                    c.limitTest = 5000;
                 }
                 cells.add(cell("fmnist", "Fashion-MNIST", loss, s, c));
             }
@@ -91,8 +93,8 @@ public final class Studies {
         paper.put("test_top1_err", values("Fashion-MNIST", 6.30, 6.04, 6.27, 6.04));
         return new Study("table5", "Table 5: Fashion-MNIST test error (%)", scale, cells, List.of("test_top1_err"),
                 paper, scale == Scale.CPU
-                        ? "CPU scale: ResNet20 on the first 20000 training images, 6 epochs (paper: all 60000, 60 epochs),"
-                                + " batch 256, peak lr 3e-3 for every loss."
+                        ? "CPU scale: ResNet20 on the first 10000 training images and 5000 test images, 3 epochs"
+                                + " (paper: all 60000 and 10000, 60 epochs), batch 256, peak lr 3e-3 for every loss."
                         : "Paper scale: ResNet20, 60 epochs, batch 256, the paper's learning rates.");
     }
 
@@ -139,8 +141,8 @@ public final class Studies {
                     TrainingConfig c = cifar("cifar10+", scale, loss, "resnet18");
                     c.epochs = e;
                     if (scale == Scale.CPU) {
-                        c.limitTrain = 10000;
-                        c.limitTest = 5000;
+                        c.limitTrain = 5000;
+                        c.limitTest = 2000;
                     }
                     cells.add(cell("e" + e, e + " epochs", loss, s, c));
                 }
@@ -160,7 +162,7 @@ public final class Studies {
         paper.put("test_top1_err", err);
         return new Study("table4", "Table 4: CIFAR-10+ test error (%) against training epochs", scale, cells,
                 List.of("test_top1_err"), paper, scale == Scale.CPU
-                        ? "CPU scale: ResNet20 on the first 10000 CIFAR-10+ training images and 5000 test images, 1/2/4 epochs (paper: ResNet18,"
+                        ? "CPU scale: ResNet20 on the first 5000 CIFAR-10+ training images and 2000 test images, 1/2/4 epochs (paper: ResNet18,"
                                 + " full set, 10/20/80/200 epochs), batch 128, peak lr 3e-3 for every loss. The paper's rows"
                                 + " are shown for reference; no CPU row has the same epoch count."
                         : "Paper scale: ResNet18 on CIFAR-10+, 10/20/80/200 epochs, the paper's learning rates.");
@@ -198,9 +200,14 @@ public final class Studies {
         List<StudyCell> cells = new ArrayList<>();
         for (double k : new double[] {1, 2, 4, 8, 16}) {
             for (int s = 1; s <= seeds; s++) {
-                TrainingConfig c = base("fashion-mnist", "resnet20", scale == Scale.PAPER ? 60 : 5, 256, "arc", scale, false);
+                TrainingConfig c = base("fashion-mnist", "resnet20", scale == Scale.PAPER ? 60 : 3, 256, "arc", scale, false);
                 if (scale == Scale.CPU) {
-                    c.limitTrain = 10000;
+                    c.limitTrain = 5000;
+                    c.limitTest = 5000;
+                    // 59 iterations in all: a probe every 4 draws the curve with 15 points.
+                    c.angleInterval = 4;
+                } else {
+                    c.angleInterval = 50;
                 }
                 c.lossParams.put("k", k);
                 String row = "k=" + fmt(k);
@@ -209,8 +216,9 @@ public final class Studies {
         }
         return new Study("figure5", "Figure 5: WC-Intra against iteration for several k (angular loss, Fashion-MNIST)",
                 scale, cells, List.of("test_top1_err", "wc_intra"), Map.of(), scale == Scale.CPU
-                        ? "CPU scale: ResNet20 on the first 10000 Fashion-MNIST training images, 5 epochs, peak lr 3e-3."
-                        : "Paper scale: ResNet20, 60 epochs.");
+                        ? "CPU scale: ResNet20 on the first 5000 Fashion-MNIST training images and 5000 test images, 3 epochs,"
+                                + " peak lr 3e-3, angle statistics every 4 iterations."
+                        : "Paper scale: ResNet20, 60 epochs, angle statistics every 50 iterations.");
     }
 
     private static Study figure6(Scale scale, int seeds) {
