@@ -64,6 +64,11 @@ final class TrainCommand implements Callable<Integer> {
                     + " (default: 200; 0 = off).")
     Integer angleInterval;
 
+    @Option(names = "--on-non-finite", paramLabel = "stop|skip",
+            description = "When a loss or gradient is NaN or infinite: stop with a diagnosis (default) or skip the batch"
+                    + " and count it.")
+    String onNonFinite;
+
     @Option(names = "--target-angle-samples", paramLabel = "N",
             description = "Target angles sampled per class after each evaluation (default: 200).")
     Integer targetAngleSamples;
@@ -100,7 +105,7 @@ final class TrainCommand implements Callable<Integer> {
         if (resume != null) {
             if (config != null || preset != null || options.anyGiven() || evalEvery != null || checkpointEvery != null
                     || keepCheckpoints != null || name != null || runsDir != null || angleInterval != null
-                    || targetAngleSamples != null || noTensorBoard) {
+                    || targetAngleSamples != null || noTensorBoard || onNonFinite != null) {
                 throw new IllegalArgumentException("--resume continues a run with its own configuration;"
                         + " give no other training option (to change settings, start a new run with --config)");
             }
@@ -131,6 +136,9 @@ final class TrainCommand implements Callable<Integer> {
             }
             if (targetAngleSamples != null) {
                 c.targetAngleSamples = targetAngleSamples;
+            }
+            if (onNonFinite != null) {
+                c.onNonFinite = onNonFinite;
             }
             if (noTensorBoard) {
                 c.tensorBoard = false;

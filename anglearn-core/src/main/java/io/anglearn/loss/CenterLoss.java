@@ -8,6 +8,8 @@ import ai.djl.ndarray.types.Shape;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Center loss ({@code center}) of Y. Wen, K. Zhang, Z. Li and Y. Qiao, "A Discriminative Feature
@@ -32,6 +34,11 @@ public final class CenterLoss extends EmbeddingLoss {
     public static final double DEFAULT_ALPHA = 0.5;
 
     private static final int STATE_VERSION = 1;
+
+    /** The name of the softmax cross-entropy term in {@link #terms}. */
+    public static final String SOFTMAX_TERM = "softmax cross-entropy";
+    /** The name of the centre-pull term in {@link #terms}. */
+    public static final String PULL_TERM = "centre pull (lambda/2)*|x - c_y|^2";
 
     private final double lambda;
     private final double alpha;
@@ -75,6 +82,13 @@ public final class CenterLoss extends EmbeddingLoss {
 
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
+        Map<String, NDArray> t = terms(labels, predictions);
+        return t.get(SOFTMAX_TERM).add(t.get(PULL_TERM));
+    }
+
+    /** Returns the softmax cross-entropy and the centre pull, the two terms the loss adds. */
+    @Override
+    public Map<String, NDArray> terms(NDList labels, NDList predictions) {
         NDArray features = predictions.get(0);
         NDArray head = predictions.get(1);
         NDArray y = labels.singletonOrThrow();
@@ -86,7 +100,10 @@ public final class CenterLoss extends EmbeddingLoss {
                 .toType(features.getDataType(), false);
         // Scale before reducing: a double times a 0-d float32 array would promote the loss to float64.
         NDArray pull = features.sub(ownCenters).square().sum(new int[] {1}).mul(lambda / 2).mean();
-        return crossEntropy(head, y).add(pull);
+        Map<String, NDArray> terms = new LinkedHashMap<>();
+        terms.put(SOFTMAX_TERM, crossEntropy(head, y));
+        terms.put(PULL_TERM, pull);
+        return terms;
     }
 
     @Override

@@ -8,6 +8,7 @@ import ai.djl.training.loss.Loss;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * A loss computed from an embedding network's output {@code [features, head output]} and the
@@ -71,6 +72,18 @@ public abstract class EmbeddingLoss extends Loss {
         NDArray y = labels.singletonOrThrow();
         checkLabels(y, head.getShape().get(1));
         return crossEntropy(logits(head, features, y), y);
+    }
+
+    /**
+     * Returns the loss's terms by name, each a scalar, summing to {@link #evaluate}; a loss made of
+     * one term returns it alone. The trainer uses this to say which term became NaN or infinite.
+     *
+     * @param labels the labels
+     * @param predictions {@code [features, head output]}
+     * @return the terms, in the order the loss adds them
+     */
+    public Map<String, NDArray> terms(NDList labels, NDList predictions) {
+        return Map.of("cross-entropy", evaluate(labels, predictions));
     }
 
     /**

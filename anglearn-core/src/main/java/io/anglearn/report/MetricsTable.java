@@ -24,7 +24,7 @@ public final class MetricsTable {
     /** The columns, in order; also the JSON keys. */
     public static final List<String> COLUMNS = List.of("epoch", "train_loss", "train_acc", "test_top1_err",
             "test_top5_err", "w_inter", "c_inter", "wc_intra", "c_inter_norm", "wc_intra_norm", "lr", "seconds",
-            "images_per_s", "model_s");
+            "images_per_s", "model_s", "skipped_batches");
 
     private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
 
@@ -33,7 +33,7 @@ public final class MetricsTable {
     private static List<Object> values(EpochRecord r) {
         return List.of(r.epoch(), r.trainLoss(), r.trainAccuracy(), r.testTop1Error(), r.testTop5Error(),
                 r.angles().wInter(), r.angles().cInterRaw(), r.angles().wcIntraRaw(), r.angles().cInterNorm(),
-                r.angles().wcIntraNorm(), r.learningRate(), r.seconds(), r.imagesPerSecond(), r.modelSeconds());
+                r.angles().wcIntraNorm(), r.learningRate(), r.seconds(), r.imagesPerSecond(), r.modelSeconds(), r.skippedBatches());
     }
 
     /**
@@ -52,6 +52,10 @@ public final class MetricsTable {
                 Object[] row = new Object[v.size()];
                 row[0] = v.get(0);
                 for (int i = 1; i < v.size(); i++) {
+                    if (v.get(i) instanceof Integer n) {
+                        row[i] = n;
+                        continue;
+                    }
                     double d = (Double) v.get(i);
                     row[i] = COLUMNS.get(i).equals("lr") ? String.format(Locale.ROOT, "%.6g", d)
                             : String.format(Locale.ROOT, "%.6f", d);

@@ -14,6 +14,7 @@ public final class EpochProgress {
     private long images;
     private double seconds;
     private double modelSeconds;
+    private int skippedBatches;
 
     /**
      * Creates the progress of an epoch that has not started.
@@ -21,7 +22,7 @@ public final class EpochProgress {
      * @param epoch the epoch, from 1
      */
     public EpochProgress(int epoch) {
-        this(epoch, 0, 0, 0, 0, 0, 0);
+        this(epoch, 0, 0, 0, 0, 0, 0, 0);
     }
 
     /**
@@ -34,13 +35,16 @@ public final class EpochProgress {
      * @param images training images seen
      * @param seconds wall time spent training this epoch
      * @param modelSeconds of which in forward, backward and update
+     * @param skippedBatches batches skipped for a non-finite loss or gradient (see {@link NonFinitePolicy#SKIP})
      */
     public EpochProgress(int epoch, int nextBatch, double lossSum, long correct, long images, double seconds,
-            double modelSeconds) {
-        if (epoch < 1 || nextBatch < 0 || images < 0 || correct < 0 || correct > images) {
+            double modelSeconds, int skippedBatches) {
+        if (epoch < 1 || nextBatch < 0 || images < 0 || correct < 0 || correct > images || skippedBatches < 0
+                || skippedBatches > nextBatch) {
             throw new IllegalArgumentException("invalid epoch progress: epoch " + epoch + ", batch " + nextBatch
-                    + ", " + correct + " correct of " + images);
+                    + ", " + correct + " correct of " + images + ", " + skippedBatches + " skipped");
         }
+        this.skippedBatches = skippedBatches;
         this.epoch = epoch;
         this.nextBatch = nextBatch;
         this.lossSum = lossSum;
@@ -55,6 +59,12 @@ public final class EpochProgress {
         lossSum += loss;
         correct += stepCorrect;
         images += stepImages;
+    }
+
+    /** Counts a batch that was skipped: it advances the position but adds nothing to the totals. */
+    void addSkipped() {
+        nextBatch++;
+        skippedBatches++;
     }
 
     void addTime(double wall, double model) {
@@ -97,9 +107,19 @@ public final class EpochProgress {
         return modelSeconds;
     }
 
+    /**
+     * Returns the batches of this epoch skipped for a non-finite loss or gradient.
+     *
+     * @return the count, 0 unless {@link NonFinitePolicy#SKIP} is in force
+     */
+    public int skippedBatches() {
+        return skippedBatches;
+    }
+
     /** Returns the mean loss of the trained batches. */
     public double meanLoss() {
-        return nextBatch == 0 ? Double.NaN : lossSum / nextBatch;
+        int trained = nextBatch - skippedBatches;
+        return trained == 0 ? Double.NaN : lossSum / trained;
     }
 
     /** Returns the training accuracy so far, in percent. */

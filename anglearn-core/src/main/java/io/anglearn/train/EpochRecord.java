@@ -17,10 +17,11 @@ import io.anglearn.metrics.AngleStatistics;
  * @param imagesPerSecond training images per second
  * @param modelSeconds the part of {@code seconds} spent in forward, backward and the update; the
  *     rest is the trainer's overhead (waiting for data, copying batches in, metrics, listeners)
+ * @param skippedBatches batches skipped for a non-finite loss or gradient ({@link NonFinitePolicy#SKIP})
  */
 public record EpochRecord(int epoch, double trainLoss, double trainAccuracy, double testTop1Error,
         double testTop5Error, AngleStatistics angles, double learningRate, double seconds, double imagesPerSecond,
-        double modelSeconds) {
+        double modelSeconds, int skippedBatches) {
 
     /** Returns whether the test split was evaluated after this epoch. */
     public boolean evaluated() {

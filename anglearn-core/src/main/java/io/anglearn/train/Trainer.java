@@ -61,7 +61,12 @@ public final class Trainer implements AutoCloseable {
     private final List<String> parameterNames = new ArrayList<>();
     private final List<Parameter> parameters = new ArrayList<>();
     private final Inference inference;
+    private final NonFinitePolicy nonFinitePolicy;
     private volatile boolean stopRequested;
+    private int consecutiveSkips;
+
+    /** With {@link NonFinitePolicy#SKIP}, this many skipped batches in a row stop the run anyway. */
+    public static final int MAX_CONSECUTIVE_SKIPS = 20;
 
     private Trainer(Builder b) {
         this.network = b.network;
@@ -69,6 +74,7 @@ public final class Trainer implements AutoCloseable {
         this.devices = b.devices.clone();
         this.schedule = b.schedule;
         this.optimizer = b.optimizer;
+        this.nonFinitePolicy = b.nonFinitePolicy;
         Engine engine = Engines.pytorch();
         // Seeds PyTorch's generator, which the parameter initialisers draw from: the only randomness
         // on the native side.
@@ -249,11 +255,15 @@ public final class Trainer implements AutoCloseable {
                     long modelStart = System.nanoTime();
                     NDList pred = devices.length == 1 ? forwardBackward(x, y) : forwardBackwardSplit(scope, b);
                     float stepLoss = pred.get(2).getFloat();
-                    if (!Float.isFinite(stepLoss)) {
-                        throw new IllegalStateException("loss became " + stepLoss + " at epoch " + epoch + ", batch "
-                                + (progress.nextBatch() + 1) + " (loss '" + loss.getName() + "', learning rate " + lr
-                                + "); lower --lr or check the data");
+                    // Caught before the update, so a stopped or skipped step leaves the weights as they were.
+                    if ((!Float.isFinite(stepLoss) || (devices.length == 1 && !gradientsFinite(scope)))
+                            && nonFiniteStep(scope, b, x, y, pred, epoch, progress, lr, listener)) {
+                        long now = System.nanoTime();
+                        progress.addTime((now - mark) / 1e9, (now - modelStart) / 1e9);
+                        mark = now;
+                        continue;
                     }
+                    consecutiveSkips = 0;
                     optimizer.beginStep(lr, momentum);
                     if (devices.length == 1) {
                         for (int i = 0; i < trainable.size(); i++) {
@@ -281,6 +291,73 @@ public final class Trainer implements AutoCloseable {
         }
         stopRequested = false;
         return progress;
+    }
+
+    /** Cheap check of every gradient at once: the sum of their sums is finite unless one of them is not. */
+    private boolean gradientsFinite(NDManager scope) {
+        NDList sums = new NDList(trainable.size());
+        for (Parameter p : trainable) {
+            try (NDArray g = p.getArray().getGradient()) {
+                NDArray s = g.sum();
+                s.attach(scope);
+                sums.add(s);
+            }
+        }
+        NDArray total = NDArrays.stack(sums).sum();
+        return Float.isFinite(total.getFloat());
+    }
+
+    /**
+     * Handles a step whose loss or gradients were found non-finite: stops with a diagnosis, or
+     * skips the batch. Returns false if a closer look finds everything finite after all (a sum of
+     * large finite gradients can overflow), so the step proceeds.
+     */
+    private boolean nonFiniteStep(NDManager scope, Batch b, NDArray x, NDArray y, NDList pred, int epoch,
+            EpochProgress progress, double lr, TrainingListener listener) {
+        NDArray input = x != null ? x
+                : scope.create(b.images(), new Shape(b.size(), b.channels(), b.height(), b.width()));
+        List<NDArray> params = new ArrayList<>();
+        List<NDArray> grads = new ArrayList<>();
+        for (Parameter p : parameters) {
+            NDArray w = p.getArray();
+            params.add(w);
+            if (p.requiresGradient() && devices.length == 1) {
+                NDArray g = w.getGradient();
+                g.attach(scope);
+                grads.add(g);
+            } else {
+                grads.add(null);
+            }
+        }
+        NonFiniteDiagnosis d = NonFiniteDiagnosis.examine(input, y, pred, loss, parameterNames, params, grads);
+        if (Float.isFinite(pred.get(2).getFloat()) && !d.anyNonFinite()) {
+            return false;
+        }
+        int batch = progress.nextBatch() + 1;
+        long step = optimizer.steps() + 1;
+        String where = String.format(java.util.Locale.ROOT, "epoch %d, batch %d (step %d, loss '%s', learning rate %.4g)",
+                epoch, batch, step, loss.getName(), lr);
+        boolean skip = nonFinitePolicy == NonFinitePolicy.SKIP && d.parametersFinite()
+                && consecutiveSkips + 1 < MAX_CONSECUTIVE_SKIPS;
+        if (!skip) {
+            String why = nonFinitePolicy == NonFinitePolicy.STOP
+                    ? " Nothing of this step was applied. Lower --lr or check the data; --on-non-finite skip skips such batches."
+                    : !d.parametersFinite()
+                            ? " Skipping cannot help: the model itself is no longer finite."
+                            : " " + MAX_CONSECUTIVE_SKIPS + " batches in a row were non-finite: skipping cannot help.";
+            throw new NonFiniteValueException(epoch, batch, step,
+                    "non-finite value at " + where + ": " + d.summary() + "." + why);
+        }
+        // The gradients already hold the bad values and PyTorch accumulates into them: clear them.
+        for (int i = 0; i < trainable.size(); i++) {
+            try (NDArray g = trainable.get(i).getArray().getGradient(); NDArray zero = g.zerosLike()) {
+                g.set(zero.toByteBuffer(false));
+            }
+        }
+        consecutiveSkips++;
+        progress.addSkipped();
+        listener.onBatchSkipped(epoch, batch, "skipped " + where + ": " + d.summary());
+        return true;
     }
 
     /** Returns [features, head output, loss] with the gradients accumulated on the parameters. */
@@ -371,6 +448,7 @@ public final class Trainer implements AutoCloseable {
         private Optimizer optimizer;
         private Device[] devices = {Device.cpu()};
         private long seed = 42;
+        private NonFinitePolicy nonFinitePolicy = NonFinitePolicy.STOP;
 
         private Builder() {}
 
@@ -413,6 +491,12 @@ public final class Trainer implements AutoCloseable {
         /** Sets the seed of parameter initialisation (default 42). */
         public Builder optSeed(long seed) {
             this.seed = seed;
+            return this;
+        }
+
+        /** Sets what a NaN or infinite loss or gradient does (default {@link NonFinitePolicy#STOP}). */
+        public Builder optNonFinitePolicy(NonFinitePolicy policy) {
+            this.nonFinitePolicy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 

@@ -108,6 +108,11 @@ public final class TrainingConfig {
     public int angleInterval = 200;
     /** Target angles θ_y sampled per class after each evaluation, the paper's Figure 7 (default 200). */
     public int targetAngleSamples = 200;
+    /**
+     * What a NaN or infinite loss or gradient does: {@code stop} the run with a diagnosis (default)
+     * or {@code skip} the batch and count it ({@link NonFinitePolicy}).
+     */
+    public String onNonFinite = "stop";
     /** The preset that filled in the values, if any (recorded for the reader; already applied). */
     public String preset;
     /** Run name; the run directory is {@code runsDir/name} (default: dataset-loss-time). */
@@ -147,6 +152,7 @@ public final class TrainingConfig {
         require(checkpointEvery >= 0, "--checkpoint-every must be >= 0, got " + checkpointEvery);
         require(keepCheckpoints > 0, "--keep-checkpoints must be > 0, got " + keepCheckpoints);
         require(angleInterval >= 0, "--angle-interval must be >= 0 (0 = off), got " + angleInterval);
+        NonFinitePolicy.parse(onNonFinite);
         require(targetAngleSamples > 0, "--target-angle-samples must be > 0, got " + targetAngleSamples);
         require(device != null && !device.isBlank(), "--device must be given");
         require(name == null || name.matches("[A-Za-z0-9._-]+"),

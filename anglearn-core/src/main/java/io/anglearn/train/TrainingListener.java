@@ -48,6 +48,16 @@ public interface TrainingListener {
     default void onStep(StepContext step) {}
 
     /**
+     * Called when a batch was skipped for a NaN or infinite loss or gradient
+     * ({@link NonFinitePolicy#SKIP}); no update was made.
+     *
+     * @param epoch the epoch, from 1
+     * @param batch the batch within the epoch, from 1
+     * @param diagnosis what was non-finite and the likely cause
+     */
+    default void onBatchSkipped(int epoch, int batch, String diagnosis) {}
+
+    /**
      * Called after an epoch's evaluation on the test split, before {@link #onEpochEnd}, with the
      * features and scores the evaluation computed, so analytics need no second pass over the
      * test split. Not called in epochs that are not evaluated.
@@ -99,6 +109,11 @@ public interface TrainingListener {
             @Override
             public void onStep(StepContext step) {
                 list.forEach(l -> l.onStep(step));
+            }
+
+            @Override
+            public void onBatchSkipped(int epoch, int batch, String diagnosis) {
+                list.forEach(l -> l.onBatchSkipped(epoch, batch, diagnosis));
             }
 
             @Override

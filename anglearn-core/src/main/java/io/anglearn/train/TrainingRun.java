@@ -242,7 +242,8 @@ public final class TrainingRun {
         ImageDataset train = data.train();
         try (Trainer trainer = Trainer.builder().setNetwork(net).setLoss(loss)
                 .setInputShape(new Shape(train.channels(), train.height(), train.width())).setSchedule(schedule)
-                .optOptimizer(optimizer).optDevices(devices).optSeed(config.seed).build()) {
+                .optOptimizer(optimizer).optDevices(devices).optSeed(config.seed)
+                .optNonFinitePolicy(NonFinitePolicy.parse(config.onNonFinite)).build()) {
             RunState run = new RunState(trainer, checkpoints, log);
             if (resumeDir == null) {
                 writeConfig(runDir, data, norm, trainSum, testSum, trainer);
@@ -300,11 +301,11 @@ public final class TrainingRun {
                     AngleStatistics angles = acc.angles(weights);
                     all.onEvaluation(epoch, test, weights);
                     r = new EpochRecord(epoch, p.meanLoss(), p.accuracy(), acc.top1Error(), acc.top5Error(), angles, lr,
-                            p.seconds(), p.images() / p.seconds(), p.modelSeconds());
+                            p.seconds(), p.images() / p.seconds(), p.modelSeconds(), p.skippedBatches());
                 } else {
                     r = new EpochRecord(epoch, p.meanLoss(), p.accuracy(), Double.NaN, Double.NaN,
                             new AngleStatistics(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN), lr,
-                            p.seconds(), p.images() / p.seconds(), p.modelSeconds());
+                            p.seconds(), p.images() / p.seconds(), p.modelSeconds(), p.skippedBatches());
                 }
                 run.records.add(r);
                 run.progress = new EpochProgress(epoch + 1);
@@ -316,9 +317,10 @@ public final class TrainingRun {
                 MetricsTable.writeJsonLines(runDir.resolve("metrics.jsonl"), run.records);
                 Path saved = run.save();
                 log.log(String.format(Locale.ROOT, "epoch %d: loss %.4f, train acc %.2f%%, test top-1 err %.2f%%,"
-                        + " WC-Intra %.4f, lr %.3g, %.1f s (model %.1f s), checkpoint %s", epoch, r.trainLoss(),
+                        + " WC-Intra %.4f, lr %.3g, %.1f s (model %.1f s), checkpoint %s%s", epoch, r.trainLoss(),
                         r.trainAccuracy(), r.testTop1Error(), r.angles().wcIntraRaw(), lr, r.seconds(),
-                        r.modelSeconds(), saved.getFileName()));
+                        r.modelSeconds(), saved.getFileName(),
+                        r.skippedBatches() == 0 ? "" : ", " + r.skippedBatches() + " batches skipped (non-finite)"));
                 all.onEpochEnd(r);
             }
         } catch (RuntimeException | IOException e) {
@@ -352,6 +354,15 @@ public final class TrainingRun {
         }
 
         @Override
+        public void onBatchSkipped(int epoch, int batch, String diagnosis) {
+            try {
+                log.log(diagnosis);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        @Override
         public void onStep(StepContext step) {
             if (config.checkpointEvery > 0 && step.step() % config.checkpointEvery == 0
                     && step.batch() < step.batchesPerEpoch()) {
@@ -367,7 +378,7 @@ public final class TrainingRun {
             EpochProgress p = progress;
             TrainingState state = new TrainingState(trainer.steps(), p.epoch(), p.nextBatch(), p.lossSum(), p.correct(),
                     p.images(), p.seconds(), p.modelSeconds(), records, bestStep,
-                    bestTop1Error, trainer.parameterNames());
+                    bestTop1Error, trainer.parameterNames(), p.skippedBatches());
             return store.save(state, trainer.parameterArrays(), trainer.optimizer().state(), trainer.lossState());
         }
 

@@ -22,10 +22,12 @@ import java.util.List;
  * @param bestStep the step of the checkpoint with the lowest test top-1 error so far, or -1
  * @param bestTop1Error that error, or NaN
  * @param parameterNames the network's parameter names, in the order of the saved arrays
+ * @param skippedBatches the epoch's batches skipped so far for a non-finite loss or gradient (0 in
+ *     checkpoints written before this field existed)
  */
 public record TrainingState(long step, int epoch, int nextBatch, double lossSum, long correct, long images,
         double seconds, double modelSeconds, List<EpochRecord> records, long bestStep, double bestTop1Error,
-        List<String> parameterNames) {
+        List<String> parameterNames, int skippedBatches) {
 
     /** Copies the lists. */
     public TrainingState {
@@ -35,6 +37,6 @@ public record TrainingState(long step, int epoch, int nextBatch, double lossSum,
 
     /** Returns the epoch progress this state describes. */
     public EpochProgress progress() {
-        return new EpochProgress(epoch, nextBatch, lossSum, correct, images, seconds, modelSeconds);
+        return new EpochProgress(epoch, nextBatch, lossSum, correct, images, seconds, modelSeconds, skippedBatches);
     }
 }

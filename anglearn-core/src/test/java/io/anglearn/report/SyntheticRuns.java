@@ -69,7 +69,7 @@ final class SyntheticRuns {
                     wrong += pred[i] != labels[i] ? 1 : 0;
                 }
                 EpochRecord r = new EpochRecord(e, 2.0 / e, 100 - 30.0 / e, 100.0 * wrong / n, 1.0 / e,
-                        AngleStatistics.of(f, dim, labels, w), 1e-3, 1.5, 1000, 1.4);
+                        AngleStatistics.of(f, dim, labels, w), 1e-3, 1.5, 1000, 1.4, 0);
                 records.add(r);
                 MetricsTable.write(dir.resolve(RunFiles.METRICS), records);
                 rec.onEpochEnd(r);
