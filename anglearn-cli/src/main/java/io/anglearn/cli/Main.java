@@ -42,6 +42,9 @@ public final class Main implements Runnable {
 
     private static int handle(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
         PrintWriter err = cmd.getErr();
+        if (ex instanceof java.io.UncheckedIOException u) {
+            ex = u.getCause();
+        }
         if (ex instanceof NativeLibraryException || ex instanceof IllegalArgumentException
                 || ex instanceof java.io.IOException || ex instanceof IllegalStateException) {
             err.println("anglearn " + cmd.getCommandName() + ": " + ex.getMessage());

@@ -137,6 +137,15 @@ public final class CheckpointStore {
      * @throws IOException if writing fails; earlier checkpoints are then intact
      */
     public Path save(TrainingState state, NDList model, NDList optimizer, byte[] lossState) throws IOException {
+        try {
+            return write(state, model, optimizer, lossState);
+        } catch (IOException e) {
+            throw new IOException("cannot write the checkpoint of step " + state.step() + " in " + dir + ": "
+                    + io.anglearn.report.AtomicFiles.reason(e) + " (the earlier checkpoints are intact)", e);
+        }
+    }
+
+    private Path write(TrainingState state, NDList model, NDList optimizer, byte[] lossState) throws IOException {
         Files.createDirectories(dir);
         Path target = dir.resolve(folderName(state.step()));
         Path tmp = Files.createTempDirectory(dir, ".tmp-" + folderName(state.step()) + "-");

@@ -244,7 +244,7 @@ public final class TrainingRun {
                 .setInputShape(new Shape(train.channels(), train.height(), train.width())).setSchedule(schedule)
                 .optOptimizer(optimizer).optDevices(devices).optSeed(config.seed)
                 .optNonFinitePolicy(NonFinitePolicy.parse(config.onNonFinite)).build()) {
-            RunState run = new RunState(trainer, checkpoints, log);
+            RunState run = new RunState(trainer, checkpoints, log, runDir);
             if (resumeDir == null) {
                 writeConfig(runDir, data, norm, trainSum, testSum, trainer);
                 log.log("started " + runDir.getFileName() + ": " + config.dataset + ", " + config.arch + ", loss "
@@ -293,6 +293,7 @@ public final class TrainingRun {
                 double lr = schedule.learningRate(Math.max(0, trainer.steps() - 1));
                 EpochRecord r;
                 if (evaluate) {
+                    log.log("epoch " + epoch + ": evaluating on " + data.test().size() + " test images");
                     // One pass over the test split serves the metrics and the listeners' analytics.
                     Embeddings test = trainer.inference().embed(data.test(), norm, Math.max(config.batchSize, 256));
                     EmbeddingAccumulator acc = new EmbeddingAccumulator(test.numClasses(), test.dim());
@@ -324,7 +325,12 @@ public final class TrainingRun {
                 all.onEpochEnd(r);
             }
         } catch (RuntimeException | IOException e) {
-            log.log("stopped by " + e);
+            try {
+                log.log("stopped by " + e);
+            } catch (IOException logFailed) {
+                // A full disk can refuse the log line too; the original failure is what matters.
+                e.addSuppressed(logFailed);
+            }
             throw e;
         }
         all.onTrainingEnd(List.copyOf(run.records));
@@ -347,7 +353,11 @@ public final class TrainingRun {
         private long bestStep = -1;
         private double bestTop1Error = Double.NaN;
 
-        RunState(Trainer trainer, CheckpointStore store, RunLog log) {
+        private final Path runDir;
+        private String configSha256;
+
+        RunState(Trainer trainer, CheckpointStore store, RunLog log, Path runDir) {
+            this.runDir = runDir;
             this.trainer = trainer;
             this.store = store;
             this.log = log;
@@ -378,12 +388,26 @@ public final class TrainingRun {
             EpochProgress p = progress;
             TrainingState state = new TrainingState(trainer.steps(), p.epoch(), p.nextBatch(), p.lossSum(), p.correct(),
                     p.images(), p.seconds(), p.modelSeconds(), records, bestStep,
-                    bestTop1Error, trainer.parameterNames(), p.skippedBatches());
+                    bestTop1Error, trainer.parameterNames(), p.skippedBatches(), configSha());
             return store.save(state, trainer.parameterArrays(), trainer.optimizer().state(), trainer.lossState());
+        }
+
+        /** config.json is written once, before the first checkpoint: hash it once. */
+        private String configSha() throws IOException {
+            if (configSha256 == null) {
+                configSha256 = configSha256(runDir);
+            }
+            return configSha256;
         }
 
         void restore(CheckpointStore.Checkpoint ckpt) throws IOException {
             TrainingState s = ckpt.state();
+            if (s.configSha256() != null && !s.configSha256().equals(configSha256(runDir))) {
+                Path cfg = runDir.resolve("config.json");
+                throw new IOException(cfg + " was changed after " + ckpt.dir().getFileName() + " was written (its"
+                        + " SHA-256 differs from the one the checkpoint recorded): restore it, or start a new run"
+                        + " from it with --config");
+            }
             try (NDManager tmp = trainer.parameterArrays().get(0).getManager().newSubManager()) {
                 trainer.restoreParameters(s.parameterNames(), ckpt.read(CheckpointStore.MODEL_FILE, tmp));
                 trainer.optimizer().restore(ckpt.read(CheckpointStore.OPTIMIZER_FILE, tmp), s.step());
@@ -395,6 +419,11 @@ public final class TrainingRun {
             bestStep = s.bestStep();
             bestTop1Error = s.bestStep() < 0 ? Double.NaN : s.bestTop1Error();
         }
+    }
+
+    /** The SHA-256 of the run's config.json as it is on disk now. */
+    private static String configSha256(Path runDir) throws IOException {
+        return CheckpointStore.sha256(Files.readAllBytes(runDir.resolve("config.json")));
     }
 
     private void checkSameData(Path runDir, String trainSum, String testSum) throws IOException {

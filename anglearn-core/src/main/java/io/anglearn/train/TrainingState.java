@@ -24,10 +24,12 @@ import java.util.List;
  * @param parameterNames the network's parameter names, in the order of the saved arrays
  * @param skippedBatches the epoch's batches skipped so far for a non-finite loss or gradient (0 in
  *     checkpoints written before this field existed)
+ * @param configSha256 the SHA-256 of the run's {@code config.json} when the checkpoint was written,
+ *     so that resuming refuses a configuration changed since (null in older checkpoints)
  */
 public record TrainingState(long step, int epoch, int nextBatch, double lossSum, long correct, long images,
         double seconds, double modelSeconds, List<EpochRecord> records, long bestStep, double bestTop1Error,
-        List<String> parameterNames, int skippedBatches) {
+        List<String> parameterNames, int skippedBatches, String configSha256) {
 
     /** Copies the lists. */
     public TrainingState {

@@ -20,7 +20,7 @@ class CheckpointStoreTest {
 
     private static TrainingState state(long step, long bestStep) {
         return new TrainingState(step, 1, (int) step, 0.5 * step, step, 10 * step, 1.0, 0.5, List.of(), bestStep,
-                bestStep < 0 ? Double.NaN : 12.5, List.of("w"), 0);
+                bestStep < 0 ? Double.NaN : 12.5, List.of("w"), 0, null);
     }
 
     private static Path save(CheckpointStore store, NDManager m, long step, long bestStep) throws IOException {
