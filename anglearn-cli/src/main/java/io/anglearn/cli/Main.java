@@ -3,6 +3,12 @@ package io.anglearn.cli;
 import io.anglearn.engine.Engines;
 import io.anglearn.engine.NativeLibraryException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -37,16 +43,42 @@ public final class Main implements Runnable {
         Engines.configureDefaults();
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler(Main::handle);
+        cli.setParameterExceptionHandler(Main::handleUsage);
         return cli.execute(args);
+    }
+
+    /**
+     * Reports a command line picocli cannot parse in one line, plus picocli's suggestions for a
+     * mistyped option or sub-command, instead of the whole usage text.
+     */
+    private static int handleUsage(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        String command = cmd.getCommandSpec().qualifiedName();
+        boolean suggested;
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            err.println(command + ": " + ex.getMessage());
+            suggested = CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+        } else {
+            suggested = false;
+        }
+        if (!suggested) {
+            err.println(command + ": " + ex.getMessage() + " (see '" + command + " --help')");
+        }
+        err.flush();
+        return cmd.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     private static int handle(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
         PrintWriter err = cmd.getErr();
-        if (ex instanceof NativeLibraryException || ex instanceof IllegalArgumentException
+        String command = cmd.getCommandSpec().qualifiedName();
+        if (ex instanceof FileSystemException fs) {
+            err.println(command + ": " + describe(fs));
+        } else if (ex instanceof NativeLibraryException || ex instanceof IllegalArgumentException
                 || ex instanceof java.io.IOException || ex instanceof IllegalStateException) {
-            err.println("anglearn " + cmd.getCommandName() + ": " + ex.getMessage());
+            err.println(command + ": " + ex.getMessage());
         } else {
-            err.println("anglearn " + cmd.getCommandName() + ": unexpected " + ex);
+            err.println(command + ": unexpected " + ex);
             if (Boolean.getBoolean("anglearn.debug")) {
                 ex.printStackTrace(err);
             } else {
@@ -55,6 +87,21 @@ public final class Main implements Runnable {
         }
         err.flush();
         return ex instanceof IllegalArgumentException ? 2 : 1;
+    }
+
+    /**
+     * Words a file-system error with its reason: Java gives only the path for some of them (an
+     * {@link AccessDeniedException}'s message is the file name alone).
+     */
+    static String describe(FileSystemException e) {
+        String reason = e.getReason() != null ? e.getReason()
+                : e instanceof AccessDeniedException ? "permission denied"
+                : e instanceof NoSuchFileException ? "no such file or folder"
+                : e instanceof FileAlreadyExistsException ? "already exists"
+                : e instanceof NotDirectoryException ? "not a folder"
+                : e instanceof DirectoryNotEmptyException ? "folder not empty"
+                : e.getClass().getSimpleName();
+        return e.getFile() + (e.getOtherFile() != null ? " -> " + e.getOtherFile() : "") + ": " + reason;
     }
 
     @Override

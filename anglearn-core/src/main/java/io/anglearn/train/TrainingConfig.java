@@ -11,9 +11,12 @@ import io.anglearn.loss.Losses;
 import io.anglearn.model.Architectures;
 import io.anglearn.util.NameSuggestions;
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +38,10 @@ public final class TrainingConfig {
     public static final int MAX_BATCH_SIZE = 65_536;
     /** The largest {@link #embeddingDim}. */
     public static final int MAX_EMBEDDING_DIM = 65_536;
+
+    /** The names of the settings, as a configuration file spells them: the public fields. */
+    public static final List<String> SETTINGS = Arrays.stream(TrainingConfig.class.getFields())
+            .filter(f -> !Modifier.isStatic(f.getModifiers())).map(Field::getName).toList();
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
@@ -204,9 +211,13 @@ public final class TrainingConfig {
      *
      * @param file the JSON file
      * @return the configuration, validated
-     * @throws IOException if the file cannot be read or is not a configuration; the message names it
+     * @throws IOException if the file cannot be read or is not a configuration, or holds a setting
+     *     that does not exist (the closest one is suggested); the message names the file
      */
     public static TrainingConfig read(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new IOException(file + " is a folder; expected a configuration JSON file");
+        }
         String text;
         try {
             text = Files.readString(file);
@@ -220,6 +231,12 @@ public final class TrainingConfig {
             }
             JsonObject obj = root.getAsJsonObject();
             JsonObject cfg = obj.has("config") && obj.get("config").isJsonObject() ? obj.getAsJsonObject("config") : obj;
+            for (String key : cfg.keySet()) {
+                if (!SETTINGS.contains(key)) {
+                    // Gson would skip it silently, and the run would quietly use the default.
+                    throw new IOException(file + ": " + NameSuggestions.message("setting", key, SETTINGS));
+                }
+            }
             TrainingConfig c = GSON.fromJson(cfg, TrainingConfig.class);
             try {
                 c.validate();

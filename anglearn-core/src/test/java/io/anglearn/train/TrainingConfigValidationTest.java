@@ -1,10 +1,15 @@
 package io.anglearn.train;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Every numeric setting is range-checked, and the error names the option and the value. */
 class TrainingConfigValidationTest {
@@ -64,6 +69,24 @@ class TrainingConfigValidationTest {
         rejects("--step-gamma", "NaN", c -> c.stepGamma = Double.NaN);
         rejects("--test-fraction", "1.0", c -> c.testFraction = 1);
         rejects("--test-fraction", "NaN", c -> c.testFraction = Double.NaN);
+    }
+
+    @Test
+    void aMisspelledSettingInAFileIsRefusedWithTheClosestName(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("config.json");
+        Files.writeString(file, "{\"config\": {\"loss\": \"arc\", \"learningrate\": 0.1}}");
+        IOException e = assertThrows(IOException.class, () -> TrainingConfig.read(file));
+        assertTrue(e.getMessage().startsWith(file + ": unknown setting 'learningrate': did you mean 'learningRate'?"),
+                e.getMessage());
+        Files.writeString(file, "{\"batchSize\": 0}");
+        e = assertThrows(IOException.class, () -> TrainingConfig.read(file));
+        assertTrue(e.getMessage().equals(file + ": --batch-size must be > 0, got 0"), e.getMessage());
+        e = assertThrows(IOException.class, () -> TrainingConfig.read(dir));
+        assertTrue(e.getMessage().contains("is a folder"), e.getMessage());
+        TrainingConfig written = new TrainingConfig();
+        written.lossParams.put("k", 8.0);
+        Files.writeString(file, written.toJson());
+        assertEquals(8.0, TrainingConfig.read(file).lossParams.get("k"), "every written setting reads back");
     }
 
     @Test
