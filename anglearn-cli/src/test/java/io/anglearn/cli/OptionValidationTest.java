@@ -123,6 +123,14 @@ class OptionValidationTest {
     }
 
     @Test
+    void fileSystemErrorsSayWhy() {
+        assertEquals("runs/x: permission denied", Main.describe(new java.nio.file.AccessDeniedException("runs/x")));
+        assertEquals("a -> b: already exists", Main.describe(new java.nio.file.FileAlreadyExistsException("a", "b", null)));
+        assertEquals("d: No space left on device",
+                Main.describe(new java.nio.file.FileSystemException("d", null, "No space left on device")));
+    }
+
+    @Test
     void pathsThatCannotWorkNameTheOption(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("file.txt"), "x");
         Path missing = dir.resolve("missing");
