@@ -48,6 +48,7 @@ class OptionValidationTest {
         fails("train --preset papr", "unknown --preset 'papr': did you mean 'paper'?");
         fails("train --device tpu", "unknown --device 'tpu': did you mean 'cpu' or 'gpu'?");
         fails("train --device gpu1", "did you mean 'gpu:1'?");
+        fails("train --on-non-finite skp", "unknown --on-non-finite 'skp': did you mean 'skip'?");
         fails("lr-find --loss cosfase", "anglearn lr-find: unknown --loss 'cosfase': did you mean 'cosface'?");
         fails("model --arch resnet200", "anglearn model: unknown --arch 'resnet200': did you mean 'resnet20'?");
         fails("bench --loss sft", "anglearn bench: unknown --loss 'sft': did you mean 'soft'?");
