@@ -8,6 +8,7 @@
  * embedding network, {@link io.anglearn.loss} the classifier heads and the losses, {@link
  * io.anglearn.train} the training loop, {@link io.anglearn.metrics} the angle statistics and
  * accuracy, and {@link io.anglearn.report} the files a run writes. {@link io.anglearn.engine}
- * configures DJL (offline, devices, native library checks).
+ * configures DJL (offline, devices, native library checks), and {@link io.anglearn.util} words the
+ * errors for mistyped names, with the closest valid ones.
  */
 package io.anglearn;

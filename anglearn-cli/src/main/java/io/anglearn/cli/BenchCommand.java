@@ -2,6 +2,9 @@ package io.anglearn.cli;
 
 import ai.djl.ndarray.types.Shape;
 import io.anglearn.bench.TrainStepBenchmark;
+import io.anglearn.loss.Losses;
+import io.anglearn.model.Architectures;
+import io.anglearn.util.NameSuggestions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,6 +15,9 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true, sortOptions = false,
         description = "Time the training step (forward, backward, update) and evaluation on synthetic input; prints JSON.")
 final class BenchCommand implements Callable<Integer> {
+
+    /** The most input values (batch x C x H x W) one synthetic batch may hold: 1 GiB of float32. */
+    static final long MAX_BATCH_VALUES = 1L << 28;
 
     @Option(names = "--arch", defaultValue = "resnet20", description = "Backbone (default: ${DEFAULT-VALUE}).")
     String arch;
@@ -33,18 +39,21 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String[] d = input.toLowerCase(java.util.Locale.ROOT).split("x");
-        if (d.length != 3) {
-            throw new IllegalArgumentException("--input must be CxHxW, e.g. 3x32x32, got '" + input + "'");
+        Shape shape = ModelCommand.parseInput(input);
+        NameSuggestions.resolve("--arch", arch, Architectures.NAMES);
+        NameSuggestions.resolve("--loss", loss, Losses.NAMES);
+        if (batch < 1) {
+            throw new IllegalArgumentException("--batch-size must be >= 1, got " + batch);
         }
-        Shape shape;
-        try {
-            shape = new Shape(Long.parseLong(d[0]), Long.parseLong(d[1]), Long.parseLong(d[2]));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--input must be CxHxW with positive integers, got '" + input + "'");
+        if (batch * shape.size() > MAX_BATCH_VALUES) {
+            throw new IllegalArgumentException("--batch-size " + batch + " of --input " + input + " is "
+                    + batch * shape.size() + " values, more than the " + MAX_BATCH_VALUES + " a benchmark batch may hold");
         }
-        if (batch <= 0 || warmup < 0 || iterations <= 0) {
-            throw new IllegalArgumentException("--batch-size and --iterations must be > 0 and --warmup >= 0");
+        if (warmup < 0) {
+            throw new IllegalArgumentException("--warmup must be >= 0, got " + warmup);
+        }
+        if (iterations < 1) {
+            throw new IllegalArgumentException("--iterations must be >= 1, got " + iterations);
         }
         System.out.println(TrainStepBenchmark.run(arch, shape, batch, loss, warmup, iterations).toJson());
         return 0;

@@ -33,6 +33,7 @@ final class CurvesCommand implements Callable<Integer> {
         if (points < 2 || points > 100_000) {
             throw new IllegalArgumentException("--points must be in [2, 100000], got " + points);
         }
+        PathOptions.writableDirectory("--out", out);
         List<Path> files = LossCurveFigures.writeAll(out, points);
         PrintWriter w = spec.commandLine().getOut();
         for (Path f : files) {

@@ -54,14 +54,22 @@ final class DataCommand implements Runnable {
                 defaultValue = "fine")
         String label;
 
-        DatasetSpec spec(boolean verify) {
-            LabelKind kind;
-            try {
-                kind = LabelKind.valueOf(label.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--label must be fine or coarse, got " + label, e);
+        /**
+         * Checks the options and returns the dataset they name.
+         *
+         * @param verify whether to check published checksums
+         * @param fetching whether {@code --data-dir} may be created (fetch) or must exist
+         */
+        DatasetSpec spec(boolean verify, boolean fetching) {
+            DatasetSpec ds = DatasetSpec.builder().setName(name).optLabels(LabelKind.parse(label)).optVerify(verify).build();
+            if (dataDir != null) {
+                if (fetching) {
+                    PathOptions.writableDirectory("--data-dir", dataDir);
+                } else {
+                    PathOptions.existingDirectory("--data-dir", dataDir);
+                }
             }
-            return DatasetSpec.builder().setName(name).optLabels(kind).optVerify(verify).build();
+            return ds;
         }
     }
 
@@ -84,7 +92,7 @@ final class DataCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            DatasetSpec ds = common.spec(true);
+            DatasetSpec ds = common.spec(true, true);
             PrintWriter out = spec.commandLine().getOut();
             Path root = fetch(ds, common.dataDir, keepArchive, !noProgress, out);
             LoadedDataset d = Datasets.load(ds, new DatasetLocator(root));
@@ -105,7 +113,7 @@ final class DataCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            LoadedDataset d = Datasets.load(common.spec(true), new DatasetLocator(common.dataDir));
+            LoadedDataset d = Datasets.load(common.spec(true, false), new DatasetLocator(common.dataDir));
             PrintWriter out = spec.commandLine().getOut();
             report(out, d);
             out.println("verified: " + d.name() + " is complete and well formed"
@@ -127,7 +135,7 @@ final class DataCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            LoadedDataset d = Datasets.load(common.spec(false), new DatasetLocator(common.dataDir));
+            LoadedDataset d = Datasets.load(common.spec(false, false), new DatasetLocator(common.dataDir));
             report(spec.commandLine().getOut(), d);
             return 0;
         }

@@ -1,7 +1,10 @@
 package io.anglearn.cli;
 
 import io.anglearn.train.Embeddings;
+import io.anglearn.train.CheckpointStore;
 import io.anglearn.train.TrainedRun;
+import io.anglearn.train.TrainingData;
+import io.anglearn.util.NameSuggestions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -37,6 +40,9 @@ final class EmbedCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter w = spec.commandLine().getOut();
+        NameSuggestions.resolve("--split", split, TrainingData.SPLITS);
+        CheckpointStore.checkName(checkpoint);
+        PathOptions.writableFile("--out", out);
         try (TrainedRun r = TrainedRun.open(run, checkpoint)) {
             Embeddings e = r.embed(r.split(split));
             TrainedRun.EmbeddingFiles f = r.writeEmbeddings(e, out);

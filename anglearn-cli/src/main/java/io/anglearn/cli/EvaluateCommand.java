@@ -2,8 +2,11 @@ package io.anglearn.cli;
 
 import io.anglearn.metrics.AngleStatistics;
 import io.anglearn.metrics.ConfusionMatrix;
+import io.anglearn.train.CheckpointStore;
 import io.anglearn.train.Evaluation;
 import io.anglearn.train.TrainedRun;
+import io.anglearn.train.TrainingData;
+import io.anglearn.util.NameSuggestions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,6 +40,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        NameSuggestions.resolve("--split", split, TrainingData.SPLITS);
+        CheckpointStore.checkName(checkpoint);
         try (TrainedRun r = TrainedRun.open(run, checkpoint)) {
             Evaluation e = r.evaluate(r.split(split));
             AngleStatistics a = e.angles();

@@ -59,6 +59,8 @@ final class LrFindCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter w = spec.commandLine().getOut();
+        options.checkPaths(false);
+        PathOptions.writableFile("--out", out);
         TrainingConfig c = new TrainingConfig();
         options.apply(c);
         c.validate();

@@ -2,7 +2,9 @@ package io.anglearn.cli;
 
 import io.anglearn.engine.Engines;
 import io.anglearn.engine.NativeLibraryException;
+import io.anglearn.util.IoErrors;
 import java.io.PrintWriter;
+import java.nio.file.FileSystemException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -37,19 +39,45 @@ public final class Main implements Runnable {
         Engines.configureDefaults();
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler(Main::handle);
+        cli.setParameterExceptionHandler(Main::handleUsage);
         return cli.execute(args);
+    }
+
+    /**
+     * Reports a command line picocli cannot parse in one line, plus picocli's suggestions for a
+     * mistyped option or sub-command, instead of the whole usage text.
+     */
+    private static int handleUsage(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        String command = cmd.getCommandSpec().qualifiedName();
+        boolean suggested;
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            err.println(command + ": " + ex.getMessage());
+            suggested = CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+        } else {
+            suggested = false;
+        }
+        if (!suggested) {
+            err.println(command + ": " + ex.getMessage() + " (see '" + command + " --help')");
+        }
+        err.flush();
+        return cmd.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     private static int handle(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
         PrintWriter err = cmd.getErr();
-        if (ex instanceof java.io.UncheckedIOException u) {
+        if (ex instanceof java.io.UncheckedIOException u && u.getCause() != null) {
             ex = u.getCause();
         }
-        if (ex instanceof NativeLibraryException || ex instanceof IllegalArgumentException
+        String command = cmd.getCommandSpec().qualifiedName();
+        if (ex instanceof FileSystemException fs) {
+            err.println(command + ": " + IoErrors.describe(fs));
+        } else if (ex instanceof NativeLibraryException || ex instanceof IllegalArgumentException
                 || ex instanceof java.io.IOException || ex instanceof IllegalStateException) {
-            err.println("anglearn " + cmd.getCommandName() + ": " + ex.getMessage());
+            err.println(command + ": " + ex.getMessage());
         } else {
-            err.println("anglearn " + cmd.getCommandName() + ": unexpected " + ex);
+            err.println(command + ": unexpected " + ex);
             if (Boolean.getBoolean("anglearn.debug")) {
                 ex.printStackTrace(err);
             } else {

@@ -10,6 +10,8 @@ import io.anglearn.loss.HeadKind;
 import io.anglearn.model.Architectures;
 import io.anglearn.model.EmbeddingNetwork;
 import io.anglearn.model.ModelSummary;
+import io.anglearn.train.TrainingConfig;
+import io.anglearn.util.NameSuggestions;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -27,6 +29,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 "MACs count convolutions and linear layers, from their shapes; BatchNorm, ReLU, residual"
                 + " additions and pooling are left out."})
 final class ModelCommand implements Callable<Integer> {
+
+    /** The most classes a head may have here: a million rows of W. */
+    static final int MAX_CLASSES = 1_000_000;
 
     @Spec
     CommandSpec spec;
@@ -54,11 +59,13 @@ final class ModelCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Shape image = parseInput(input);
-        if (classes < 2) {
-            throw new IllegalArgumentException("--classes must be at least 2, got " + classes);
+        NameSuggestions.resolve("--arch", arch, Architectures.NAMES);
+        if (classes < 2 || classes > MAX_CLASSES) {
+            throw new IllegalArgumentException("--classes must be in 2.." + MAX_CLASSES + ", got " + classes);
         }
-        if (embeddingDim < 0) {
-            throw new IllegalArgumentException("--embedding-dim must be >= 0 (0 = none), got " + embeddingDim);
+        if (embeddingDim < 0 || embeddingDim > TrainingConfig.MAX_EMBEDDING_DIM) {
+            throw new IllegalArgumentException("--embedding-dim must be in 0.." + TrainingConfig.MAX_EMBEDDING_DIM
+                    + " (0 = none), got " + embeddingDim);
         }
         if (depth < 0) {
             throw new IllegalArgumentException("--depth must be >= 0 (0 = every layer), got " + depth);

@@ -1,5 +1,6 @@
 package io.anglearn.cli;
 
+import io.anglearn.train.CheckpointStore;
 import io.anglearn.train.Prediction;
 import io.anglearn.train.TrainedRun;
 import java.io.PrintWriter;
@@ -38,6 +39,7 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        CheckpointStore.checkName(checkpoint);
         try (TrainedRun r = TrainedRun.open(run, checkpoint)) {
             List<String> names = r.classNames();
             for (Prediction p : r.predict(images)) {

@@ -46,6 +46,10 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         System.setProperty("java.awt.headless", "true");
+        PathOptions.writableFile("--out", out);
+        if (figures != null) {
+            PathOptions.writableDirectory("--figures", figures);
+        }
         HtmlReport.Builder b = HtmlReport.builder().optRidgeClass(ridgeClass);
         for (Path run : runs) {
             b.addRun(RunArtifacts.load(run));

@@ -1,21 +1,23 @@
 package io.anglearn.cli;
 
+import io.anglearn.engine.Devices;
+import io.anglearn.report.AtomicFiles;
 import io.anglearn.study.Scale;
+import io.anglearn.study.SlurmJob;
 import io.anglearn.study.Studies;
 import io.anglearn.study.Study;
 import io.anglearn.study.StudyCell;
 import io.anglearn.study.StudyRunner;
 import io.anglearn.study.StudyTable;
+import io.anglearn.util.NameSuggestions;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import io.anglearn.report.AtomicFiles;
-import io.anglearn.study.SlurmJob;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -28,6 +30,9 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Run a study reproducing a table or figure of the paper (losses x settings x seeds); "
                 + "skips finished runs, is safe to run twice at once, and writes results/<study>/table.md and .csv.")
 final class ReproduceCommand implements Callable<Integer> {
+
+    /** The scheduler formats {@code --emit} writes. */
+    static final List<String> EMIT_FORMATS = List.of("slurm");
 
     @Spec
     CommandSpec spec;
@@ -109,6 +114,20 @@ final class ReproduceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Study s = Studies.create(study, Scale.parse(scale), seeds).withOverrides(epochs, limitTrain, limitTest);
+        if (emit != null) {
+            emit = NameSuggestions.resolve("--emit", emit, EMIT_FORMATS);
+        }
+        Devices.checkNames(device);
+        if (dataDir != null) {
+            PathOptions.existingDirectory("--data-dir", Path.of(dataDir));
+        }
+        PathOptions.writableDirectory("--results-dir", resultsDir);
+        if (emitDir != null) {
+            PathOptions.writableDirectory("--emit-dir", emitDir);
+        }
+        if (cell != null) {
+            s.cell(cell); // checks the index before any work
+        }
         if (losses != null && !losses.isEmpty()) {
             s = s.withColumns(losses);
         }
@@ -148,9 +167,6 @@ final class ReproduceCommand implements Callable<Integer> {
     }
 
     private int emitScripts(Study s, PrintWriter out) throws Exception {
-        if (!emit.equals("slurm")) {
-            throw new IllegalArgumentException("--emit supports slurm, got '" + emit + "'");
-        }
         if (cell != null || aggregateOnly || list) {
             throw new IllegalArgumentException("--emit cannot be combined with --cell, --aggregate or --list");
         }

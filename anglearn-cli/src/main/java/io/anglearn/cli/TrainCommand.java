@@ -109,9 +109,14 @@ final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--resume continues a run with its own configuration;"
                         + " give no other training option (to change settings, start a new run with --config)");
             }
+            PathOptions.existingDirectory("--resume", resume);
             run = TrainingRun.resume(resume);
             out.println("resuming " + resume);
         } else {
+            if (config != null) {
+                PathOptions.existingFile("--config", config);
+            }
+            options.checkPaths(download);
             TrainingConfig c = config != null ? TrainingConfig.read(config) : new TrainingConfig();
             if (config != null) {
                 // A copied configuration names its original run; a new run needs a name of its own.
@@ -149,7 +154,9 @@ final class TrainCommand implements Callable<Integer> {
             if (runsDir != null) {
                 c.runsDir = runsDir;
             }
-            Losses.create(c.loss, c.lossParams); // reject a bad loss name or parameter before anything is printed
+            // Reject a bad name, value or folder before anything is printed or loaded.
+            c.validate();
+            PathOptions.writableDirectory("--runs-dir", Path.of(c.runsDir));
             if (download) {
                 DatasetSpec ds = c.datasetSpec();
                 Path explicit = c.dataDir == null ? null : Path.of(c.dataDir);

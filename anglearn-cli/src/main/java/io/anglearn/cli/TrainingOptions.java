@@ -1,6 +1,7 @@
 package io.anglearn.cli;
 
 import io.anglearn.train.TrainingConfig;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -114,6 +115,22 @@ final class TrainingOptions {
                 || weightDecay != null || momentum != null || nesterov != null || lr != null || schedule != null
                 || warmup != null || maxMomentum != null || minMomentum != null || stepEpochs != null
                 || stepGamma != null || epochs != null || batchSize != null || seed != null || device != null;
+    }
+
+    /**
+     * Checks the folder options: {@code --data-dir} must exist, unless the dataset may be
+     * downloaded into it.
+     *
+     * @param download whether a missing dataset will be downloaded into {@code --data-dir}
+     */
+    void checkPaths(boolean download) {
+        if (dataDir != null) {
+            if (download) {
+                PathOptions.writableDirectory("--data-dir", Path.of(dataDir));
+            } else {
+                PathOptions.existingDirectory("--data-dir", Path.of(dataDir));
+            }
+        }
     }
 
     /** Applies the options that identify the data, model and loss (what a preset keys on). */

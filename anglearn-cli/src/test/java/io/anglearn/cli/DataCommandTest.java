@@ -68,6 +68,6 @@ class DataCommandTest {
         assertTrue(fetch.err().contains("only fashion-mnist, cifar10 and cifar100 can be downloaded"), fetch.err());
         CliRun unknown = run("data", "info", "mnist");
         assertEquals(2, unknown.code());
-        assertTrue(unknown.err().contains("unknown dataset 'mnist'"), unknown.err());
+        assertTrue(unknown.err().contains("unknown --dataset 'mnist'"), unknown.err());
     }
 }

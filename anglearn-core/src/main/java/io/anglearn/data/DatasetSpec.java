@@ -1,6 +1,9 @@
 package io.anglearn.data;
 
+import io.anglearn.util.NameSuggestions;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -24,6 +27,13 @@ public final class DatasetSpec {
         /** A folder with one sub-folder of PNG/JPEG images per class. */
         FOLDER
     }
+
+    /** The names of the known datasets, without the {@code +} that asks for augmentation. */
+    public static final List<String> KNOWN = List.of("fashion-mnist", "cifar10", "cifar100");
+
+    /** Every form of dataset name, as error messages list them. */
+    public static final List<String> FORMS =
+            List.of("fashion-mnist", "cifar10", "cifar10+", "cifar100", "cifar100+", "idx:PATH", "folder:PATH");
 
     private final String name;
     private final Kind kind;
@@ -119,6 +129,23 @@ public final class DatasetSpec {
         return name;
     }
 
+    /** The error for a dataset name that is none of {@link #FORMS}, with the closest known names. */
+    private static IllegalArgumentException unknownName(String name, String withoutPlus, boolean plus) {
+        List<String> near = new ArrayList<>();
+        for (String s : NameSuggestions.closest(withoutPlus, KNOWN)) {
+            near.add(plus ? s + "+" : s);
+        }
+        String lower = withoutPlus.toLowerCase(Locale.ROOT);
+        for (String prefix : List.of("idx", "folder")) {
+            // "folder/data" or "idx=data": the colon is missing.
+            if (lower.startsWith(prefix) && lower.length() > prefix.length() + 1
+                    && !Character.isLetterOrDigit(lower.charAt(prefix.length()))) {
+                near.add(prefix + ":" + withoutPlus.substring(prefix.length() + 1));
+            }
+        }
+        return new IllegalArgumentException("unknown --dataset '" + name + "': " + NameSuggestions.hint(near, FORMS));
+    }
+
     /** Builds a {@link DatasetSpec}; {@code setX} are required, {@code optX} optional. */
     public static final class Builder {
         private String name;
@@ -208,8 +235,7 @@ public final class DatasetSpec {
                     case "fashion-mnist", "fashionmnist" -> kind = Kind.FASHION_MNIST;
                     case "cifar10", "cifar-10" -> kind = Kind.CIFAR10;
                     case "cifar100", "cifar-100" -> kind = Kind.CIFAR100;
-                    default -> throw new IllegalArgumentException("unknown dataset '" + name + "': expected fashion-mnist,"
-                            + " cifar10, cifar10+, cifar100, cifar100+, idx:PATH or folder:PATH");
+                    default -> throw unknownName(name, rest, plus);
                 }
             }
             if (labels == LabelKind.COARSE && kind != Kind.CIFAR100) {

@@ -1,10 +1,10 @@
 package io.anglearn.loss;
 
+import io.anglearn.util.NameSuggestions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -78,7 +78,7 @@ public final class Losses {
      *
      * @param name the short name
      * @return parameter name → default value
-     * @throws IllegalArgumentException for an unknown name
+     * @throws IllegalArgumentException for an unknown name, suggesting the closest known ones
      */
     public static Map<String, Double> parameters(String name) {
         return Collections.unmodifiableMap(entry(name).defaults());
@@ -93,12 +93,14 @@ public final class Losses {
      * @throws IllegalArgumentException for an unknown name or parameter, or an invalid value
      */
     public static EmbeddingLoss create(String name, Map<String, Double> params) {
-        String n = name.toLowerCase(Locale.ROOT);
-        Entry e = entry(n);
+        String n = NameSuggestions.resolve("--loss", name, REGISTRY.keySet());
+        Entry e = REGISTRY.get(n);
         for (Map.Entry<String, Double> p : params.entrySet()) {
             if (!e.defaults().containsKey(p.getKey())) {
                 throw new IllegalArgumentException("loss '" + n + "' has no parameter '" + p.getKey() + "'"
-                        + (e.defaults().isEmpty() ? "; it takes none" : "; it takes " + e.defaults().keySet()));
+                        + (e.defaults().isEmpty() ? "; it takes none" : "; "
+                                + NameSuggestions.hint(NameSuggestions.closest(p.getKey(), e.defaults().keySet()),
+                                        e.defaults().keySet())));
             }
             if (p.getValue() == null || Double.isNaN(p.getValue())) {
                 throw new IllegalArgumentException("loss '" + n + "': parameter '" + p.getKey() + "' needs a number");
@@ -139,11 +141,7 @@ public final class Losses {
     }
 
     private static Entry entry(String name) {
-        Entry e = REGISTRY.get(name.toLowerCase(Locale.ROOT));
-        if (e == null) {
-            throw new IllegalArgumentException("unknown loss '" + name + "': expected one of " + REGISTRY.keySet());
-        }
-        return e;
+        return REGISTRY.get(NameSuggestions.resolve("--loss", name, REGISTRY.keySet()));
     }
 
     private static void register(String name, Map<String, Double> defaults,

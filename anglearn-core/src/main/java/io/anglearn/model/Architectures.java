@@ -1,7 +1,7 @@
 package io.anglearn.model;
 
+import io.anglearn.util.NameSuggestions;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Creates backbones by name.
@@ -26,11 +26,10 @@ public final class Architectures {
      *
      * @param name one of {@link #NAMES}, case-insensitive
      * @return a block mapping {@code N×C×H×W} images to {@code N×F} pooled features
-     * @throws IllegalArgumentException naming the accepted names when {@code name} is not one
+     * @throws IllegalArgumentException naming the closest and all accepted names when {@code name} is not one
      */
     public static ResNetCifar backbone(String name) {
-        String n = name == null ? "" : name.toLowerCase(Locale.ROOT);
-        return switch (n) {
+        return switch (NameSuggestions.resolve("--arch", name, NAMES)) {
             case "resnet18" -> ResNetCifar.fourStage(18);
             case "resnet34" -> ResNetCifar.fourStage(34);
             case "resnet20" -> ResNetCifar.threeStage(20);
@@ -38,8 +37,7 @@ public final class Architectures {
             case "resnet44" -> ResNetCifar.threeStage(44);
             case "resnet56" -> ResNetCifar.threeStage(56);
             case "resnet110" -> ResNetCifar.threeStage(110);
-            default -> throw new IllegalArgumentException("unknown architecture '" + name + "': expected one of "
-                    + String.join(", ", NAMES));
+            default -> throw new IllegalStateException("no backbone for " + name);
         };
     }
 }

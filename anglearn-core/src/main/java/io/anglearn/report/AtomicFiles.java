@@ -30,32 +30,9 @@ public final class AtomicFiles {
             replace(target, content);
         } catch (IOException e) {
             // A full disk says only "No space left on device": name the file, and that nothing was lost.
-            throw new IOException("cannot write " + target + ": " + reason(e) + " (the previous " + target.getFileName()
+            throw new IOException("cannot write " + target + ": " + io.anglearn.util.IoErrors.describe(e) + " (the previous " + target.getFileName()
                     + " is intact)", e);
         }
-    }
-
-    /**
-     * Describes an I/O failure in a few words: the exception's own message, with the file it
-     * names when it names one.
-     *
-     * @param e the failure
-     * @return the description
-     */
-    public static String reason(IOException e) {
-        String m = e.getMessage();
-        if (e instanceof java.nio.file.FileSystemException fs) {
-            m = fs.getReason() != null ? fs.getReason() + (fs.getFile() != null ? ": " + fs.getFile() : "")
-                    : fs.getFile();
-            if (e instanceof java.nio.file.AccessDeniedException) {
-                m = "permission denied: " + fs.getFile();
-            } else if (e instanceof java.nio.file.NoSuchFileException) {
-                m = "no such file or folder: " + fs.getFile();
-            } else if (e instanceof java.nio.file.FileAlreadyExistsException) {
-                m = "exists already and is in the way: " + fs.getFile();
-            }
-        }
-        return m == null ? e.getClass().getSimpleName() : m;
     }
 
     private static void replace(Path target, byte[] content) throws IOException {

@@ -397,12 +397,17 @@ public final class HtmlReport {
                 throw new IllegalArgumentException("a report needs at least one run directory");
             }
             if (ridgeClass < 0) {
-                throw new IllegalArgumentException("the Figure 7 class must be ≥ 0, got " + ridgeClass);
+                throw new IllegalArgumentException("--ridge-class must be >= 0, got " + ridgeClass);
             }
             Set<String> names = new LinkedHashSet<>();
             for (RunArtifacts r : runs) {
                 if (!names.add(r.name())) {
                     throw new IllegalArgumentException("two runs are named '" + r.name() + "'; rename one directory");
+                }
+                int classes = r.embedding() == null ? Integer.MAX_VALUE : r.embedding().classNames().size();
+                if (ridgeClass >= classes) {
+                    throw new IllegalArgumentException("--ridge-class must be a class of every run, 0.." + (classes - 1)
+                            + " for run '" + r.name() + "', got " + ridgeClass);
                 }
             }
             if (figuresDir != null) {

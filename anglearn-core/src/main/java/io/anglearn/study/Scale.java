@@ -1,5 +1,7 @@
 package io.anglearn.study;
 
+import io.anglearn.util.NameSuggestions;
+import java.util.List;
 import java.util.Locale;
 
 /** How much compute a study spends. */
@@ -9,19 +11,18 @@ public enum Scale {
     /** A documented reduction that finishes on 2 CPU cores in about two hours per study. */
     CPU;
 
+    /** The names {@link #parse} accepts. */
+    public static final List<String> NAMES = List.of("cpu", "paper");
+
     /**
      * Parses {@code cpu} or {@code paper}.
      *
      * @param name the name
      * @return the scale
+     * @throws IllegalArgumentException for another name, suggesting the closest
      */
     public static Scale parse(String name) {
-        for (Scale s : values()) {
-            if (s.name().equalsIgnoreCase(name.trim())) {
-                return s;
-            }
-        }
-        throw new IllegalArgumentException("--scale must be cpu or paper, got '" + name + "'");
+        return valueOf(NameSuggestions.resolve("--scale", name, NAMES).toUpperCase(Locale.ROOT));
     }
 
     /** Returns the lower-case name. */

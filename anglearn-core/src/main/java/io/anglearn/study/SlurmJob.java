@@ -214,8 +214,14 @@ public final class SlurmJob {
             if (study.cells().isEmpty()) {
                 throw new IllegalArgumentException("study " + study.name() + " has no cells to submit");
             }
-            if (gpusPerTask < 0 || cpusPerTask < 1 || maxParallel < 0) {
-                throw new IllegalArgumentException("--gpus-per-task must be >= 0, --cpus-per-task >= 1, --max-parallel >= 0");
+            if (gpusPerTask < 0 || gpusPerTask > 64) {
+                throw new IllegalArgumentException("--gpus-per-task must be in 0..64, got " + gpusPerTask);
+            }
+            if (cpusPerTask < 1 || cpusPerTask > 1024) {
+                throw new IllegalArgumentException("--cpus-per-task must be in 1..1024, got " + cpusPerTask);
+            }
+            if (maxParallel < 0) {
+                throw new IllegalArgumentException("--max-parallel must be >= 0 (0 = no limit), got " + maxParallel);
             }
             if (time != null && !time.matches("(\\d+-)?\\d{1,2}:\\d{2}:\\d{2}")) {
                 throw new IllegalArgumentException("--time must be HH:MM:SS or D-HH:MM:SS, got '" + time + "'");

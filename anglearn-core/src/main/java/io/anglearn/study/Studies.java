@@ -1,6 +1,7 @@
 package io.anglearn.study;
 
 import io.anglearn.train.TrainingConfig;
+import io.anglearn.util.NameSuggestions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +54,7 @@ public final class Studies {
         if (seeds < 1 || seeds > 100) {
             throw new IllegalArgumentException("--seeds must be in 1..100, got " + seeds);
         }
-        switch (name) {
+        switch (NameSuggestions.resolve("--study", name, NAMES)) {
             case "table5":
                 return table5(scale, seeds);
             case "table6":
@@ -73,7 +74,7 @@ public final class Studies {
             case "figure8":
                 return figure8(scale, seeds);
             default:
-                throw new IllegalArgumentException("unknown study '" + name + "': expected one of " + NAMES);
+                throw new IllegalStateException("no grid for study " + name);
         }
     }
 

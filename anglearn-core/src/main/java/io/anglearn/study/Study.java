@@ -1,5 +1,6 @@
 package io.anglearn.study;
 
+import io.anglearn.util.NameSuggestions;
 import java.util.List;
 import java.util.Map;
 
@@ -41,8 +42,13 @@ public record Study(String name, String title, Scale scale, List<StudyCell> cell
      * @return the reduced study (its notes say what was overridden)
      */
     public Study withOverrides(int epochs, int limitTrain, int limitTest) {
-        if (epochs < 0 || limitTrain < 0 || limitTest < 0) {
-            throw new IllegalArgumentException("overrides must be >= 0 (0 keeps the study's value)");
+        String[] options = {"--epochs", "--limit-train", "--limit-test"};
+        int[] values = {epochs, limitTrain, limitTest};
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] < 0) {
+                throw new IllegalArgumentException(options[i] + " must be >= 0 (0 keeps the study's value), got "
+                        + values[i]);
+            }
         }
         if (epochs == 0 && limitTrain == 0 && limitTest == 0) {
             return this;
@@ -77,7 +83,8 @@ public record Study(String name, String title, Scale scale, List<StudyCell> cell
         cells.forEach(c -> known.add(c.column()));
         for (String c : columns) {
             if (!known.contains(c)) {
-                throw new IllegalArgumentException("study " + name + " has no column '" + c + "'; it has " + known);
+                throw new IllegalArgumentException("--losses: study " + name + " has no column '" + c + "'; "
+                        + NameSuggestions.hint(NameSuggestions.closest(c, known), known));
             }
         }
         List<StudyCell> kept = cells.stream().filter(c -> columns.contains(c.column())).toList();

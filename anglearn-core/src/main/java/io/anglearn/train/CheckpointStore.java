@@ -7,6 +7,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.Strictness;
+import io.anglearn.util.NameSuggestions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -53,6 +54,11 @@ import java.util.stream.Stream;
  * best one (the step recorded as {@link TrainingState#bestStep()}), deleting the rest.
  */
 public final class CheckpointStore {
+
+    /** The checkpoint names {@link #find} accepts, {@code step-N} standing for any step. */
+    public static final List<String> WHICH = List.of("last", "best", "step-N");
+
+    private static final Pattern STEP_NAME = Pattern.compile("step-(\\d{1,18})");
 
     /** Manifest format name. */
     public static final String FORMAT = "anglearn-checkpoint";
@@ -141,7 +147,7 @@ public final class CheckpointStore {
             return write(state, model, optimizer, lossState);
         } catch (IOException e) {
             throw new IOException("cannot write the checkpoint of step " + state.step() + " in " + dir + ": "
-                    + io.anglearn.report.AtomicFiles.reason(e) + " (the earlier checkpoints are intact)", e);
+                    + io.anglearn.util.IoErrors.describe(e) + " (the earlier checkpoints are intact)", e);
         }
     }
 
@@ -284,6 +290,26 @@ public final class CheckpointStore {
     }
 
     /**
+     * Checks the form of a checkpoint name without looking for it.
+     *
+     * @param which {@code last}, {@code best} or {@code step-N}
+     * @throws IllegalArgumentException naming {@code --checkpoint} and the closest form when it is none of them
+     */
+    public static void checkName(String which) {
+        String w = which == null ? "" : which.trim().toLowerCase(Locale.ROOT);
+        if (WHICH.contains(w) || STEP_NAME.matcher(w).matches()) {
+            return;
+        }
+        Matcher step = Pattern.compile("step[\\W_]*(\\d{1,18})").matcher(w);
+        if (step.matches()) {
+            // step5, step_5: the dash is missing.
+            throw new IllegalArgumentException("unknown --checkpoint '" + which + "': "
+                    + NameSuggestions.hint(List.of("step-" + step.group(1)), WHICH));
+        }
+        throw NameSuggestions.unknown("--checkpoint", which, WHICH);
+    }
+
+    /**
      * Finds a checkpoint by a name the command line accepts.
      *
      * @param which {@code last}, {@code best}, or a folder name {@code step-N}
@@ -291,7 +317,8 @@ public final class CheckpointStore {
      * @throws IOException if it does not exist or does not verify
      */
     public Checkpoint find(String which) throws IOException {
-        String w = which.toLowerCase(Locale.ROOT);
+        checkName(which);
+        String w = which.trim().toLowerCase(Locale.ROOT);
         List<Path> all = list();
         if (all.isEmpty()) {
             throw new IOException(dir + " holds no checkpoint");
@@ -307,7 +334,7 @@ public final class CheckpointStore {
             }
             return read(dir.resolve(folderName(best)));
         }
-        Matcher m = Pattern.compile("step-(\\d+)").matcher(w);
+        Matcher m = STEP_NAME.matcher(w);
         if (m.matches()) {
             Path p = dir.resolve(folderName(Long.parseLong(m.group(1))));
             if (!Files.isDirectory(p)) {
@@ -315,7 +342,7 @@ public final class CheckpointStore {
             }
             return read(p);
         }
-        throw new IllegalArgumentException("--checkpoint must be last, best or step-N, got '" + which + "'");
+        throw new IllegalStateException("unreachable: " + which);
     }
 
     private void prune(long bestStep) throws IOException {

@@ -1,5 +1,7 @@
 package io.anglearn.train;
 
+import io.anglearn.util.NameSuggestions;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -19,22 +21,18 @@ public enum NonFinitePolicy {
      */
     SKIP;
 
+    /** The option values {@link #parse} accepts. */
+    public static final List<String> NAMES = List.of("stop", "skip");
+
     /**
      * Parses the option value {@code stop} or {@code skip}.
      *
      * @param value the value, case-insensitive
      * @return the policy
-     * @throws IllegalArgumentException naming {@code --on-non-finite} for anything else
+     * @throws IllegalArgumentException naming {@code --on-non-finite} and the closest value for anything else
      */
     public static NonFinitePolicy parse(String value) {
-        if (value != null) {
-            for (NonFinitePolicy p : values()) {
-                if (p.name().equalsIgnoreCase(value.trim())) {
-                    return p;
-                }
-            }
-        }
-        throw new IllegalArgumentException("--on-non-finite must be stop or skip, got '" + value + "'");
+        return valueOf(NameSuggestions.resolve("--on-non-finite", value, NAMES).toUpperCase(Locale.ROOT));
     }
 
     /** Returns the option value, {@code stop} or {@code skip}. */

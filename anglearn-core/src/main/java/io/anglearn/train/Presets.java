@@ -1,5 +1,6 @@
 package io.anglearn.train;
 
+import io.anglearn.util.NameSuggestions;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,10 +48,7 @@ public final class Presets {
      * @throws IllegalArgumentException for an unknown preset, or a dataset or loss the paper did not use
      */
     public static void apply(String preset, TrainingConfig config) {
-        String p = preset.toLowerCase(Locale.ROOT);
-        if (!NAMES.contains(p)) {
-            throw new IllegalArgumentException("unknown --preset '" + preset + "': expected one of " + NAMES);
-        }
+        String p = NameSuggestions.resolve("--preset", preset, NAMES);
         String key = config.dataset.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "").replace("+", "");
         Row row = TABLE_1.get(key);
         if (row == null) {

@@ -5,13 +5,20 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
+import io.anglearn.data.LabelKind;
+import io.anglearn.engine.Devices;
+import io.anglearn.loss.Losses;
+import io.anglearn.model.Architectures;
+import io.anglearn.util.NameSuggestions;
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -26,6 +33,15 @@ public final class TrainingConfig {
     public static final List<String> OPTIMIZERS = List.of("adam", "sgd");
     /** The schedules {@link #schedule} accepts. */
     public static final List<String> SCHEDULES = List.of("one-cycle", "cosine", "step", "constant");
+
+    /** The largest {@link #batchSize}: more than any of the built-in datasets' training splits. */
+    public static final int MAX_BATCH_SIZE = 65_536;
+    /** The largest {@link #embeddingDim}. */
+    public static final int MAX_EMBEDDING_DIM = 65_536;
+
+    /** The names of the settings, as a configuration file spells them: the public fields. */
+    public static final List<String> SETTINGS = Arrays.stream(TrainingConfig.class.getFields())
+            .filter(f -> !Modifier.isStatic(f.getModifiers())).map(Field::getName).toList();
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
@@ -129,20 +145,27 @@ public final class TrainingConfig {
         require(dataset != null && !dataset.isBlank(), "--dataset must be given");
         require(epochs > 0, "--epochs must be > 0, got " + epochs);
         require(batchSize > 0, "--batch-size must be > 0, got " + batchSize);
+        require(batchSize <= MAX_BATCH_SIZE, "--batch-size must be at most " + MAX_BATCH_SIZE + ", got " + batchSize);
         require(learningRate > 0 && Double.isFinite(learningRate), "--lr must be a positive number, got " + learningRate);
         require(weightDecay >= 0 && Double.isFinite(weightDecay), "--weight-decay must be >= 0, got " + weightDecay);
         require(momentum >= 0 && momentum < 1, "--momentum must be in [0, 1), got " + momentum);
         require(limitTrain >= 0, "--limit-train must be >= 0, got " + limitTrain);
         require(limitTest >= 0, "--limit-test must be >= 0, got " + limitTest);
-        require(embeddingDim >= 0, "--embedding-dim must be >= 0, got " + embeddingDim);
-        require(labels != null && (labels.equalsIgnoreCase("fine") || labels.equalsIgnoreCase("coarse")),
-                "--label must be fine or coarse, got " + labels);
+        require(embeddingDim >= 0 && embeddingDim <= MAX_EMBEDDING_DIM,
+                "--embedding-dim must be in 0.." + MAX_EMBEDDING_DIM + " (0 = none), got " + embeddingDim);
+        LabelKind.parse(labels);
+        // The folder-image settings are checked whatever the dataset, so a bad value never waits
+        // silently for the day it is used.
+        require(imageSize >= 4 && imageSize <= 1024, "--image-size must be in 4..1024, got " + imageSize);
+        require(imageChannels == 1 || imageChannels == 3, "--channels must be 1 or 3, got " + imageChannels);
+        require(testFraction >= 0 && testFraction < 1, "--test-fraction must be in [0, 1), got " + testFraction);
         datasetSpec();
+        NameSuggestions.resolve("--arch", arch, Architectures.NAMES);
+        require(lossParams != null, "loss parameters must not be null");
+        Losses.create(loss, lossParams); // checks the name, the parameters' names and their values
         require(dataWorkers >= 1 && dataWorkers <= 64, "--data-workers must be in 1..64, got " + dataWorkers);
-        require(optimizer != null && OPTIMIZERS.contains(optimizer.toLowerCase(Locale.ROOT)),
-                "--optimizer must be one of " + OPTIMIZERS + ", got " + optimizer);
-        require(schedule != null && SCHEDULES.contains(schedule.toLowerCase(Locale.ROOT)),
-                "--schedule must be one of " + SCHEDULES + ", got " + schedule);
+        NameSuggestions.resolve("--optimizer", optimizer, OPTIMIZERS);
+        NameSuggestions.resolve("--schedule", schedule, SCHEDULES);
         require(warmupFraction > 0 && warmupFraction < 1, "--warmup must be in (0, 1), got " + warmupFraction);
         require(maxMomentum >= minMomentum && minMomentum >= 0 && maxMomentum < 1,
                 "--max-momentum and --min-momentum must satisfy 0 <= min <= max < 1, got " + minMomentum + ", " + maxMomentum);
@@ -154,10 +177,10 @@ public final class TrainingConfig {
         require(angleInterval >= 0, "--angle-interval must be >= 0 (0 = off), got " + angleInterval);
         NonFinitePolicy.parse(onNonFinite);
         require(targetAngleSamples > 0, "--target-angle-samples must be > 0, got " + targetAngleSamples);
-        require(device != null && !device.isBlank(), "--device must be given");
+        Devices.checkNames(device);
         require(name == null || name.matches("[A-Za-z0-9._-]+"),
                 "--name may contain only letters, digits, '.', '_' and '-', got '" + name + "'");
-        require(lossParams != null, "loss parameters must not be null");
+        require(runsDir != null && !runsDir.isBlank(), "--runs-dir must not be empty");
     }
 
     /**
@@ -167,7 +190,7 @@ public final class TrainingConfig {
      */
     public io.anglearn.data.DatasetSpec datasetSpec() {
         return io.anglearn.data.DatasetSpec.builder().setName(dataset).optAugment(augment)
-                .optLabels(io.anglearn.data.LabelKind.valueOf(labels.toUpperCase(Locale.ROOT)))
+                .optLabels(LabelKind.parse(labels))
                 .optImageSize(imageSize).optChannels(imageChannels).optTestFraction(testFraction)
                 .optSplitSeed(seed).build();
     }
@@ -188,9 +211,13 @@ public final class TrainingConfig {
      *
      * @param file the JSON file
      * @return the configuration, validated
-     * @throws IOException if the file cannot be read or is not a configuration; the message names it
+     * @throws IOException if the file cannot be read or is not a configuration, or holds a setting
+     *     that does not exist (the closest one is suggested); the message names the file
      */
     public static TrainingConfig read(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new IOException(file + " is a folder; expected a configuration JSON file");
+        }
         String text;
         try {
             text = Files.readString(file);
@@ -204,6 +231,12 @@ public final class TrainingConfig {
             }
             JsonObject obj = root.getAsJsonObject();
             JsonObject cfg = obj.has("config") && obj.get("config").isJsonObject() ? obj.getAsJsonObject("config") : obj;
+            for (String key : cfg.keySet()) {
+                if (!SETTINGS.contains(key)) {
+                    // Gson would skip it silently, and the run would quietly use the default.
+                    throw new IOException(file + ": " + NameSuggestions.message("setting", key, SETTINGS));
+                }
+            }
             TrainingConfig c = GSON.fromJson(cfg, TrainingConfig.class);
             try {
                 c.validate();

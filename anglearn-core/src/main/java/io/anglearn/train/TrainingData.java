@@ -5,12 +5,14 @@ import io.anglearn.data.DatasetLocator;
 import io.anglearn.data.Datasets;
 import io.anglearn.data.ImageDataset;
 import io.anglearn.data.LoadedDataset;
+import io.anglearn.util.NameSuggestions;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -23,6 +25,9 @@ import java.util.Locale;
  * @param location the folder the data was read from, or null for data supplied in memory
  */
 public record TrainingData(ImageDataset train, ImageDataset test, Augmentation augmentation, Path location) {
+
+    /** The split names {@link #split} accepts. */
+    public static final List<String> SPLITS = List.of("train", "test");
 
     /** Checks that the splits agree on image shape and classes. */
     public TrainingData {
@@ -67,7 +72,7 @@ public record TrainingData(ImageDataset train, ImageDataset test, Augmentation a
         return switch (split.toLowerCase(Locale.ROOT)) {
             case "train" -> train;
             case "test" -> test;
-            default -> throw new IllegalArgumentException("--split must be train or test, got '" + split + "'");
+            default -> throw NameSuggestions.unknown("--split", split, SPLITS);
         };
     }
 

@@ -22,6 +22,7 @@ import io.anglearn.report.AtomicFiles;
 import io.anglearn.report.MetricsTable;
 import io.anglearn.report.RunLog;
 import io.anglearn.report.RunRecorder;
+import io.anglearn.util.NameSuggestions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -157,7 +158,7 @@ public final class TrainingRun {
         return switch (config.optimizer.toLowerCase(Locale.ROOT)) {
             case "adam" -> new AdamOptimizer(config.weightDecay);
             case "sgd" -> new SgdOptimizer(config.weightDecay, config.nesterov);
-            default -> throw new IllegalArgumentException("--optimizer must be one of " + TrainingConfig.OPTIMIZERS);
+            default -> throw NameSuggestions.unknown("--optimizer", config.optimizer, TrainingConfig.OPTIMIZERS);
         };
     }
 
@@ -178,7 +179,7 @@ public final class TrainingRun {
                     * (config.stepEpochs > 0 ? config.stepEpochs : Math.max(1, config.epochs / 3)), config.stepGamma)
                     .withMomentum(config.momentum);
             case "constant" -> Schedule.constant(config.learningRate).withMomentum(config.momentum);
-            default -> throw new IllegalArgumentException("--schedule must be one of " + TrainingConfig.SCHEDULES);
+            default -> throw NameSuggestions.unknown("--schedule", config.schedule, TrainingConfig.SCHEDULES);
         };
     }
 

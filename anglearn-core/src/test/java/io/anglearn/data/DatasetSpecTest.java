@@ -30,7 +30,7 @@ class DatasetSpecTest {
     @Test
     void rejectsUnknownNamesAndMisplacedOptions() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DatasetSpec.of("mnist"));
-        assertTrue(e.getMessage().contains("unknown dataset 'mnist'") && e.getMessage().contains("folder:PATH"));
+        assertTrue(e.getMessage().contains("unknown --dataset 'mnist'") && e.getMessage().contains("folder:PATH"));
         e = assertThrows(IllegalArgumentException.class,
                 () -> DatasetSpec.builder().setName("cifar10").optLabels(LabelKind.COARSE).build());
         assertTrue(e.getMessage().contains("--label coarse applies only to cifar100"));

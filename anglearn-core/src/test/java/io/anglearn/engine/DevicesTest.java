@@ -21,7 +21,9 @@ class DevicesTest {
     void rejectsMalformedNamesWithTheExpectedForm() {
         for (String bad : new String[] {"", "tpu", "gpu:", "gpu:x", "gpu:-1", "gpu0"}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Devices.parse(bad), bad);
-            assertTrue(e.getMessage().contains("expected") || e.getMessage().contains(">= 0"), e.getMessage());
+            assertTrue(e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("expected"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("--device") || e.getMessage().startsWith("unknown --device"),
+                    e.getMessage());
         }
     }
 
@@ -30,7 +32,20 @@ class DevicesTest {
         int gpus = Engines.pytorch().getGpuCount();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Devices.parse("gpu:" + gpus));
-        assertTrue(e.getMessage().startsWith("device 'gpu:" + gpus + "'"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("--device 'gpu:" + gpus + "'"), e.getMessage());
+    }
+
+    @Test
+    void suggestsTheClosestFormForATypo() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Devices.parse("tpu"));
+        assertTrue(e.getMessage().startsWith("unknown --device 'tpu': did you mean 'cpu' or 'gpu'?"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Devices.checkNames("cpu,gpu1"));
+        assertTrue(e.getMessage().startsWith("unknown --device 'gpu1': did you mean 'gpu:1'?"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Devices.checkNames("gpu:0,gpu:0"));
+        assertTrue(e.getMessage().contains("listed twice"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Devices.checkNames("cpu,"));
+        Devices.checkNames("cpu");
+        Devices.checkNames("gpu:0,gpu:1");
     }
 
     @Test

@@ -102,7 +102,9 @@ class NumericalSafetyTest {
         rejects("soft", Map.of("k", 1.0), "takes none");
         rejects("arc", Map.of("s", 1.0), "no parameter 's'");
         rejects("arc", Map.of("k", Double.NaN), "needs a number");
-        rejects("triplet", Map.of(), "unknown loss 'triplet'");
+        rejects("triplet", Map.of(), "unknown --loss 'triplet'");
+        rejects("arcfce", Map.of(), "did you mean 'arcface'?");
+        rejects("arc", Map.of("kk", 1.0), "did you mean 'k'?");
     }
 
     private static void rejects(String name, Map<String, Double> params, String fragment) {

@@ -1,0 +1,7 @@
+/**
+ * Small helpers every package shares: {@link io.anglearn.util.NameSuggestions} matches a name a
+ * user typed (a loss, an architecture, a schedule, ...) against the accepted ones and words the
+ * error, with the closest valid names, when it is not one of them; {@link io.anglearn.util.IoErrors}
+ * words an I/O failure with the file it concerns.
+ */
+package io.anglearn.util;

@@ -1,0 +1,97 @@
+package io.anglearn.util;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.anglearn.data.DatasetSpec;
+import io.anglearn.data.LabelKind;
+import io.anglearn.engine.Devices;
+import io.anglearn.loss.ArcFaceLoss;
+import io.anglearn.loss.Losses;
+import io.anglearn.model.Architectures;
+import io.anglearn.study.Scale;
+import io.anglearn.study.Studies;
+import io.anglearn.train.CheckpointStore;
+import io.anglearn.train.Presets;
+import io.anglearn.train.TrainingConfig;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/** Every library entry point that takes a name answers a typo with the option, the closest name and the list. */
+class NamedOptionsTest {
+
+    private static void suggests(Executable call, String option, String typo, String suggestion) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call, option + " " + typo);
+        String m = e.getMessage();
+        assertTrue(m.contains(option) && m.contains("'" + typo + "'"), "names the option and the value: " + m);
+        assertTrue(m.contains("did you mean '" + suggestion + "'"), "suggests " + suggestion + ": " + m);
+        assertTrue(m.contains("Expected one of: "), "lists the valid names: " + m);
+        assertEquals(1, m.lines().count(), "one line: " + m);
+    }
+
+    @Test
+    void factoriesSuggestTheClosestName() {
+        suggests(() -> Losses.create("arcfce"), "--loss", "arcfce", "arcface");
+        suggests(() -> Losses.create("subcenter_arcfase"), "--loss", "subcenter_arcfase", "subcenter-arcface");
+        suggests(() -> Architectures.backbone("resnet5"), "--arch", "resnet5", "resnet56");
+        suggests(() -> Presets.apply("recomended", new TrainingConfig()), "--preset", "recomended", "recommended");
+        suggests(() -> Studies.create("figure9", Scale.CPU, 1), "--study", "figure9", "figure5");
+        suggests(() -> Scale.parse("papr"), "--scale", "papr", "paper");
+        suggests(() -> LabelKind.parse("fien"), "--label", "fien", "fine");
+        suggests(() -> DatasetSpec.of("fashion-minst"), "--dataset", "fashion-minst", "fashion-mnist");
+        suggests(() -> DatasetSpec.of("cifar1000+"), "--dataset", "cifar1000+", "cifar100+");
+        suggests(() -> DatasetSpec.of("idx=some/dir"), "--dataset", "idx=some/dir", "idx:some/dir");
+        suggests(() -> Devices.checkNames("cpuu"), "--device", "cpuu", "cpu");
+        suggests(() -> CheckpointStore.checkName("bset"), "--checkpoint", "bset", "best");
+        suggests(() -> CheckpointStore.checkName("step_40"), "--checkpoint", "step_40", "step-40");
+    }
+
+    @Test
+    void validNamesStillResolveIgnoringCase() {
+        assertTrue(Losses.create("ArcFace") instanceof ArcFaceLoss);
+        Architectures.backbone("ResNet20");
+        assertEquals(Scale.PAPER, Scale.parse("Paper"));
+        assertEquals(LabelKind.COARSE, LabelKind.parse("COARSE"));
+        assertEquals("table5", Studies.create("Table5", Scale.CPU, 1).name());
+        CheckpointStore.checkName("step-120");
+        CheckpointStore.checkName("Last");
+    }
+
+    @Test
+    void lossParametersSuggestTheClosestParameter() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Losses.create("arcface", Map.of("margin", 0.3)));
+        assertTrue(e.getMessage().contains("'margin'") && e.getMessage().contains("one of: s, m, easy_margin"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Losses.create("center", Map.of("lamda", 0.1)));
+        assertTrue(e.getMessage().contains("did you mean 'lambda'?"), e.getMessage());
+    }
+
+    @Test
+    void aConfigurationNamesTheFieldOfEveryUnknownName() {
+        String[][] cases = {
+            {"loss", "cosfase", "--loss", "cosface"},
+            {"arch", "resnet43", "--arch", "resnet34"},
+            {"optimizer", "adma", "--optimizer", "adam"},
+            {"schedule", "cosin", "--schedule", "cosine"},
+            {"labels", "coarce", "--label", "coarse"},
+            {"device", "gpu 1", "--device", "gpu:1"},
+            {"dataset", "cifar-10O", "--dataset", "cifar10"},
+        };
+        for (String[] c : cases) {
+            TrainingConfig config = new TrainingConfig();
+            switch (c[0]) {
+                case "loss" -> config.loss = c[1];
+                case "arch" -> config.arch = c[1];
+                case "optimizer" -> config.optimizer = c[1];
+                case "schedule" -> config.schedule = c[1];
+                case "labels" -> config.labels = c[1];
+                case "device" -> config.device = c[1];
+                default -> config.dataset = c[1];
+            }
+            suggests(config::validate, c[2], c[1], c[3]);
+        }
+    }
+}
