@@ -7,6 +7,7 @@ import io.anglearn.study.SlurmJob;
 import io.anglearn.study.Studies;
 import io.anglearn.study.Study;
 import io.anglearn.study.StudyCell;
+import io.anglearn.study.StudyFigures;
 import io.anglearn.study.StudyRunner;
 import io.anglearn.study.StudyTable;
 import io.anglearn.util.NameSuggestions;
@@ -163,6 +164,10 @@ final class ReproduceCommand implements Callable<Integer> {
         StudyTable table = StudyTable.aggregate(s, runner);
         table.write(runner.studyDir());
         log(out, "tables: " + runner.studyDir().resolve("table.md") + (table.complete() ? "" : " (incomplete)"));
+        List<String> figures = StudyFigures.write(s, runner);
+        if (!figures.isEmpty()) {
+            log(out, "figures: " + String.join(", ", figures) + " (.png, .svg, .csv) in " + runner.studyDir());
+        }
         return 0;
     }
 

@@ -203,6 +203,7 @@ public final class StudyRunner {
             }
         }
         StudyTable.aggregate(study, this).write(studyDir);
+        StudyFigures.write(study, this);
         return true;
     }
 

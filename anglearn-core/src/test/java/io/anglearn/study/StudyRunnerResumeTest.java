@@ -65,6 +65,17 @@ class StudyRunnerResumeTest {
         assertTrue(log.stream().anyMatch(l -> l.contains("resuming it from its newest intact checkpoint")), log.toString());
         assertTrue(Files.readString(killed.runsDir().resolve("cell-0/train.log")).contains("resumed from step-000000004"));
         assertEquals(whole.result(study.cell(0)).metrics(), killed.result(study.cell(0)).metrics());
+
+        // Aggregating draws the study's figures from the runs: the error and WC-Intra curves.
+        assertTrue(killed.aggregateIfComplete());
+        for (String base : List.of("curve-test-error", "curve-wc-intra")) {
+            for (String ext : List.of(".png", ".svg", ".csv")) {
+                assertTrue(Files.size(killed.studyDir().resolve(base + ext)) > 0, base + ext);
+            }
+        }
+        List<String> points = Files.readAllLines(killed.studyDir().resolve("curve-wc-intra.csv"));
+        assertEquals(1 + 8, points.size(), "one point per iteration of 2 epochs of 4 steps: " + points);
+        assertTrue(points.get(1).startsWith("arc,1.0"), points.toString());
     }
 
     private static void writeIdx(Path dir, String images, String labels, int n, long seed) throws IOException {

@@ -1,0 +1,156 @@
+package io.anglearn.study;
+
+import io.anglearn.report.LineChart;
+import io.anglearn.report.RunArtifacts;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The figures of a study, drawn from its finished cells' run directories, each curve the mean over
+ * seeds of one row and column of the table:
+ * <ul>
+ *   <li>{@code curve-test-error} — test top-1 error against epoch (cells with the study's longest
+ *       budget, when they were evaluated at two or more epochs);
+ *   <li>{@code curve-wc-intra} — WC-Intra (radians) against iteration, when the runs recorded the
+ *       angle statistics at two or more iterations (the paper's Figure 5);
+ *   <li>{@code error-vs-budget} — final test error against the number of training epochs, when
+ *       the study's cells differ in epochs (the paper's Table 4).
+ * </ul>
+ * Each is written as PNG, SVG and the CSV of its points. Groups with unfinished cells are left out.
+ */
+public final class StudyFigures {
+
+    private StudyFigures() {}
+
+    /**
+     * Draws the figures into the study's folder.
+     *
+     * @param study the study
+     * @param runner its runner, which knows where the runs are
+     * @return the base names written (without extension)
+     * @throws IOException if a run cannot be read or a figure written
+     */
+    public static List<String> write(Study study, StudyRunner runner) throws IOException {
+        Map<String, List<RunArtifacts>> groups = new LinkedHashMap<>();
+        Map<String, Integer> epochsOf = new LinkedHashMap<>();
+        boolean oneRow = study.cells().stream().map(StudyCell::row).distinct().count() == 1;
+        boolean oneColumn = study.cells().stream().map(StudyCell::column).distinct().count() == 1;
+        for (StudyCell c : study.cells()) {
+            String label = oneRow ? c.column() : oneColumn ? c.row() : c.row() + ", " + c.column();
+            Path dir = runner.runsDir().resolve(c.id());
+            epochsOf.put(label, c.config().epochs);
+            List<RunArtifacts> g = groups.computeIfAbsent(label, k -> new ArrayList<>());
+            if (runner.isComplete(c) && Files.isRegularFile(dir.resolve("metrics.csv"))) {
+                g.add(RunArtifacts.load(dir));
+            }
+        }
+        groups.values().removeIf(List::isEmpty);
+        List<String> written = new ArrayList<>();
+        if (groups.isEmpty()) {
+            return written;
+        }
+        int longest = epochsOf.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+        String scale = study.scale().name().toLowerCase(java.util.Locale.ROOT) + " scale, mean of "
+                + maxRuns(groups) + " seeds";
+
+        LineChart.Builder error = LineChart.builder().setTitle(study.title() + ": test error by epoch")
+                .setXAxisLabel("epoch").setYAxisLabel("test top-1 error (%)").optSubtitle(scale);
+        int errorSeries = 0;
+        LineChart.Builder angles = LineChart.builder().setTitle(study.title() + ": WC-Intra by iteration")
+                .setXAxisLabel("iteration").setYAxisLabel("WC-Intra (rad)").optSubtitle(scale);
+        int angleSeries = 0;
+        for (Map.Entry<String, List<RunArtifacts>> g : groups.entrySet()) {
+            if (epochsOf.get(g.getKey()) == longest) {
+                double[][] curve = mean(g.getValue(), true, "epoch", "test_top1_err");
+                if (curve[0].length >= 2) {
+                    error.addSeries(g.getKey(), curve[0], curve[1]);
+                    errorSeries++;
+                }
+            }
+            double[][] wc = mean(g.getValue(), false, "step", "wc_intra");
+            if (wc[0].length >= 2) {
+                angles.addSeries(g.getKey(), wc[0], wc[1]);
+                angleSeries++;
+            }
+        }
+        if (errorSeries > 0) {
+            error.build().write(runner.studyDir(), "curve-test-error");
+            written.add("curve-test-error");
+        }
+        if (angleSeries > 0) {
+            angles.build().write(runner.studyDir(), "curve-wc-intra");
+            written.add("curve-wc-intra");
+        }
+        if (epochsOf.values().stream().distinct().count() > 1) {
+            // One series per column: the final error of each budget.
+            Map<String, List<double[]>> byColumn = new LinkedHashMap<>();
+            for (StudyCell c : study.cells()) {
+                if (!runner.isComplete(c)) {
+                    continue;
+                }
+                double err = runner.result(c).metrics().getOrDefault("test_top1_err", Double.NaN);
+                byColumn.computeIfAbsent(c.column(), k -> new ArrayList<>()).add(new double[] {c.config().epochs, err});
+            }
+            LineChart.Builder budget = LineChart.builder().setTitle(study.title() + ": final error by budget")
+                    .setXAxisLabel("training epochs").setYAxisLabel("test top-1 error (%)").optSubtitle(scale);
+            for (Map.Entry<String, List<double[]>> e : byColumn.entrySet()) {
+                Map<Double, double[]> sums = new java.util.TreeMap<>();
+                for (double[] p : e.getValue()) {
+                    double[] s = sums.computeIfAbsent(p[0], k -> new double[2]);
+                    s[0] += p[1];
+                    s[1]++;
+                }
+                double[] x = sums.keySet().stream().mapToDouble(Double::doubleValue).toArray();
+                double[] y = sums.values().stream().mapToDouble(s -> s[0] / s[1]).toArray();
+                budget.addSeries(e.getKey(), x, y);
+            }
+            budget.build().write(runner.studyDir(), "error-vs-budget");
+            written.add("error-vs-budget");
+        }
+        return written;
+    }
+
+    private static int maxRuns(Map<String, List<RunArtifacts>> groups) {
+        return groups.values().stream().mapToInt(List::size).max().orElse(0);
+    }
+
+    /**
+     * Averages one column against another over runs, point by point, up to the shortest run;
+     * points where any run has NaN are dropped.
+     */
+    private static double[][] mean(List<RunArtifacts> runs, boolean fromMetrics, String xColumn, String yColumn) {
+        int n = Integer.MAX_VALUE;
+        List<double[]> xs = new ArrayList<>();
+        List<double[]> ys = new ArrayList<>();
+        for (RunArtifacts r : runs) {
+            Map<String, double[]> table = fromMetrics ? r.metrics() : r.anglesByIteration();
+            double[] x = table.get(xColumn);
+            double[] y = table.get(yColumn);
+            if (x == null || y == null) {
+                return new double[2][0];
+            }
+            xs.add(x);
+            ys.add(y);
+            n = Math.min(n, Math.min(x.length, y.length));
+        }
+        List<double[]> points = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            double sum = 0;
+            boolean ok = true;
+            for (int r = 0; r < ys.size(); r++) {
+                ok &= Double.isFinite(ys.get(r)[i]) && xs.get(r)[i] == xs.get(0)[i];
+                sum += ys.get(r)[i];
+            }
+            if (ok) {
+                points.add(new double[] {xs.get(0)[i], sum / ys.size()});
+            }
+        }
+        return new double[][] {points.stream().mapToDouble(p -> p[0]).toArray(),
+                points.stream().mapToDouble(p -> p[1]).toArray()};
+    }
+}
