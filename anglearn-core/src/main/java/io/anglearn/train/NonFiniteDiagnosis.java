@@ -54,11 +54,15 @@ final class NonFiniteDiagnosis {
         long badInput = nonFinite(x);
         d.findings.add("input batch " + describe(x, badInput));
         List<String> badParams = new ArrayList<>();
+        List<String> badWeights = new ArrayList<>();
         List<String> badGrads = new ArrayList<>();
         int withGrad = 0;
         for (int i = 0; i < names.size(); i++) {
             if (nonFinite(params.get(i)) > 0) {
                 badParams.add(names.get(i));
+                if (grads.get(i) != null) {
+                    badWeights.add(names.get(i));
+                }
             }
             if (grads.get(i) != null) {
                 withGrad++;
@@ -73,16 +77,18 @@ final class NonFiniteDiagnosis {
         d.anyNonFinite = !Float.isFinite(value) || badTerm != null || badInput > 0 || !badParams.isEmpty()
                 || !badGrads.isEmpty() || badFeatures > 0 || badHead > 0;
         d.findings.add("parameters " + (badParams.isEmpty() ? "finite"
-                : "NaN or infinite in " + badParams.size() + " of " + names.size() + " (" + first(badParams) + ")"));
+                : "NaN or infinite in " + badParams.size() + " of " + names.size() + ", " + badWeights.size()
+                        + " of them trained weights (" + first(badWeights.isEmpty() ? badParams : badWeights) + ")"));
         d.findings.add("features " + describe(pred.get(0), badFeatures));
         d.findings.add("head output " + describe(pred.get(1), badHead));
         d.findings.add("gradients " + (badGrads.isEmpty() ? "finite"
                 : "NaN or infinite in " + badGrads.size() + " of " + withGrad + " parameters (" + first(badGrads) + ")"));
         if (badInput > 0) {
             d.cause = "the input batch holds NaN or infinite values: check the data";
-        } else if (!badParams.isEmpty()) {
+        } else if (!badWeights.isEmpty()) {
             d.cause = "an earlier update made the weights non-finite: the learning rate is too high";
-        } else if (badFeatures > 0) {
+        } else if (badFeatures > 0 || !badParams.isEmpty()) {
+            // Only BatchNorm's running statistics bad: this step's forward pass wrote them.
             d.cause = "the network's forward pass overflowed: the learning rate is too high or the input is badly scaled";
         } else if (badHead > 0) {
             d.cause = "the classifier head overflowed";
