@@ -33,8 +33,10 @@ public final class FuzzBudget implements AroundPropertyHook {
     public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property)
             throws Throwable {
         int base = context.attributes().tries().orElse(100);
-        int tries = (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.round(base * SCALE)));
-        context.attributes().setTries(tries);
+        if (base > 1) {
+            // Examples (one try) stay single; properties get their share times the scale.
+            context.attributes().setTries((int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.round(base * SCALE))));
+        }
         long start = System.nanoTime();
         PropertyExecutionResult result = property.execute();
         double seconds = (System.nanoTime() - start) / 1e9;
