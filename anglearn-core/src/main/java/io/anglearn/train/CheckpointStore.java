@@ -305,9 +305,10 @@ public final class CheckpointStore {
     /** Returns what is wrong with a state read from disk, or null when it is consistent. */
     private static String problem(TrainingState s) {
         if (s.step() < 0 || s.epoch() < 1 || s.nextBatch() < 0 || s.correct() < 0 || s.images() < 0
-                || s.correct() > s.images()) {
+                || s.correct() > s.images() || s.skippedBatches() < 0 || s.skippedBatches() > s.nextBatch()) {
             return "position out of range (step " + s.step() + ", epoch " + s.epoch() + ", batch " + s.nextBatch()
-                    + ", " + s.correct() + " of " + s.images() + " images right)";
+                    + ", " + s.correct() + " of " + s.images() + " images right, " + s.skippedBatches()
+                    + " batches skipped)";
         }
         if (s.bestStep() < -1) {
             return "best step " + s.bestStep() + ", expected -1 (none) or a step";

@@ -126,9 +126,9 @@ class CheckpointFuzzTest {
                     m.ones(new Shape(2, 3), DataType.FLOAT32), m.ones(new Shape(3)));
             TrainingState state = new TrainingState(7, 3, 1, 1.5, 3, 4, 0.25, 0.125,
                     List.of(new EpochRecord(1, 2.0, 0.5, 0.4, 0.1, new AngleStatistics(1.5, 1.2, 0.3, 1.1, 0.2), 0.003,
-                            1.0, 12.0, 0.5), new EpochRecord(2, 1.0, 0.7, Double.NaN, Double.NaN, null, 0.001, 1.0,
-                            12.0, 0.5)),
-                    5, 12.5, List.of("w", "b"));
+                            1.0, 12.0, 0.5, 0), new EpochRecord(2, 1.0, 0.7, Double.NaN, Double.NaN, null, 0.001, 1.0,
+                            12.0, 0.5, 1)),
+                    5, 12.5, List.of("w", "b"), 0);
             return new CheckpointStore(dir.resolve("checkpoints"), 1).save(state, model, optimizer,
                     new byte[] {0, 0, 0, 1, 1, 2, 3});
         }
