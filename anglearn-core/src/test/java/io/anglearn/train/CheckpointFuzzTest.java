@@ -128,7 +128,7 @@ class CheckpointFuzzTest {
                     List.of(new EpochRecord(1, 2.0, 0.5, 0.4, 0.1, new AngleStatistics(1.5, 1.2, 0.3, 1.1, 0.2), 0.003,
                             1.0, 12.0, 0.5, 0), new EpochRecord(2, 1.0, 0.7, Double.NaN, Double.NaN, null, 0.001, 1.0,
                             12.0, 0.5, 1)),
-                    5, 12.5, List.of("w", "b"), 0);
+                    5, 12.5, List.of("w", "b"), 0, null);
             return new CheckpointStore(dir.resolve("checkpoints"), 1).save(state, model, optimizer,
                     new byte[] {0, 0, 0, 1, 1, 2, 3});
         }
