@@ -16,6 +16,7 @@ import java.util.Random;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
@@ -32,6 +33,9 @@ public final class ImageFolder {
 
     /** Largest decoded source image accepted, in pixels (guards against forged headers). */
     public static final long MAX_SOURCE_PIXELS = 100_000_000L;
+
+    /** Largest source image side accepted, in pixels (JPEG's own limit; a decoder's row buffer grows with it). */
+    public static final long MAX_SOURCE_SIDE = 65_535L;
 
     private static final List<String> EXTENSIONS = List.of(".png", ".jpg", ".jpeg");
 
@@ -141,11 +145,20 @@ public final class ImageFolder {
                 reader.setInput(in, true, true);
                 long w = reader.getWidth(0);
                 long h = reader.getHeight(0);
-                if (w <= 0 || h <= 0 || w * h > MAX_SOURCE_PIXELS) {
+                if (w <= 0 || h <= 0 || w > MAX_SOURCE_SIDE || h > MAX_SOURCE_SIDE || w * h > MAX_SOURCE_PIXELS) {
                     throw new DatasetFormatException(file, "declares " + w + "x" + h + " pixels, expected at most "
-                            + MAX_SOURCE_PIXELS + " in all");
+                            + MAX_SOURCE_SIDE + " on a side and " + MAX_SOURCE_PIXELS + " in all");
                 }
-                src = reader.read(0);
+                // Decode only every k-th row and column of a large image: the decoded copy is then
+                // between 2 and 4 times the target size on each axis, which the bilinear resize needs,
+                // instead of the full image a header may declare (and a few bytes can claim).
+                ImageReadParam param = reader.getDefaultReadParam();
+                int kx = (int) Math.max(1, w / (2L * size));
+                int ky = (int) Math.max(1, h / (2L * size));
+                if (kx > 1 || ky > 1) {
+                    param.setSourceSubsampling(kx, ky, 0, 0);
+                }
+                src = reader.read(0, param);
             } catch (IOException | RuntimeException e) {
                 if (e instanceof DatasetFormatException d) {
                     throw d;

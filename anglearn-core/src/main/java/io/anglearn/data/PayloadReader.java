@@ -39,6 +39,9 @@ final class PayloadReader {
 
     private static final int BUFFER = 1 << 16;
 
+    /** Deflate's largest expansion: one compressed byte inflates to at most about 1032 bytes. */
+    private static final long MAX_DEFLATE_RATIO = 1032;
+
     private PayloadReader() {}
 
     /** A file read into memory, with its provenance and digest. */
@@ -183,7 +186,12 @@ final class PayloadReader {
             throw new DatasetFormatException(archive, "is not a valid gzip stream (" + e.getMessage() + ")", e);
         } catch (EOFException e) {
             throw new DatasetFormatException(archive, "ends early: the archive is truncated", e);
+        } catch (DatasetFormatException e) {
+            throw e;
         } catch (IllegalArgumentException e) {
+            throw new DatasetFormatException(archive, "is not a valid tar archive (" + e.getMessage() + ")", e);
+        } catch (IOException e) {
+            // commons-compress reports a damaged header ("Corrupted TAR archive.") without naming the file.
             throw new DatasetFormatException(archive, "is not a valid tar archive (" + e.getMessage() + ")", e);
         }
         for (String name : wanted.keySet()) {
@@ -295,7 +303,10 @@ final class PayloadReader {
         return slash < 0 ? n : n.substring(slash + 1);
     }
 
-    /** The gzip trailer's ISIZE (uncompressed size mod 2^32): a hint for the first allocation only. */
+    /**
+     * The gzip trailer's ISIZE (uncompressed size mod 2^32), bounded by the most the file can
+     * inflate to: a hint for the first allocation only.
+     */
     private static long gzipSizeHint(Path file) {
         try (SeekableByteChannel ch = Files.newByteChannel(file)) {
             long size = ch.size();
@@ -307,7 +318,12 @@ final class PayloadReader {
             while (b.hasRemaining() && ch.read(b) > 0) {
                 // fill the four trailer bytes
             }
-            return b.hasRemaining() ? -1 : Integer.toUnsignedLong(b.getInt(0));
+            if (b.hasRemaining()) {
+                return -1;
+            }
+            // The trailer is not covered by any checksum until the end, so a forged one must not size
+            // the first allocation beyond what the compressed bytes can possibly inflate to.
+            return Math.min(Integer.toUnsignedLong(b.getInt(0)), size * MAX_DEFLATE_RATIO);
         } catch (IOException e) {
             return -1;
         }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.anglearn.engine.ArrayEncoding;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -145,7 +146,13 @@ public final class CenterLoss extends EmbeddingLoss {
         }
         byte[] bytes = new byte[length];
         is.readFully(bytes);
-        NDArray loaded = manager.decode(bytes);
+        ArrayEncoding.checkArray("center: saved centres", bytes);
+        NDArray loaded;
+        try {
+            loaded = manager.decode(bytes);
+        } catch (RuntimeException e) {
+            throw new IOException("center: corrupt state, centres cannot be decoded (" + e.getMessage() + ")", e);
+        }
         if (loaded.getShape().dimension() != 2) {
             loaded.close();
             throw new IOException("center: corrupt state, centres of shape " + loaded.getShape());

@@ -4,14 +4,17 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.Strictness;
+import io.anglearn.engine.ArrayEncoding;
 import io.anglearn.util.NameSuggestions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -75,6 +78,11 @@ public final class CheckpointStore {
     /** The manifest's file. */
     public static final String MANIFEST_FILE = "manifest.json";
 
+    /** Largest array file read (a byte array's limit). */
+    static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 16;
+    /** Largest manifest or state file read (16 MiB; a real one is a few KB). */
+    static final long MAX_JSON_BYTES = 16L << 20;
+
     private static final Pattern NAME = Pattern.compile("step-(\\d{9,})");
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting()
             .serializeSpecialFloatingPointValues().setStrictness(Strictness.LENIENT).create();
@@ -114,14 +122,21 @@ public final class CheckpointStore {
          */
         public NDList read(String file, NDManager manager) throws IOException {
             Path p = dir.resolve(file);
+            long size = Files.size(p);
+            if (size > MAX_FILE_BYTES) {
+                throw new IOException(p + ": " + size + " bytes, more than the " + MAX_FILE_BYTES + " readable");
+            }
+            byte[] bytes = Files.readAllBytes(p);
+            // DJL's decoder trusts the counts it reads; check them all first (the checksum only proves
+            // the file is the one written, not that what wrote it was sound).
+            ArrayEncoding.checkList(p.toString(), bytes);
+            // DJL encodes an empty list as its 4-byte count alone, and cannot decode that back.
+            if (bytes.length == 4) {
+                return new NDList();
+            }
             try {
-                byte[] bytes = Files.readAllBytes(p);
-                // DJL encodes an empty list as its 4-byte count alone, and cannot decode that back.
-                if (bytes.length == 4 && bytes[0] == 0 && bytes[1] == 0 && bytes[2] == 0 && bytes[3] == 0) {
-                    return new NDList();
-                }
                 return NDList.decode(manager, bytes);
-            } catch (IllegalArgumentException | IllegalStateException e) {
+            } catch (RuntimeException e) {
                 throw new IOException(p + ": not a valid NDList file (" + e.getMessage() + ")", e);
             }
         }
@@ -232,42 +247,109 @@ public final class CheckpointStore {
         if (!Files.isRegularFile(mf)) {
             throw new IOException(mf + " is missing: not a complete checkpoint");
         }
-        JsonObject manifest;
-        try {
-            manifest = GSON.fromJson(Files.readString(mf), JsonObject.class);
-        } catch (JsonParseException e) {
-            throw new IOException(mf + ": not valid JSON (" + e.getMessage() + ")", e);
-        }
-        if (manifest == null || !manifest.has("format") || !FORMAT.equals(manifest.get("format").getAsString())) {
+        JsonObject manifest = readJsonObject(mf);
+        if (!FORMAT.equals(string(manifest, "format"))) {
             throw new IOException(mf + ": not an " + FORMAT + " manifest");
         }
-        int version = manifest.get("version").getAsInt();
-        if (version != VERSION) {
+        JsonElement version = manifest.get("version");
+        if (!isNumber(version) || version.getAsDouble() != VERSION) {
             throw new IOException(mf + ": format version " + version + ", this build reads " + VERSION);
         }
-        JsonObject files = manifest.getAsJsonObject("files");
+        JsonElement files = manifest.get("files");
         for (String name : List.of(MODEL_FILE, OPTIMIZER_FILE, LOSS_FILE, STATE_FILE)) {
             Path f = checkpointDir.resolve(name);
-            if (files == null || !files.has(name)) {
+            JsonElement entry = files != null && files.isJsonObject() ? files.getAsJsonObject().get(name) : null;
+            if (entry == null || !entry.isJsonObject()) {
                 throw new IOException(mf + " does not list " + name);
+            }
+            String expected = string(entry.getAsJsonObject(), "sha256");
+            JsonElement bytes = entry.getAsJsonObject().get("bytes");
+            if (expected == null || !isNumber(bytes)) {
+                throw new IOException(mf + ": the entry of " + name + " lacks its sha256 or size");
             }
             if (!Files.isRegularFile(f)) {
                 throw new IOException(f + " is missing");
             }
-            String expected = files.getAsJsonObject(name).get("sha256").getAsString();
+            long size = Files.size(f);
+            if (size != bytes.getAsDouble()) {
+                throw new IOException(f + ": " + size + " bytes, the manifest says " + bytes
+                        + " (the file is truncated or corrupted)");
+            }
+            if (size > MAX_FILE_BYTES) {
+                throw new IOException(f + ": " + size + " bytes, more than the " + MAX_FILE_BYTES + " readable");
+            }
             String actual = sha256(Files.readAllBytes(f));
             if (!expected.equals(actual)) {
                 throw new IOException(f + ": SHA-256 " + actual + " differs from the manifest's " + expected
                         + " (the file is corrupted)");
             }
         }
+        Path sf = checkpointDir.resolve(STATE_FILE);
         TrainingState state;
         try {
-            state = GSON.fromJson(Files.readString(checkpointDir.resolve(STATE_FILE)), TrainingState.class);
-        } catch (JsonParseException e) {
-            throw new IOException(checkpointDir.resolve(STATE_FILE) + ": " + e.getMessage(), e);
+            state = GSON.fromJson(readJsonObject(sf), TrainingState.class);
+        } catch (RuntimeException e) {
+            // Gson reports a wrong type or a null list (refused by the record) as one of several runtime exceptions.
+            throw new IOException(sf + ": not a valid training state (" + e.getMessage() + ")", e);
+        }
+        String problem = problem(state);
+        if (problem == null && isNumber(manifest.get("step")) && manifest.get("step").getAsDouble() != state.step()) {
+            problem = "step " + state.step() + ", the manifest says " + manifest.get("step");
+        }
+        if (problem != null) {
+            throw new IOException(sf + ": " + problem);
         }
         return new Checkpoint(checkpointDir, state);
+    }
+
+    /** Returns what is wrong with a state read from disk, or null when it is consistent. */
+    private static String problem(TrainingState s) {
+        if (s.step() < 0 || s.epoch() < 1 || s.nextBatch() < 0 || s.correct() < 0 || s.images() < 0
+                || s.correct() > s.images() || s.skippedBatches() < 0 || s.skippedBatches() > s.nextBatch()) {
+            return "position out of range (step " + s.step() + ", epoch " + s.epoch() + ", batch " + s.nextBatch()
+                    + ", " + s.correct() + " of " + s.images() + " images right, " + s.skippedBatches()
+                    + " batches skipped)";
+        }
+        if (s.bestStep() < -1) {
+            return "best step " + s.bestStep() + ", expected -1 (none) or a step";
+        }
+        for (int i = 0; i < s.records().size(); i++) {
+            if (s.records().get(i).epoch() != i + 1) {
+                return "epoch record " + i + " is of epoch " + s.records().get(i).epoch() + ", expected " + (i + 1);
+            }
+        }
+        if (s.records().size() >= s.epoch()) {
+            return s.records().size() + " finished epochs recorded, but epoch " + s.epoch() + " is in progress";
+        }
+        return null;
+    }
+
+    /** Reads a small JSON file that must hold one object. */
+    private static JsonObject readJsonObject(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size > MAX_JSON_BYTES) {
+            throw new IOException(file + ": " + size + " bytes, more than the " + MAX_JSON_BYTES + " expected");
+        }
+        try {
+            JsonElement root = GSON.fromJson(Files.readString(file), JsonElement.class);
+            if (root == null || !root.isJsonObject()) {
+                throw new IOException(file + ": expected a JSON object");
+            }
+            return root.getAsJsonObject();
+        } catch (CharacterCodingException e) {
+            throw new IOException(file + ": not UTF-8 text", e);
+        } catch (JsonParseException e) {
+            throw new IOException(file + ": not valid JSON (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static String string(JsonObject o, String key) {
+        JsonElement e = o.get(key);
+        return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isString() ? e.getAsString() : null;
+    }
+
+    private static boolean isNumber(JsonElement e) {
+        return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber();
     }
 
     /**

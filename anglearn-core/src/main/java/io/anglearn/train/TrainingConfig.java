@@ -13,6 +13,7 @@ import io.anglearn.util.NameSuggestions;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -42,6 +43,9 @@ public final class TrainingConfig {
     /** The names of the settings, as a configuration file spells them: the public fields. */
     public static final List<String> SETTINGS = Arrays.stream(TrainingConfig.class.getFields())
             .filter(f -> !Modifier.isStatic(f.getModifiers())).map(Field::getName).toList();
+
+    /** Largest configuration file read (1 MiB; a real one is about 2 KB). */
+    public static final long MAX_FILE_BYTES = 1 << 20;
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
@@ -220,9 +224,16 @@ public final class TrainingConfig {
         }
         String text;
         try {
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                throw new IOException(file + ": " + size + " bytes, more than the " + MAX_FILE_BYTES
+                        + " a configuration can need");
+            }
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new IOException(file + " does not exist");
+        } catch (CharacterCodingException e) {
+            throw new IOException(file + ": not UTF-8 text, expected a JSON configuration", e);
         }
         try {
             JsonElement root = GSON.fromJson(text, JsonElement.class);
@@ -244,8 +255,11 @@ public final class TrainingConfig {
                 throw new IOException(file + ": " + e.getMessage(), e);
             }
             return c;
-        } catch (JsonParseException | IllegalStateException e) {
+        } catch (JsonParseException | IllegalStateException | UnsupportedOperationException | ClassCastException e) {
             throw new IOException(file + ": not a valid configuration (" + e.getMessage() + ")", e);
+        } catch (NumberFormatException e) {
+            // Gson binds a string to a number field by parsing it, and reports only the string.
+            throw new IOException(file + ": not a valid configuration (a number field holds " + e.getMessage() + ")", e);
         }
     }
 

@@ -413,6 +413,9 @@ public final class TrainingRun {
                 trainer.restoreParameters(s.parameterNames(), ckpt.read(CheckpointStore.MODEL_FILE, tmp));
                 trainer.optimizer().restore(ckpt.read(CheckpointStore.OPTIMIZER_FILE, tmp), s.step());
                 trainer.restoreLossState(java.nio.file.Files.readAllBytes(ckpt.dir().resolve(CheckpointStore.LOSS_FILE)));
+            } catch (IOException | IllegalArgumentException e) {
+                // Say which checkpoint did not fit this run (a wrong shape, or a loss state it cannot read).
+                throw new IOException(ckpt.dir() + ": cannot restore this checkpoint (" + e.getMessage() + ")", e);
             }
             records.clear();
             records.addAll(s.records());

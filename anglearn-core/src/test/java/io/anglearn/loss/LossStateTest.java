@@ -58,6 +58,25 @@ class LossStateTest {
     }
 
     @Test
+    void damagedCentresAreRefusedBeforeDjlDecodesThem() throws IOException {
+        CenterLoss center = CenterLoss.builder().build();
+        try (LossHarness h = new LossHarness(DataType.FLOAT32)) {
+            center.initializeState(h.manager, DataType.FLOAT32, 3, 2);
+            byte[] saved = save(center);
+            // The state is <version><length><NDArray>; the array's rank follows its type name.
+            int rank = -1;
+            for (int i = 8; i + 7 <= saved.length && rank < 0; i++) {
+                if (new String(saved, i, 7, java.nio.charset.StandardCharsets.US_ASCII).equals("FLOAT32")) {
+                    rank = i + 7;
+                }
+            }
+            java.nio.ByteBuffer.wrap(saved).putInt(rank, Integer.MAX_VALUE);
+            IOException e = assertThrows(IOException.class, () -> center.loadState(h.manager, in(saved)));
+            assertTrue(e.getMessage().contains("center: saved centres: array 0: rank 2147483647"), e.getMessage());
+        }
+    }
+
+    @Test
     void centerLossNeedsItsCentresBeforeTraining() {
         try (LossHarness h = new LossHarness(DataType.FLOAT32)) {
             IllegalStateException e = assertThrows(IllegalStateException.class,
