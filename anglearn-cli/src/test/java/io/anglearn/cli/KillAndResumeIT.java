@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * each kill; the run must then finish with exactly the result of an uninterrupted one: the same
  * metrics, the same angle statistics, and byte-identical model, optimiser and loss state.
  *
- * <p>The moments are chosen by watching the run: a kill "in a step" comes a random 0–600 ms after
+ * <p>The moments are chosen by watching the run: a kill "in a step" comes a random 0–3000 ms after
  * the process has started training, one "in a checkpoint" as soon as a checkpoint's temporary
  * folder appears, one "in evaluation" a random 0–300 ms after the log says the evaluation began.
  * Center loss is used because it also has state of its own to restore. The number of kills is
@@ -91,11 +91,12 @@ class KillAndResumeIT {
         while (kills.values().stream().mapToInt(Integer::intValue).sum() < KILLS) {
             Moment moment = CYCLE[launches % CYCLE.length];
             long logBefore = logLines(dir);
+            java.util.Set<String> tmpBefore = temporaryCheckpoints(dir);
             Process p = start(launches == 0 ? train(data, runs, "killed") : resume(dir), output);
             launches++;
             boolean reached = switch (moment) {
                 case STEP -> waitFor(p, () -> logLines(dir) > logBefore && hasStarted(dir))
-                        && sleep(p, random.nextInt(600));
+                        && sleep(p, random.nextInt(3000));
                 case CHECKPOINT -> waitFor(p, () -> hasTemporaryCheckpoint(dir));
                 case EVALUATION -> waitFor(p, () -> evaluating(dir, logBefore)) && sleep(p, random.nextInt(300));
             };
@@ -109,13 +110,13 @@ class KillAndResumeIT {
                 launches = 0;
                 continue;
             }
-            boolean tmpBefore = hasTemporaryCheckpoint(dir);
+            boolean halfWritten = !tmpBefore.containsAll(temporaryCheckpoints(dir));
             p.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no finally blocks
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the killed process exited");
             assertEquals(137, p.exitValue(), "killed by SIGKILL");
             kills.merge(moment, 1, Integer::sum);
             events.add(String.format("kill %d %s: newest checkpoint %s%s, log: %s", events.size() + 1, moment,
-                    newestCheckpoint(dir), tmpBefore ? ", a checkpoint half-written" : "", lastLogLine(dir)));
+                    newestCheckpoint(dir), halfWritten ? ", a checkpoint half-written" : "", lastLogLine(dir)));
         }
         Process last = start(resume(dir), output);
         assertTrue(last.waitFor(10, TimeUnit.MINUTES), "the final resume finished");
@@ -173,6 +174,15 @@ class KillAndResumeIT {
 
     private static boolean hasStarted(Path dir) {
         return Files.isRegularFile(dir.resolve("config.json"));
+    }
+
+    private static java.util.Set<String> temporaryCheckpoints(Path dir) {
+        try (Stream<Path> s = Files.list(dir.resolve("checkpoints"))) {
+            return s.map(x -> x.getFileName().toString()).filter(n -> n.startsWith(".tmp"))
+                    .collect(java.util.stream.Collectors.toSet());
+        } catch (IOException e) {
+            return java.util.Set.of();
+        }
     }
 
     private static boolean hasTemporaryCheckpoint(Path dir) {
