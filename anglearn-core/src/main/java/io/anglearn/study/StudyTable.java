@@ -155,8 +155,41 @@ public final class StudyTable {
                 }
                 md.append('\n');
             }
+            appendPaperOnlyRows(md, metric, rows, cols);
         }
         return md.toString();
+    }
+
+    /**
+     * Adds the paper's rows that no cell of this study has (Table 4's epoch counts at CPU scale),
+     * so that its values stand beside the measured ones for reference.
+     */
+    private void appendPaperOnlyRows(StringBuilder md, String metric, Set<String> rows, Set<String> cols) {
+        Map<String, Double> paper = study.paper().getOrDefault(metric, Map.of());
+        Set<String> extra = new LinkedHashSet<>();
+        for (String key : paper.keySet()) {
+            String row = key.substring(0, key.indexOf('|'));
+            if (!rows.contains(row)) {
+                extra.add(row);
+            }
+        }
+        if (extra.isEmpty()) {
+            return;
+        }
+        String digits = metric.contains("err") ? "%.2f" : "%.4f";
+        md.append("\nThe paper's values for rows not run here:\n\n| paper |");
+        cols.forEach(c -> md.append(' ').append(c).append(" |"));
+        md.append("\n|---|");
+        cols.forEach(c -> md.append("---|"));
+        md.append('\n');
+        for (String row : extra) {
+            md.append("| ").append(row).append(" |");
+            for (String col : cols) {
+                Double v = paper.get(row + "|" + col);
+                md.append(' ').append(v == null ? "" : String.format(Locale.ROOT, digits, v)).append(" |");
+            }
+            md.append('\n');
+        }
     }
 
     private static String cellText(Entry e) {

@@ -58,6 +58,17 @@ class StudyTableTest {
     }
 
     @Test
+    void thePapersRowsThatWereNotRunStandBesideTheMeasuredOnes(@TempDir Path results) throws Exception {
+        Study s = Studies.create("table4", Scale.CPU, 1);
+        StudyRunner runner = new StudyRunner(s, results, "cpu", null);
+        finish(runner, s.cell(0), 70.0);
+        String md = StudyTable.aggregate(s, runner).toMarkdown();
+        assertTrue(md.contains("The paper's values for rows not run here:"), md);
+        assertTrue(md.contains("| 10 epochs | 15.72 | 17.67 | 14.08 | 12.09 |"), md);
+        assertTrue(md.contains("| 200 epochs | 6.21 | 6.60 | 6.22 | 5.68 |"), md);
+    }
+
+    @Test
     void aLockedCellIsSkippedAndACompleteOneIsNotRerun(@TempDir Path results) throws Exception {
         Study s = Studies.create("table5", Scale.CPU, 1);
         StudyRunner runner = new StudyRunner(s, results, "cpu", null);
