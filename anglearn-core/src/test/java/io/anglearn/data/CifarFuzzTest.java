@@ -3,7 +3,8 @@ package io.anglearn.data;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.anglearn.fuzz.FuzzBudget;
+import io.anglearn.fuzz.Draw;
+import io.anglearn.fuzz.Fuzz;
 import io.anglearn.fuzz.FuzzCheck;
 import io.anglearn.fuzz.Mutation;
 import io.anglearn.fuzz.Mutations;
@@ -14,20 +15,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 /**
  * Fuzzes the CIFAR-10 and CIFAR-100 binary readers with edited copies of small valid batches laid
  * out in every supported form: loose files, gzip-compressed files, the extracted sub-folder and the
- * official {@code .tar.gz} archive.
+ * official {@code .tar.gz} archive. Inputs are drawn from seeded random sources and not shrunk; a
+ * failure prints its seed for replay.
  */
-@AddLifecycleHook(FuzzBudget.class)
 class CifarFuzzTest {
 
     /** Records per CIFAR-10 file in the generated datasets. */
@@ -36,13 +32,8 @@ class CifarFuzzTest {
     /** How the files are laid out. */
     enum Form { LOOSE, GZIP, SUBFOLDER, ARCHIVE }
 
-    @Provide
-    Arbitrary<List<Mutation>> edits() {
-        return Mutations.some(4);
-    }
-
     /** Without edits every form loads: a reader that refused everything would fail here. */
-    @Example
+    @Test
     void unEditedFormsLoad() throws Exception {
         for (Form form : Form.values()) {
             try (ScratchDir scratch = ScratchDir.create()) {
@@ -55,18 +46,25 @@ class CifarFuzzTest {
         }
     }
 
-    @Property(tries = 200)
-    void cifar10LoadsOrFailsCleanly(@ForAll Form form, @ForAll @IntRange(max = 5) int which,
-            @ForAll boolean editCompressed, @ForAll boolean verify, @ForAll("edits") List<Mutation> edits)
-            throws Exception {
+    @Test
+    void cifar10LoadsOrFailsCleanly() {
+        Fuzz.run(getClass(), "cifar10LoadsOrFailsCleanly", 200, CifarFuzzTest::cifar10Try);
+    }
+
+    private static void cifar10Try(SplittableRandom r) throws Exception {
+        Form form = Draw.oneOf(r, Form.class);
+        int which = Draw.between(r, 0, 5);
+        boolean editCompressed = r.nextBoolean();
+        boolean verify = r.nextBoolean();
+        List<Mutation> edits = Mutations.some(r, 4);
         Map<String, byte[]> files = new LinkedHashMap<>();
         List<String> names = new ArrayList<>(Cifar10.TRAIN_FILES);
         names.add(Cifar10.TEST_FILE);
         Map<String, Checksum> sums = new LinkedHashMap<>();
         for (int f = 0; f < names.size(); f++) {
             int[][] labels = new int[RECORDS][];
-            for (int r = 0; r < RECORDS; r++) {
-                labels[r] = new int[] {(f + r) % 10};
+            for (int rec = 0; rec < RECORDS; rec++) {
+                labels[rec] = new int[] {(f + rec) % 10};
             }
             byte[] b = TestFiles.cifarRecords(labels);
             files.put(names.get(f), b);
@@ -84,10 +82,18 @@ class CifarFuzzTest {
         }
     }
 
-    @Property(tries = 200)
-    void cifar100LoadsOrFailsCleanly(@ForAll Form form, @ForAll boolean test, @ForAll boolean coarse,
-            @ForAll boolean anyCount, @ForAll boolean editCompressed, @ForAll("edits") List<Mutation> edits)
-            throws Exception {
+    @Test
+    void cifar100LoadsOrFailsCleanly() {
+        Fuzz.run(getClass(), "cifar100LoadsOrFailsCleanly", 200, CifarFuzzTest::cifar100Try);
+    }
+
+    private static void cifar100Try(SplittableRandom r) throws Exception {
+        Form form = Draw.oneOf(r, Form.class);
+        boolean test = r.nextBoolean();
+        boolean coarse = r.nextBoolean();
+        boolean anyCount = r.nextBoolean();
+        boolean editCompressed = r.nextBoolean();
+        List<Mutation> edits = Mutations.some(r, 4);
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put(Cifar100.TRAIN_FILE, TestFiles.cifarRecords(new int[][] {{0, 0}, {19, 99}, {3, 42}}));
         files.put(Cifar100.TEST_FILE, TestFiles.cifarRecords(new int[][] {{1, 1}, {2, 5}}));

@@ -3,7 +3,8 @@ package io.anglearn.data;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.anglearn.fuzz.FuzzBudget;
+import io.anglearn.fuzz.Draw;
+import io.anglearn.fuzz.Fuzz;
 import io.anglearn.fuzz.FuzzCheck;
 import io.anglearn.fuzz.Mutation;
 import io.anglearn.fuzz.Mutations;
@@ -12,28 +13,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 /**
  * Fuzzes the IDX reader (MNIST / Fashion-MNIST files, plain and gzip-compressed) with edited
- * copies of small valid files: every input loads or fails with an error naming the file.
+ * copies of small valid files: every input loads or fails with an error naming the file. Inputs
+ * are drawn from seeded random sources and not shrunk; a failure prints its seed for replay.
  */
-@AddLifecycleHook(FuzzBudget.class)
 class IdxFuzzTest {
 
-    @Provide
-    Arbitrary<List<Mutation>> edits() {
-        return Mutations.some(4);
-    }
-
     /** Without edits every generated form loads: a reader that refused everything would fail here. */
-    @Example
+    @Test
     void unEditedFoldersLoad() throws Exception {
         for (boolean gz : new boolean[] {false, true}) {
             try (ScratchDir scratch = ScratchDir.create()) {
@@ -45,10 +36,18 @@ class IdxFuzzTest {
     }
 
     /** A folder of four IDX files, one of them edited (its content, or its compressed bytes). */
-    @Property(tries = 300)
-    void folderLoadsOrFailsCleanly(@ForAll boolean gz, @ForAll boolean fashion, @ForAll @IntRange(max = 3) int which,
-            @ForAll boolean editCompressed, @ForAll @IntRange(min = 1, max = 3) int images,
-            @ForAll("edits") List<Mutation> edits) throws Exception {
+    @Test
+    void folderLoadsOrFailsCleanly() {
+        Fuzz.run(getClass(), "folderLoadsOrFailsCleanly", 300, IdxFuzzTest::folderTry);
+    }
+
+    private static void folderTry(SplittableRandom r) throws Exception {
+        boolean gz = r.nextBoolean();
+        boolean fashion = r.nextBoolean();
+        int which = Draw.between(r, 0, 3);
+        boolean editCompressed = r.nextBoolean();
+        int images = Draw.between(r, 1, 3);
+        List<Mutation> edits = Mutations.some(r, 4);
         try (ScratchDir scratch = ScratchDir.create()) {
             Path dir = scratch.path();
             int side = fashion ? 28 : 5;
@@ -70,9 +69,15 @@ class IdxFuzzTest {
     }
 
     /** One IDX file read alone with the rank it must have. */
-    @Property(tries = 300)
-    void fileParsesOrFailsCleanly(@ForAll boolean gz, @ForAll boolean labels, @ForAll("edits") List<Mutation> edits)
-            throws Exception {
+    @Test
+    void fileParsesOrFailsCleanly() {
+        Fuzz.run(getClass(), "fileParsesOrFailsCleanly", 300, IdxFuzzTest::fileTry);
+    }
+
+    private static void fileTry(SplittableRandom r) throws Exception {
+        boolean gz = r.nextBoolean();
+        boolean labels = r.nextBoolean();
+        List<Mutation> edits = Mutations.some(r, 4);
         try (ScratchDir scratch = ScratchDir.create()) {
             byte[] valid = labels ? TestFiles.idx(new int[] {4}, TestFiles.labels(4, 3))
                     : TestFiles.idx(new int[] {2, 3, 4}, TestFiles.images(2, 3));

@@ -2,7 +2,8 @@ package io.anglearn.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.anglearn.fuzz.FuzzBudget;
+import io.anglearn.fuzz.Draw;
+import io.anglearn.fuzz.Fuzz;
 import io.anglearn.fuzz.FuzzCheck;
 import io.anglearn.fuzz.Mutation;
 import io.anglearn.fuzz.Mutations;
@@ -13,22 +14,16 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
+import org.junit.jupiter.api.Test;
 
 /**
  * Fuzzes image-folder datasets: damaged PNG and JPEG files, forged PNG dimensions, files that are
- * not images at all, and images of unusual sizes and pixel types.
+ * not images at all, and images of unusual sizes and pixel types. Inputs are drawn from seeded
+ * random sources and not shrunk; a failure prints its seed for replay.
  */
-@AddLifecycleHook(FuzzBudget.class)
 class ImageFolderFuzzTest {
 
     /** PNG offsets: the IHDR chunk's width, height, and the CRC over its type and data. */
@@ -36,30 +31,35 @@ class ImageFolderFuzzTest {
     private static final int PNG_HEIGHT = 20;
     private static final int PNG_IHDR_CRC = 29;
 
-    @Provide
-    Arbitrary<List<Mutation>> edits() {
-        return Mutations.some(4);
-    }
+    /** Large image sides, around the square root of the largest int and beyond. */
+    private static final List<Integer> LARGE_SIDES = List.of(10_000, 10_001, 100_000, 1_000_000, 46_341, 9_999);
 
-    @Provide
-    Arbitrary<Integer> dimensions() {
-        return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(3, Arbitraries.of(Mutations.INTERESTING_INTS)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.of(10_000, 10_001, 100_000, 1_000_000, 46_341, 9_999)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.integers()));
-    }
+    /** Every pixel type the loader may meet. */
+    private static final List<Integer> IMAGE_TYPES = List.of(BufferedImage.TYPE_INT_RGB,
+            BufferedImage.TYPE_INT_ARGB, BufferedImage.TYPE_BYTE_GRAY, BufferedImage.TYPE_USHORT_GRAY,
+            BufferedImage.TYPE_BYTE_BINARY, BufferedImage.TYPE_BYTE_INDEXED, BufferedImage.TYPE_4BYTE_ABGR,
+            BufferedImage.TYPE_3BYTE_BGR);
 
-    @Provide
-    Arbitrary<Integer> imageTypes() {
-        return Arbitraries.of(BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_INT_ARGB, BufferedImage.TYPE_BYTE_GRAY,
-                BufferedImage.TYPE_USHORT_GRAY, BufferedImage.TYPE_BYTE_BINARY, BufferedImage.TYPE_BYTE_INDEXED,
-                BufferedImage.TYPE_4BYTE_ABGR, BufferedImage.TYPE_3BYTE_BGR);
+    /** A forged image side: an interesting int, a large side, or any int (weights 3:1:1). */
+    private static int dimension(SplittableRandom r) {
+        return switch (Draw.weighted(r, 3, 1, 1)) {
+            case 0 -> Draw.oneOf(r, Mutations.INTERESTING_INTS);
+            case 1 -> Draw.oneOf(r, LARGE_SIDES);
+            default -> r.nextInt();
+        };
     }
 
     /** One image of a small two-class folder edited at the byte level. */
-    @Property(tries = 200)
-    void damagedImageLoadsOrFailsCleanly(@ForAll boolean jpeg, @ForAll boolean grey, @ForAll @IntRange(max = 3) int which,
-            @ForAll("edits") List<Mutation> edits) throws Exception {
+    @Test
+    void damagedImageLoadsOrFailsCleanly() {
+        Fuzz.run(getClass(), "damagedImageLoadsOrFailsCleanly", 200, ImageFolderFuzzTest::damagedTry);
+    }
+
+    private static void damagedTry(SplittableRandom r) throws Exception {
+        boolean jpeg = r.nextBoolean();
+        boolean grey = r.nextBoolean();
+        int which = Draw.between(r, 0, 3);
+        List<Mutation> edits = Mutations.some(r, 4);
         try (ScratchDir scratch = ScratchDir.create()) {
             Path root = scratch.path();
             List<Path> files = twoClasses(root, jpeg);
@@ -70,9 +70,15 @@ class ImageFolderFuzzTest {
     }
 
     /** A PNG whose header declares other dimensions than its data, up to billions of pixels. */
-    @Property(tries = 100)
-    void forgedPngDimensionsFailCleanly(@ForAll("dimensions") int width, @ForAll("dimensions") int height,
-            @ForAll boolean fixCrc) throws Exception {
+    @Test
+    void forgedPngDimensionsFailCleanly() {
+        Fuzz.run(getClass(), "forgedPngDimensionsFailCleanly", 100, ImageFolderFuzzTest::forgedTry);
+    }
+
+    private static void forgedTry(SplittableRandom r) throws Exception {
+        int width = dimension(r);
+        int height = dimension(r);
+        boolean fixCrc = r.nextBoolean();
         try (ScratchDir scratch = ScratchDir.create()) {
             Path root = scratch.path();
             Path victim = twoClasses(root, false).get(0);
@@ -89,9 +95,15 @@ class ImageFolderFuzzTest {
     }
 
     /** Files with an image's name and any content: random bytes, text, other formats' headers. */
-    @Property(tries = 100)
-    void nonImageFilesFailCleanly(@ForAll @Size(max = 300) byte[] content, @ForAll @IntRange(max = 3) int prefix,
-            @ForAll boolean jpegName) throws Exception {
+    @Test
+    void nonImageFilesFailCleanly() {
+        Fuzz.run(getClass(), "nonImageFilesFailCleanly", 100, ImageFolderFuzzTest::nonImageTry);
+    }
+
+    private static void nonImageTry(SplittableRandom r) throws Exception {
+        byte[] content = Draw.bytes(r, 300);
+        int prefix = Draw.between(r, 0, 3);
+        boolean jpegName = r.nextBoolean();
         try (ScratchDir scratch = ScratchDir.create()) {
             Path root = scratch.path();
             twoClasses(root, false);
@@ -106,10 +118,16 @@ class ImageFolderFuzzTest {
     }
 
     /** Valid images of any size from 1×1 and any pixel type load and are resized. */
-    @Property(tries = 60)
-    void unusualSizesAndTypesLoad(@ForAll @IntRange(min = 1, max = 300) int width,
-            @ForAll @IntRange(min = 1, max = 300) int height, @ForAll("imageTypes") int type, @ForAll boolean jpeg)
-            throws Exception {
+    @Test
+    void unusualSizesAndTypesLoad() {
+        Fuzz.run(getClass(), "unusualSizesAndTypesLoad", 60, ImageFolderFuzzTest::unusualTry);
+    }
+
+    private static void unusualTry(SplittableRandom r) throws Exception {
+        int width = side(r);
+        int height = side(r);
+        int type = Draw.oneOf(r, IMAGE_TYPES);
+        boolean jpeg = r.nextBoolean();
         try (ScratchDir scratch = ScratchDir.create()) {
             Path root = scratch.path();
             twoClasses(root, false);
@@ -124,6 +142,11 @@ class ImageFolderFuzzTest {
             FuzzCheck.Outcome<LoadedDataset> out = check(root, 3);
             assertEquals(null, out.error(), () -> "a valid image must load: " + out.error());
         }
+    }
+
+    /** A valid image side in [1, 300], often one of the smallest. */
+    private static int side(SplittableRandom r) {
+        return Draw.weighted(r, 1, 3) == 0 ? Draw.between(r, 1, 3) : Draw.between(r, 1, 300);
     }
 
     private static FuzzCheck.Outcome<LoadedDataset> check(Path root, int channels) {

@@ -5,7 +5,7 @@ import java.util.Arrays;
 
 /**
  * One edit of a file's bytes. Positions are taken modulo the length, so any generated edit
- * applies to any file and shrinks towards the start of the file.
+ * applies to any file.
  *
  * @param kind what the edit does
  * @param position where, modulo the length (plus one for insertions)

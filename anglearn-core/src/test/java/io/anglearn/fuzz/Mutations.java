@@ -1,11 +1,9 @@
 package io.anglearn.fuzz;
 
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
+import java.util.SplittableRandom;
 
-/** Generators of byte-level edits, weighted towards the values that break parsers. */
+/** Draws byte-level edits, weighted towards the values that break parsers. */
 public final class Mutations {
 
     /** Counts, sizes and magic numbers that readers must survive: zero, negative, billions, off by one. */
@@ -15,28 +13,36 @@ public final class Mutations {
 
     private Mutations() {}
 
-    /** One edit of any kind. */
-    public static Arbitrary<Mutation> one() {
-        Arbitrary<Mutation.Kind> kind = Arbitraries.of(Mutation.Kind.class);
-        Arbitrary<Integer> position = Arbitraries.frequencyOf(
-                // the header, anywhere, and the last bytes (trailers such as gzip's size)
-                entry(3, Arbitraries.integers().between(0, 63)),
-                entry(5, Arbitraries.integers().between(0, Integer.MAX_VALUE)),
-                entry(2, Arbitraries.integers().between(-8, -1)));
-        Arbitrary<Integer> value = Arbitraries.frequencyOf(
-                entry(4, Arbitraries.of(INTERESTING_INTS)),
-                entry(4, Arbitraries.integers().between(0, 255)),
-                entry(2, Arbitraries.integers()));
-        return Combinators.combine(kind, position, value).as(Mutation::new);
+    /**
+     * Draws one edit of any kind.
+     *
+     * @param r the random source
+     * @return the edit
+     */
+    public static Mutation one(SplittableRandom r) {
+        Mutation.Kind kind = Draw.oneOf(r, Mutation.Kind.class);
+        // the header, anywhere, and the last bytes (trailers such as gzip's size)
+        int position = switch (Draw.weighted(r, 3, 5, 2)) {
+            case 0 -> Draw.between(r, 0, 63);
+            case 1 -> Draw.between(r, 0, Integer.MAX_VALUE);
+            default -> Draw.between(r, -8, -1);
+        };
+        int value = switch (Draw.weighted(r, 4, 4, 2)) {
+            case 0 -> Draw.oneOf(r, INTERESTING_INTS);
+            case 1 -> Draw.between(r, 0, 255);
+            default -> r.nextInt();
+        };
+        return new Mutation(kind, position, value);
     }
 
-    /** One to {@code max} edits. */
-    public static Arbitrary<List<Mutation>> some(int max) {
-        return one().list().ofMinSize(1).ofMaxSize(max);
-    }
-
-    private static net.jqwik.api.Tuple.Tuple2<Integer, Arbitrary<? extends Integer>> entry(int weight,
-            Arbitrary<Integer> a) {
-        return net.jqwik.api.Tuple.of(weight, a);
+    /**
+     * Draws one to {@code max} edits.
+     *
+     * @param r the random source
+     * @param max the most edits
+     * @return the edits
+     */
+    public static List<Mutation> some(SplittableRandom r, int max) {
+        return Draw.listOf(r, 1, max, Mutations::one);
     }
 }

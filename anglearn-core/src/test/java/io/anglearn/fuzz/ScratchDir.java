@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** A temporary folder for one fuzz execution, removed when closed (jqwik has no {@code @TempDir}). */
+/**
+ * A temporary folder for one fuzz execution, removed when closed (a test's {@code @TempDir} would be
+ * shared by all its tries).
+ */
 public final class ScratchDir implements AutoCloseable {
 
     private final Path path;

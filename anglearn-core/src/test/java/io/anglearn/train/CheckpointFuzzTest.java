@@ -11,7 +11,8 @@ import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.anglearn.engine.Engines;
-import io.anglearn.fuzz.FuzzBudget;
+import io.anglearn.fuzz.Draw;
+import io.anglearn.fuzz.Fuzz;
 import io.anglearn.fuzz.FuzzCheck;
 import io.anglearn.fuzz.Mutation;
 import io.anglearn.fuzz.Mutations;
@@ -21,23 +22,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Fuzzes checkpoint reading: any file of a small checkpoint damaged, either plainly (the manifest's
  * checksums must catch it) or re-sealed with a matching manifest, so the damage reaches the JSON
  * and array decoders; files missing or replaced by folders. A checkpoint either reads, with a sane
- * state and arrays that decode, or is refused with an error naming the file.
+ * state and arrays that decode, or is refused with an error naming the file. Inputs are drawn from
+ * seeded random sources and not shrunk; a failure prints its seed for replay.
  */
-@AddLifecycleHook(FuzzBudget.class)
 class CheckpointFuzzTest {
 
     private static final List<String> FILES = List.of(CheckpointStore.MANIFEST_FILE, CheckpointStore.STATE_FILE,
@@ -48,37 +44,33 @@ class CheckpointFuzzTest {
     /** How the damage is applied. */
     enum Damage { PLAIN, RESEALED, MISSING, FOLDER }
 
-    @BeforeContainer
+    @BeforeAll
     static void engine() {
         manager = Engines.pytorch().newBaseManager();
     }
 
-    @AfterContainer
+    @AfterAll
     static void close() {
         manager.close();
     }
 
-    @Provide
-    Arbitrary<List<Mutation>> edits() {
-        return Mutations.some(3);
-    }
-
-    @Provide
-    Arbitrary<String> files() {
-        return Arbitraries.of(FILES);
-    }
-
     /** The undamaged checkpoint reads: a reader that refused everything would fail here. */
-    @Example
+    @Test
     void intactCheckpointReads() throws Exception {
         try (ScratchDir scratch = ScratchDir.create()) {
             assertEquals(7, readFully(save(scratch.path(), manager)).step());
         }
     }
 
-    @Property(tries = 100)
-    void checkpointReadsOrIsRefused(@ForAll("files") String victim, @ForAll Damage damage,
-            @ForAll("edits") List<Mutation> edits) throws Exception {
+    @Test
+    void checkpointReadsOrIsRefused() {
+        Fuzz.run(getClass(), "checkpointReadsOrIsRefused", 100, CheckpointFuzzTest::checkpointTry);
+    }
+
+    private static void checkpointTry(SplittableRandom r) throws Exception {
+        String victim = Draw.oneOf(r, FILES);
+        Damage damage = Draw.oneOf(r, Damage.class);
+        List<Mutation> edits = Mutations.some(r, 3);
         try (ScratchDir scratch = ScratchDir.create()) {
             Path ckpt = save(scratch.path(), manager);
             Path file = ckpt.resolve(victim);

@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.anglearn.fuzz.FuzzBudget;
+import io.anglearn.fuzz.Draw;
+import io.anglearn.fuzz.Fuzz;
 import io.anglearn.fuzz.FuzzCheck;
 import io.anglearn.fuzz.Mutation;
 import io.anglearn.fuzz.Mutations;
@@ -18,22 +19,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Example;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 /**
  * Fuzzes the training configuration file ({@code --config}, a run's {@code config.json}): fields set
  * to values of every JSON type and range, unknown fields, and byte-level damage of the text. A file
  * either reads as a configuration that validates and builds its loss and backbone, or fails with an
- * error naming the file.
+ * error naming the file. Inputs are drawn from seeded random sources and not shrunk; a failure
+ * prints its seed for replay.
  */
-@AddLifecycleHook(FuzzBudget.class)
 class ConfigFuzzTest {
 
     /** JSON values of every type, with the ranges and spellings that break binders. */
@@ -49,22 +44,17 @@ class ConfigFuzzTest {
     /** One change: a field (or an unknown one) set to a value, or removed. */
     record Change(String field, String value, boolean remove) {}
 
-    @Provide
-    Arbitrary<List<Change>> changes() {
-        Arbitrary<String> field = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(8, Arbitraries.of(FIELDS)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.of("config", "resolved", "unknownField", "")));
-        Arbitrary<Change> one = Combinators.combine(field, Arbitraries.of(VALUES), Arbitraries.of(false, false, true))
-                .as(Change::new);
-        return one.list().ofMinSize(1).ofMaxSize(3);
-    }
+    /** Names that are not fields of a bare configuration: the wrapper's, an unknown one, the empty one. */
+    private static final List<String> OTHER_NAMES = List.of("config", "resolved", "unknownField", "");
 
-    @Provide
-    Arbitrary<List<Mutation>> edits() {
-        return Mutations.some(3);
+    /** One change: a known field (weight 8) or another name (weight 1), any value, removed one time in three. */
+    private static Change change(SplittableRandom r) {
+        String field = Draw.weighted(r, 8, 1) == 0 ? Draw.oneOf(r, FIELDS) : Draw.oneOf(r, OTHER_NAMES);
+        return new Change(field, Draw.oneOf(r, VALUES), r.nextInt(3) == 2);
     }
 
     /** The unchanged configuration reads, bare and wrapped: a reader that refused everything would fail here. */
-    @Example
+    @Test
     void unchangedConfigurationReads() throws Exception {
         try (ScratchDir scratch = ScratchDir.create()) {
             Path file = scratch.path().resolve("config.json");
@@ -76,9 +66,14 @@ class ConfigFuzzTest {
     }
 
     /** Field-level changes of a valid configuration, optionally wrapped as a run's config.json. */
-    @Property(tries = 250)
-    void changedFieldsReadOrFailCleanly(@ForAll("changes") List<Change> changes, @ForAll boolean wrapped)
-            throws Exception {
+    @Test
+    void changedFieldsReadOrFailCleanly() {
+        Fuzz.run(getClass(), "changedFieldsReadOrFailCleanly", 250, ConfigFuzzTest::changedTry);
+    }
+
+    private static void changedTry(SplittableRandom r) throws Exception {
+        List<Change> changes = Draw.listOf(r, 1, 3, ConfigFuzzTest::change);
+        boolean wrapped = r.nextBoolean();
         JsonObject cfg = JsonParser.parseString(new TrainingConfig().toJson()).getAsJsonObject();
         // Values go in as text, through placeholders, so nesting deeper than the parser allows reaches the reader.
         for (int i = 0; i < changes.size(); i++) {
@@ -104,8 +99,14 @@ class ConfigFuzzTest {
     }
 
     /** Byte-level damage of a valid configuration's text. */
-    @Property(tries = 300)
-    void damagedTextReadsOrFailsCleanly(@ForAll("edits") List<Mutation> edits, @ForAll boolean wrapped) throws Exception {
+    @Test
+    void damagedTextReadsOrFailsCleanly() {
+        Fuzz.run(getClass(), "damagedTextReadsOrFailsCleanly", 300, ConfigFuzzTest::damagedTry);
+    }
+
+    private static void damagedTry(SplittableRandom r) throws Exception {
+        List<Mutation> edits = Mutations.some(r, 3);
+        boolean wrapped = r.nextBoolean();
         String json = new TrainingConfig().toJson();
         if (wrapped) {
             json = "{\"config\": " + json + ", \"resolved\": {\"trainImages\": 3}}";
