@@ -168,6 +168,10 @@ final class ReproduceCommand implements Callable<Integer> {
         if (!figures.isEmpty()) {
             log(out, "figures: " + String.join(", ", figures) + " (.png, .svg, .csv) in " + runner.studyDir());
         }
+        if (table.complete()) {
+            System.setProperty("java.awt.headless", "true");
+            log(out, "report: " + StudyFigures.writeReport(s, runner) + " (the first seed of each cell)");
+        }
         return 0;
     }
 

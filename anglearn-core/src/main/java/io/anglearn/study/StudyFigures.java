@@ -115,6 +115,34 @@ public final class StudyFigures {
         return written;
     }
 
+    /**
+     * Writes {@code report.html}: the HTML report (learning curves, angle statistics, target-angle
+     * histograms, feature and similarity figures) of each row and column's first finished seed,
+     * so that the report stays readable for a large grid.
+     *
+     * @param study the study
+     * @param runner its runner
+     * @return the report, or null when no cell has finished
+     * @throws IOException if a run cannot be read or the report written
+     */
+    public static Path writeReport(Study study, StudyRunner runner) throws IOException {
+        io.anglearn.report.HtmlReport.Builder b = io.anglearn.report.HtmlReport.builder();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        int runs = 0;
+        for (StudyCell c : study.cells()) {
+            if (runner.isComplete(c) && seen.add(c.row() + "|" + c.column())) {
+                b.addRun(RunArtifacts.load(runner.runsDir().resolve(c.id())));
+                runs++;
+            }
+        }
+        if (runs == 0) {
+            return null;
+        }
+        Path out = runner.studyDir().resolve("report.html");
+        b.build().write(out);
+        return out;
+    }
+
     private static int maxRuns(Map<String, List<RunArtifacts>> groups) {
         return groups.values().stream().mapToInt(List::size).max().orElse(0);
     }

@@ -76,6 +76,9 @@ class StudyRunnerResumeTest {
         List<String> points = Files.readAllLines(killed.studyDir().resolve("curve-wc-intra.csv"));
         assertEquals(1 + 8, points.size(), "one point per iteration of 2 epochs of 4 steps: " + points);
         assertTrue(points.get(1).startsWith("arc,1.0"), points.toString());
+        Path report = StudyFigures.writeReport(study, killed);
+        String html = Files.readString(report);
+        assertTrue(html.contains("<html") && html.contains("cell-0"), "the report covers the cell's run");
     }
 
     private static void writeIdx(Path dir, String images, String labels, int n, long seed) throws IOException {
