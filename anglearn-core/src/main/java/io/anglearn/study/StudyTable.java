@@ -142,11 +142,8 @@ public final class StudyTable {
                 cols.add(e.column());
                 rows.add(e.row());
             });
-            md.append("\n## ").append(metric).append("\n\n| |");
-            cols.forEach(c -> md.append(' ').append(c).append(" |"));
-            md.append("\n|---|");
-            cols.forEach(c -> md.append("---|"));
-            md.append('\n');
+            md.append("\n## ").append(metric).append("\n\n");
+            header(md, "", cols);
             for (String row : rows) {
                 md.append("| ").append(row).append(" |");
                 for (String col : cols) {
@@ -177,11 +174,8 @@ public final class StudyTable {
             return;
         }
         String digits = metric.contains("err") ? "%.2f" : "%.4f";
-        md.append("\nThe paper's values for rows not run here:\n\n| paper |");
-        cols.forEach(c -> md.append(' ').append(c).append(" |"));
-        md.append("\n|---|");
-        cols.forEach(c -> md.append("---|"));
-        md.append('\n');
+        md.append("\nThe paper's values for rows not run here:\n\n");
+        header(md, "paper", cols);
         for (String row : extra) {
             md.append("| ").append(row).append(" |");
             for (String col : cols) {
@@ -190,6 +184,15 @@ public final class StudyTable {
             }
             md.append('\n');
         }
+    }
+
+    /** A Markdown table's header line and separator: the corner cell, then one column per name. */
+    private static void header(StringBuilder md, String corner, Set<String> cols) {
+        md.append("| ").append(corner).append(" |");
+        cols.forEach(c -> md.append(' ').append(c).append(" |"));
+        md.append("\n|---|");
+        cols.forEach(c -> md.append("---|"));
+        md.append('\n');
     }
 
     private static String cellText(Entry e) {
