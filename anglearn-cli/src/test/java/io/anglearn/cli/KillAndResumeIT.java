@@ -26,9 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  * each kill; the run must then finish with exactly the result of an uninterrupted one: the same
  * metrics, the same angle statistics, and byte-identical model, optimiser and loss state.
  *
- * <p>The moments are chosen by watching the run: a kill "in a step" comes a random 0–3000 ms after
- * the process has started training, one "in a checkpoint" as soon as a checkpoint's temporary
- * folder appears, one "in evaluation" a random 0–300 ms after the log says the evaluation began.
+ * <p>The moments are chosen by watching the run: a kill "in a step" comes a random 0–1500 ms
+ * after the launch has checkpointed at least one more step (so the run advances), one "in a
+ * checkpoint" as soon as a temporary checkpoint folder of this launch appears, one "in
+ * evaluation" a random 0–300 ms after the log says an evaluation began.
  * Center loss is used because it also has state of its own to restore. The number of kills is
  * {@code -Danglearn.kills=N} (default 20); a summary is written to
  * {@code target/kill-and-resume.txt}.
@@ -92,12 +93,15 @@ class KillAndResumeIT {
             Moment moment = CYCLE[launches % CYCLE.length];
             long logBefore = logLines(dir);
             java.util.Set<String> tmpBefore = temporaryCheckpoints(dir);
+            long stepBefore = newestStep(dir);
             Process p = start(launches == 0 ? train(data, runs, "killed") : resume(dir), output);
             launches++;
             boolean reached = switch (moment) {
-                case STEP -> waitFor(p, () -> logLines(dir) > logBefore && hasStarted(dir))
-                        && sleep(p, random.nextInt(3000));
-                case CHECKPOINT -> waitFor(p, () -> hasTemporaryCheckpoint(dir));
+                // After at least one more step is safely checkpointed, so that the run advances.
+                case STEP -> waitFor(p, () -> hasStarted(dir) && newestStep(dir) > stepBefore)
+                        && sleep(p, random.nextInt(1500));
+                // A temporary folder this launch created: a checkpoint being written right now.
+                case CHECKPOINT -> waitFor(p, () -> !tmpBefore.containsAll(temporaryCheckpoints(dir)));
                 case EVALUATION -> waitFor(p, () -> evaluating(dir, logBefore)) && sleep(p, random.nextInt(300));
             };
             if (!reached) {
@@ -185,12 +189,12 @@ class KillAndResumeIT {
         }
     }
 
-    private static boolean hasTemporaryCheckpoint(Path dir) {
-        Path c = dir.resolve("checkpoints");
-        try (Stream<Path> s = Files.list(c)) {
-            return s.anyMatch(x -> x.getFileName().toString().startsWith(".tmp"));
-        } catch (IOException e) {
-            return false;
+    private static long newestStep(Path dir) {
+        try {
+            Path p = newestCheckpointDir(dir);
+            return p == null ? -1 : Long.parseLong(p.getFileName().toString().substring("step-".length()));
+        } catch (IOException | NumberFormatException e) {
+            return -1;
         }
     }
 
