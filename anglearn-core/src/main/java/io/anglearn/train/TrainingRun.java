@@ -266,8 +266,10 @@ public final class TrainingRun {
                 }
             }
             try (RunRecorder recorder = config.tensorBoard ? buildRecorder(runDir, data, norm) : null) {
+                // The recorder before the run's checkpointing: a step's angle row must be on disk before
+                // a checkpoint says the step is done, or a kill in between loses the row for good.
                 TrainingListener all = recorder == null ? TrainingListener.all(listener, run)
-                        : TrainingListener.all(listener, run, recorder);
+                        : TrainingListener.all(listener, recorder, run);
                 return train(runDir, data, norm, loader, schedule, trainer, run, all);
             }
         }
