@@ -2,8 +2,11 @@
 """Measures anglearn's training step against PyTorch for Python on the same network, batch, loss
 and thread count, interleaved (anglearn, Python, anglearn, ...), and prints medians and ratios.
 
-Usage: bench/compare_train_step.py [--reps 5] [--iterations 20] [--threads 2] [CASE ...]
+Usage: bench/compare_train_step.py [--reps 5] [--iterations 20] [--threads 2] [--variant LABEL:ARGS:JAVA_OPTS ...] [CASE ...]
 CASE: ARCH:CxHxW:BATCH:LOSS, default resnet20:1x28x28:128:arc resnet20:3x32x32:128:arc resnet18:3x32x32:128:arc
+--variant adds an anglearn configuration to the interleaving, e.g. what the speed-ups are worth:
+  --variant "nchw:--memory-layout nchw:" --variant "glibc-defaults::-Danglearn.native.allocator=system"
+Each variant's row gives its ratio to PyTorch.
 Installs Debian's python3-torch with apt when it is missing. Run from the repository root.
 """
 import argparse
@@ -43,6 +46,8 @@ def main():
     p.add_argument("--iterations", type=int, default=20)
     p.add_argument("--warmup", type=int, default=5)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--variant", action="append", default=[],
+                   help="LABEL:BENCH-ARGS:JAVA-OPTS, another anglearn configuration timed in the same rounds")
     p.add_argument("cases", nargs="*", default=["resnet20:1x28x28:128:arc", "resnet20:3x32x32:128:arc",
                                                  "resnet18:3x32x32:128:arc"])
     a = p.parse_args()
@@ -53,25 +58,39 @@ def main():
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
     print(f"# {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, commit {commit}, {platform.machine()}, "
           f"{os.cpu_count()} CPUs, threads={a.threads}, reps={a.reps}, iterations={a.iterations}")
-    print("| case | anglearn train img/s | PyTorch train img/s | ratio | anglearn eval img/s | PyTorch eval img/s | ratio |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    variants = [("anglearn", [], "")]
+    for v in a.variant:
+        parts = v.split(":")
+        if len(parts) != 3 or not parts[0]:
+            sys.exit(f"--variant {v!r}: expected LABEL:BENCH-ARGS:JAVA-OPTS")
+        variants.append((parts[0], parts[1].split(), parts[2]))
+    print("| case | anglearn | anglearn train img/s | PyTorch train img/s | ratio | anglearn eval img/s | PyTorch eval img/s | ratio |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
     for case in a.cases:
         arch, shape, batch, loss = case.split(":")
-        j, py = [], []
+        j = {label: [] for label, _, _ in variants}
+        py = []
         for _ in range(a.reps):
-            j.append(run_json([os.path.join(ROOT, "anglearn"), "bench", "--arch", arch, "--input", shape,
-                               "--batch-size", batch, "--loss", loss, "--warmup", str(a.warmup),
-                               "--iterations", str(a.iterations)], env))
+            for label, extra, opts in variants:
+                venv = dict(env, ANGLEARN_JAVA_OPTS=(env["ANGLEARN_JAVA_OPTS"] + " " + opts).strip())
+                j[label].append(run_json([os.path.join(ROOT, "anglearn"), "bench", "--arch", arch, "--input", shape,
+                                          "--batch-size", batch, "--loss", loss, "--warmup", str(a.warmup),
+                                          "--iterations", str(a.iterations)] + extra, venv))
             py.append(run_json([PY, os.path.join(ROOT, "bench", "python", "train_step.py"), arch, shape, batch, loss,
                                 str(a.warmup), str(a.iterations), "--threads", str(a.threads)]))
-        jt = statistics.median(r["train_images_per_s"] for r in j)
         pt = statistics.median(r["train_images_per_s"] for r in py)
-        je = statistics.median(r["eval_images_per_s"] for r in j)
         pe = statistics.median(r["eval_images_per_s"] for r in py)
-        print(f"| {arch} {shape} batch {batch} {loss} | {jt:.0f} | {pt:.0f} | {jt / pt:.2f} | {je:.0f} | {pe:.0f} | {je / pe:.2f} |")
-        phases = " ".join(f"{k}={statistics.median(r[k] for r in j):.1f}/{statistics.median(r[k] for r in py):.1f}"
-                          for k in ("forward_ms", "backward_ms", "step_ms"))
-        print(f"|  ms per batch, anglearn/PyTorch: {phases} | | | | | | |")
+        for label, _, _ in variants:
+            runs = j[label]
+            jt = statistics.median(r["train_images_per_s"] for r in runs)
+            je = statistics.median(r["eval_images_per_s"] for r in runs)
+            print(f"| {arch} {shape} batch {batch} {loss} | {label} | {jt:.0f} | {pt:.0f} | {jt / pt:.2f} | {je:.0f} "
+                  f"| {pe:.0f} | {je / pe:.2f} |")
+        for label, _, _ in variants:
+            runs = j[label]
+            phases = " ".join(f"{k}={statistics.median(r[k] for r in runs):.1f}/{statistics.median(r[k] for r in py):.1f}"
+                              for k in ("forward_ms", "backward_ms", "step_ms"))
+            print(f"|  {label} ms per batch vs PyTorch: {phases} | | | | | | | |")
         sys.stdout.flush()
 
 

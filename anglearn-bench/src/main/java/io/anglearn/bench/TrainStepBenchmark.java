@@ -71,10 +71,27 @@ public final class TrainStepBenchmark {
      * @return the medians
      */
     public static Result run(String arch, Shape inputShape, int batch, String lossName, int warmup, int iterations) {
+        return run(arch, inputShape, batch, lossName, warmup, iterations, true);
+    }
+
+    /**
+     * Runs the benchmark with a chosen memory layout.
+     *
+     * @param arch the backbone, e.g. resnet20
+     * @param inputShape one image, C×H×W
+     * @param batch the batch size
+     * @param lossName the loss, e.g. arc
+     * @param warmup untimed iterations first
+     * @param iterations timed iterations
+     * @param channelsLast whether the network runs channels-last (anglearn's default) or NCHW
+     * @return the medians
+     */
+    public static Result run(String arch, Shape inputShape, int batch, String lossName, int warmup, int iterations,
+            boolean channelsLast) {
         Engine engine = Engines.pytorch();
         engine.setRandomSeed(1);
         EmbeddingLoss loss = Losses.create(lossName, Map.of());
-        EmbeddingNetwork net = new EmbeddingNetwork(Architectures.backbone(arch), 0, loss.newHead(10));
+        EmbeddingNetwork net = new EmbeddingNetwork(Architectures.backbone(arch, channelsLast), 0, loss.newHead(10));
         try (NDManager manager = engine.newBaseManager()) {
             net.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(inputShape));
             loss.initializeState(manager, DataType.FLOAT32, 10,

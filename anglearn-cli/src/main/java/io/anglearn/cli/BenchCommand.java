@@ -37,6 +37,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--iterations", defaultValue = "20", description = "Timed iterations (default: ${DEFAULT-VALUE}).")
     int iterations;
 
+    @Option(names = "--memory-layout", defaultValue = "channels-last",
+            description = "channels-last (what training uses) or nchw, to measure what the layout is worth (default: ${DEFAULT-VALUE}).")
+    String memoryLayout;
+
+    static final java.util.List<String> LAYOUTS = java.util.List.of("channels-last", "nchw");
+
     @Override
     public Integer call() {
         Shape shape = ModelCommand.parseInput(input);
@@ -55,7 +61,8 @@ final class BenchCommand implements Callable<Integer> {
         if (iterations < 1) {
             throw new IllegalArgumentException("--iterations must be >= 1, got " + iterations);
         }
-        System.out.println(TrainStepBenchmark.run(arch, shape, batch, loss, warmup, iterations).toJson());
+        boolean channelsLast = NameSuggestions.resolve("--memory-layout", memoryLayout, LAYOUTS).equals("channels-last");
+        System.out.println(TrainStepBenchmark.run(arch, shape, batch, loss, warmup, iterations, channelsLast).toJson());
         return 0;
     }
 }

@@ -56,6 +56,8 @@ public final class Engines {
         synchronized (Engines.class) {
             if (engine == null) {
                 configureDefaults();
+                // Before libtorch allocates anything, so its first tensors already come from tuned heaps.
+                NativeAllocator.tune();
                 try {
                     engine = Engine.getEngine(PYTORCH);
                 } catch (EngineException | UnsatisfiedLinkError | IllegalArgumentException ex) {

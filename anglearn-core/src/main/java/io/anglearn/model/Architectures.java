@@ -29,15 +29,29 @@ public final class Architectures {
      * @throws IllegalArgumentException naming the closest and all accepted names when {@code name} is not one
      */
     public static ResNetCifar backbone(String name) {
-        return switch (NameSuggestions.resolve("--arch", name, NAMES)) {
-            case "resnet18" -> ResNetCifar.fourStage(18);
-            case "resnet34" -> ResNetCifar.fourStage(34);
-            case "resnet20" -> ResNetCifar.threeStage(20);
-            case "resnet32" -> ResNetCifar.threeStage(32);
-            case "resnet44" -> ResNetCifar.threeStage(44);
-            case "resnet56" -> ResNetCifar.threeStage(56);
-            case "resnet110" -> ResNetCifar.threeStage(110);
+        return backbone(name, true);
+    }
+
+    /**
+     * Creates a backbone, choosing its memory layout.
+     *
+     * @param name one of {@link #NAMES}, case-insensitive
+     * @param channelsLast whether the forward pass runs channels-last ({@link ResNetCifar.Builder#optChannelsLast});
+     *     {@link #backbone(String)} says {@code true}
+     * @return a block mapping {@code N×C×H×W} images to {@code N×F} pooled features
+     * @throws IllegalArgumentException naming the closest and all accepted names when {@code name} is not one
+     */
+    public static ResNetCifar backbone(String name, boolean channelsLast) {
+        ResNetCifar.Builder b = switch (NameSuggestions.resolve("--arch", name, NAMES)) {
+            case "resnet18" -> ResNetCifar.fourStageBuilder(18);
+            case "resnet34" -> ResNetCifar.fourStageBuilder(34);
+            case "resnet20" -> ResNetCifar.threeStageBuilder(20);
+            case "resnet32" -> ResNetCifar.threeStageBuilder(32);
+            case "resnet44" -> ResNetCifar.threeStageBuilder(44);
+            case "resnet56" -> ResNetCifar.threeStageBuilder(56);
+            case "resnet110" -> ResNetCifar.threeStageBuilder(110);
             default -> throw new IllegalStateException("no backbone for " + name);
         };
+        return b.optChannelsLast(channelsLast).build();
     }
 }

@@ -1,7 +1,6 @@
 package io.anglearn.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -107,22 +106,19 @@ public final class ResidualBlock extends AbstractBlock {
         return zeroPad(stride == 1 ? x : x.get(":, :, ::" + stride + ", ::" + stride));
     }
 
-    /** Option A: pads the channel axis with zeros, half of the extra channels before and half after. */
+    /**
+     * Option A: pads the channel axis with zeros, half of the extra channels before and half after.
+     * One constant-pad operation, which keeps the input's memory layout (a concatenation with
+     * freshly made zeros would fall back to NCHW inside a channels-last network).
+     */
     private NDArray zeroPad(NDArray sub) {
         int extra = outChannels - inChannels;
+        if (extra == 0) {
+            return sub;
+        }
         int before = extra / 2;
-        int after = extra - before;
-        Shape s = sub.getShape();
-        NDManager m = sub.getManager();
-        NDList parts = new NDList();
-        if (before > 0) {
-            parts.add(m.zeros(new Shape(s.get(0), before, s.get(2), s.get(3)), sub.getDataType(), sub.getDevice()));
-        }
-        parts.add(sub);
-        if (after > 0) {
-            parts.add(m.zeros(new Shape(s.get(0), after, s.get(2), s.get(3)), sub.getDataType(), sub.getDevice()));
-        }
-        return parts.size() == 1 ? sub : NDArrays.concat(parts, 1);
+        // DJL's pad takes (before, after) pairs from the last axis backwards, as torch.nn.functional.pad.
+        return sub.pad(new Shape(0, 0, 0, 0, before, extra - before), 0);
     }
 
     @Override

@@ -1,0 +1,39 @@
+package io.anglearn.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Puts an image batch into the channels-last memory layout (NHWC in memory, still indexed and
+ * shaped N×C×H×W).
+ *
+ * <p>Why: libtorch's oneDNN convolutions work on channels-last data directly, while a batch in the
+ * default NCHW layout is reordered into a blocked layout before every convolution and back after
+ * it. Once the input is channels-last, every convolution, BatchNorm, ReLU and addition after it
+ * keeps that layout, so the reorders disappear from the whole network; see BENCHMARKS.md for
+ * the measured effect. Values are the same; only the order of the floats in memory changes.
+ *
+ * <p>DJL has no memory-format API, so the layout is built from views: an NHWC-contiguous array
+ * permuted to N×C×H×W has exactly PyTorch's channels-last strides.
+ */
+final class ChannelsLast {
+
+    private ChannelsLast() {}
+
+    /**
+     * Returns {@code x} (N×C×H×W) in the channels-last layout: a view when C = 1 (the two layouts
+     * then hold the floats in the same order), otherwise one copy.
+     */
+    static NDArray of(NDArray x) {
+        Shape s = x.getShape();
+        long n = s.get(0);
+        long c = s.get(1);
+        long h = s.get(2);
+        long w = s.get(3);
+        if (c == 1) {
+            return x.reshape(n, h, w, 1).transpose(0, 3, 1, 2);
+        }
+        // The reshape of the permuted view cannot be a view, so it copies into NHWC order.
+        return x.transpose(0, 2, 3, 1).reshape(n, h * w * c).reshape(n, h, w, c).transpose(0, 3, 1, 2);
+    }
+}
