@@ -6,7 +6,9 @@ Usage: bench/compare_train_step.py [--reps 5] [--iterations 20] [--threads 2] [-
 CASE: ARCH:CxHxW:BATCH:LOSS, default resnet20:1x28x28:128:arc resnet20:3x32x32:128:arc resnet18:3x32x32:128:arc
 --variant adds an anglearn configuration to the interleaving, e.g. what the speed-ups are worth:
   --variant "nchw:--memory-layout nchw:" --variant "glibc-defaults::-Danglearn.native.allocator=system"
-Each variant's row gives its ratio to PyTorch.
+Each variant's row gives its ratio to PyTorch. --py-variant LABEL:ARGS times another PyTorch
+configuration in the same rounds, e.g. --py-variant "channels_last:--memory-format channels_last",
+and adds anglearn's ratio to it.
 Installs Debian's python3-torch with apt when it is missing. Run from the repository root.
 """
 import argparse
@@ -50,6 +52,8 @@ def main():
                    help="LABEL:BENCH-ARGS:JAVA-OPTS, another anglearn configuration timed in the same rounds")
     p.add_argument("cases", nargs="*", default=["resnet20:1x28x28:128:arc", "resnet20:3x32x32:128:arc",
                                                  "resnet18:3x32x32:128:arc"])
+    p.add_argument("--py-variant", action="append", default=[],
+                   help="LABEL:ARGS, another PyTorch configuration (arguments of train_step.py) timed in the same rounds")
     a = p.parse_args()
     ensure_torch()
     env = dict(os.environ)
@@ -64,20 +68,29 @@ def main():
         if len(parts) != 3 or not parts[0]:
             sys.exit(f"--variant {v!r}: expected LABEL:BENCH-ARGS:JAVA-OPTS")
         variants.append((parts[0], parts[1].split(), parts[2]))
+    py_variants = [("PyTorch", [])]
+    for v in a.py_variant:
+        label, _, args = v.partition(":")
+        if not label:
+            sys.exit(f"--py-variant {v!r}: expected LABEL:ARGS")
+        py_variants.append((label, args.split()))
     print("| case | anglearn | anglearn train img/s | PyTorch train img/s | ratio | anglearn eval img/s | PyTorch eval img/s | ratio |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
     for case in a.cases:
         arch, shape, batch, loss = case.split(":")
         j = {label: [] for label, _, _ in variants}
-        py = []
+        pys = {label: [] for label, _ in py_variants}
         for _ in range(a.reps):
             for label, extra, opts in variants:
                 venv = dict(env, ANGLEARN_JAVA_OPTS=(env["ANGLEARN_JAVA_OPTS"] + " " + opts).strip())
                 j[label].append(run_json([os.path.join(ROOT, "anglearn"), "bench", "--arch", arch, "--input", shape,
                                           "--batch-size", batch, "--loss", loss, "--warmup", str(a.warmup),
                                           "--iterations", str(a.iterations)] + extra, venv))
-            py.append(run_json([PY, os.path.join(ROOT, "bench", "python", "train_step.py"), arch, shape, batch, loss,
-                                str(a.warmup), str(a.iterations), "--threads", str(a.threads)]))
+            for label, extra in py_variants:
+                pys[label].append(run_json([PY, os.path.join(ROOT, "bench", "python", "train_step.py"), arch, shape,
+                                            batch, loss, str(a.warmup), str(a.iterations), "--threads",
+                                            str(a.threads)] + extra))
+        py = pys["PyTorch"]
         pt = statistics.median(r["train_images_per_s"] for r in py)
         pe = statistics.median(r["eval_images_per_s"] for r in py)
         for label, _, _ in variants:
@@ -91,6 +104,14 @@ def main():
             phases = " ".join(f"{k}={statistics.median(r[k] for r in runs):.1f}/{statistics.median(r[k] for r in py):.1f}"
                               for k in ("forward_ms", "backward_ms", "step_ms"))
             print(f"|  {label} ms per batch vs PyTorch: {phases} | | | | | | | |")
+        for label, _ in py_variants[1:]:
+            runs = pys[label]
+            vt = statistics.median(r["train_images_per_s"] for r in runs)
+            ve = statistics.median(r["eval_images_per_s"] for r in runs)
+            jt = statistics.median(r["train_images_per_s"] for r in j["anglearn"])
+            je = statistics.median(r["eval_images_per_s"] for r in j["anglearn"])
+            print(f"| {arch} {shape} batch {batch} {loss} | anglearn vs PyTorch {label} | {jt:.0f} | {vt:.0f} "
+                  f"| {jt / vt:.2f} | {je:.0f} | {ve:.0f} | {je / ve:.2f} |")
         sys.stdout.flush()
 
 

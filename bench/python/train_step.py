@@ -3,7 +3,7 @@
 PyTorch for Python, on synthetic input. Prints one JSON line with the same keys as
 io.anglearn.bench.TrainStepBenchmark.
 
-Usage: train_step.py ARCH CxHxW BATCH LOSS WARMUP ITERATIONS [--threads N]
+Usage: train_step.py ARCH CxHxW BATCH LOSS WARMUP ITERATIONS [--threads N] [--memory-format channels_last]
 ARCH: resnet20|resnet32|resnet44|resnet56|resnet110 (option-A shortcuts, as anglearn) | resnet18|resnet34
 LOSS: arc (cosine head, z = k(pi/2 - theta), k = 4) | soft (linear head)
 """
@@ -101,6 +101,8 @@ def main():
     p.add_argument("arch"); p.add_argument("input"); p.add_argument("batch", type=int)
     p.add_argument("loss"); p.add_argument("warmup", type=int); p.add_argument("iterations", type=int)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--memory-format", choices=["contiguous", "channels_last"], default="contiguous",
+                   help="contiguous (PyTorch's default, NCHW) or channels_last (NHWC in memory)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
@@ -108,6 +110,9 @@ def main():
     net = Net(a.arch, c, 10, a.loss == "arc")
     opt = torch.optim.Adam(net.parameters(), lr=1e-3, weight_decay=5e-4)
     x = torch.randn(a.batch, c, h, w)
+    if a.memory_format == "channels_last":
+        net = net.to(memory_format=torch.channels_last)
+        x = x.contiguous(memory_format=torch.channels_last)
     y = torch.randint(0, 10, (a.batch,))
     fwd, bwd, upd, tot, ev = [], [], [], [], []
     for it in range(-a.warmup, a.iterations):
@@ -133,7 +138,7 @@ def main():
             tot.append((t3 - t0) * 1e3); ev.append((t4 - t3) * 1e3)
     med = statistics.median
     print(json.dumps({"impl": "pytorch-python", "torch": torch.__version__, "arch": a.arch, "input": a.input,
-                      "batch": a.batch, "loss": a.loss, "forward_ms": round(med(fwd), 2),
+                      "batch": a.batch, "loss": a.loss, "memory_format": a.memory_format, "forward_ms": round(med(fwd), 2),
                       "backward_ms": round(med(bwd), 2), "step_ms": round(med(upd), 2),
                       "train_ms": round(med(tot), 2), "eval_ms": round(med(ev), 2),
                       "train_images_per_s": round(a.batch * 1e3 / med(tot), 1),

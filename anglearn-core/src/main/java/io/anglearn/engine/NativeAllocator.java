@@ -63,13 +63,17 @@ public final class NativeAllocator {
         if (applied != null) {
             return applied;
         }
-        String mode = System.getProperty(PROPERTY, "tuned").trim().toLowerCase(Locale.ROOT);
-        if (!mode.equals("tuned") && !mode.equals("system")) {
-            throw new IllegalArgumentException("-D" + PROPERTY + " must be tuned or system, got '"
-                    + System.getProperty(PROPERTY) + "'");
-        }
-        applied = mode.equals("tuned") && apply();
+        applied = mode(System.getProperty(PROPERTY)).equals("tuned") && apply();
         return applied;
+    }
+
+    /** Returns tuned or system for a value of {@value #PROPERTY} (null: tuned). */
+    static String mode(String value) {
+        String mode = value == null ? "tuned" : value.trim().toLowerCase(Locale.ROOT);
+        if (!mode.equals("tuned") && !mode.equals("system")) {
+            throw new IllegalArgumentException("-D" + PROPERTY + " must be tuned or system, got '" + value + "'");
+        }
+        return mode;
     }
 
     /** Returns whether the tuning is in effect in this process. */

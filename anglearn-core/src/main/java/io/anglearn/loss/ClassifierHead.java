@@ -1,6 +1,7 @@
 package io.anglearn.loss;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -96,11 +97,18 @@ public final class ClassifierHead extends AbstractBlock {
      * @return {@code N×C} scores: {@code x·Wᵀ}, or cos θ (the largest over the sub-centres)
      */
     public static NDArray scores(NDArray features, NDArray weights, HeadKind kind, int subCenters) {
+        // An operation's result belongs to its first operand's manager: anything computed from the
+        // weights alone would land in the parameters' long-lived manager and pile up step after
+        // step, so it is moved into the features' (the step's) scope at once.
+        NDManager step = features.getManager();
         if (kind == HeadKind.LINEAR) {
-            return features.matMul(weights.transpose());
+            NDArray wt = weights.transpose();
+            wt.attach(step);
+            return features.matMul(wt);
         }
-        NDArray cos = features.normalize(2, 1, NORM_EPSILON)
-                .matMul(weights.normalize(2, 1, NORM_EPSILON).transpose());
+        NDArray wn = weights.normalize(2, 1, NORM_EPSILON);
+        wn.attach(step);
+        NDArray cos = features.normalize(2, 1, NORM_EPSILON).matMul(wn.transpose());
         if (subCenters == 1) {
             return cos;
         }

@@ -16,16 +16,24 @@ import ai.djl.ndarray.types.Shape;
  * <p>DJL has no memory-format API, so the layout is built from views: an NHWC-contiguous array
  * permuted to N×C×H×W has exactly PyTorch's channels-last strides.
  */
-final class ChannelsLast {
+public final class ChannelsLast {
 
     private ChannelsLast() {}
 
     /**
      * Returns {@code x} (N×C×H×W) in the channels-last layout: a view when C = 1 (the two layouts
-     * then hold the floats in the same order), otherwise one copy.
+     * then hold the floats in the same order), otherwise one copy. {@link ResNetCifar} calls it on
+     * its input; a custom convolutional backbone can call it the same way at its start.
+     *
+     * @param x a 4-D image batch
+     * @return the same values, channels-last in memory, attached to {@code x}'s manager
+     * @throws IllegalArgumentException if {@code x} is not 4-D
      */
-    static NDArray of(NDArray x) {
+    public static NDArray of(NDArray x) {
         Shape s = x.getShape();
+        if (s.dimension() != 4) {
+            throw new IllegalArgumentException("channels-last needs an N×C×H×W batch, got shape " + s);
+        }
         long n = s.get(0);
         long c = s.get(1);
         long h = s.get(2);

@@ -46,6 +46,15 @@ public final class ResNetCifar extends AbstractBlock {
     /** BatchNorm epsilon. */
     public static final float DEFAULT_BN_EPSILON = 1e-5f;
 
+    /**
+     * The narrowest stage with which the forward pass goes channels-last. libtorch 2.7.1's oneDNN
+     * corrupted the native heap ("free(): invalid pointer", then an abort) in the backward pass of
+     * a channels-last 1×1 stride-2 convolution from 4 to 8 channels; with 8 and more input
+     * channels no such failure was seen. Narrower networks are cheap in either layout, so they
+     * stay NCHW, as does every network's stem.
+     */
+    public static final int MIN_CHANNELS_LAST_WIDTH = 16;
+
     private static final byte VERSION = 1;
 
     private final int[] stageWidths;
@@ -61,7 +70,7 @@ public final class ResNetCifar extends AbstractBlock {
         stageWidths = b.stageWidths.clone();
         blocksPerStage = b.blocksPerStage.clone();
         shortcut = b.shortcut;
-        channelsLast = b.channelsLast;
+        channelsLast = b.channelsLast && Arrays.stream(stageWidths).min().orElse(0) >= MIN_CHANNELS_LAST_WIDTH;
         stemConv = addChildBlock("stem_conv", Layers.conv(3, stageWidths[0], 1));
         stemBn = addChildBlock("stem_bn", Layers.batchNorm(b.momentum, b.epsilon));
         int in = stageWidths[0];
@@ -154,7 +163,11 @@ public final class ResNetCifar extends AbstractBlock {
         return shortcut;
     }
 
-    /** Returns whether the forward pass runs in the channels-last memory layout (see {@link Builder#optChannelsLast}). */
+    /**
+     * Returns whether the forward pass runs in the channels-last memory layout after the stem: asked
+     * for with {@link Builder#optChannelsLast} (the default) and every stage at least
+     * {@link #MIN_CHANNELS_LAST_WIDTH} channels wide.
+     */
     public boolean channelsLast() {
         return channelsLast;
     }
@@ -167,8 +180,13 @@ public final class ResNetCifar extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
             PairList<String, Object> params) {
-        NDList in = channelsLast ? new NDList(ChannelsLast.of(inputs.singletonOrThrow())) : inputs;
-        NDList x = stemBn.forward(store, stemConv.forward(store, in, training), training);
+        NDList x = stemConv.forward(store, inputs, training);
+        // The stem runs NCHW: its 1 or 3 input channels are narrower than oneDNN's 8-float blocks,
+        // where channels-last kernels are not trusted (see MIN_CHANNELS_LAST_WIDTH).
+        if (channelsLast) {
+            x = new NDList(ChannelsLast.of(x.singletonOrThrow()));
+        }
+        x = stemBn.forward(store, x, training);
         x = new NDList(Activation.relu(x.singletonOrThrow()));
         for (ResidualBlock block : blocks) {
             x = block.forward(store, x, training);
@@ -286,8 +304,9 @@ public final class ResNetCifar extends AbstractBlock {
         }
 
         /**
-         * Sets whether the forward pass converts its input to the channels-last memory layout, so
-         * that every layer after it works on NHWC-ordered data. The results are the same up to
+         * Sets whether the forward pass converts the stem's output to the channels-last memory
+         * layout, so that every layer after it works on NHWC-ordered data; it applies when every
+         * stage is at least {@link ResNetCifar#MIN_CHANNELS_LAST_WIDTH} channels wide. The results are the same up to
          * floating-point rounding (the kernels sum in a different order); on CPU, oneDNN's
          * convolutions then skip the reorders into and out of their blocked layout, which makes
          * training and evaluation faster (measured in BENCHMARKS.md). It changes neither the

@@ -434,6 +434,15 @@ public final class Trainer implements AutoCloseable {
         return inference.classWeights();
     }
 
+    /**
+     * Returns how many native arrays the trainer's manager holds, its sub-managers included: the
+     * parameters, their gradients, the optimiser's and the loss's state. Between steps the count
+     * must not grow, since every step's arrays live in a scope closed when the step ends.
+     */
+    int managedArrayCount() {
+        return manager.getManagedArrays().size();
+    }
+
     @Override
     public void close() {
         manager.close();

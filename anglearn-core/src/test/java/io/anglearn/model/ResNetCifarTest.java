@@ -12,9 +12,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.anglearn.engine.Engines;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -146,6 +149,87 @@ class ResNetCifarTest {
                 assertTrue(y.min().getFloat() >= 0, "ends in a ReLU");
             }
         }
+    }
+
+    /** Features and every parameter's gradient of one training step, flattened. */
+    private static List<float[]> stepOutputs(ResNetCifar net, NDArray input) {
+        List<float[]> out = new ArrayList<>();
+        try (NDManager step = manager.newSubManager()) {
+            NDArray x = input.duplicate();
+            x.attach(step);
+            try (GradientCollector gc = Engines.pytorch().newGradientCollector()) {
+                NDArray f = net.forward(new ParameterStore(step, false), new NDList(x), true).singletonOrThrow();
+                out.add(f.toFloatArray());
+                // A loss that weighs every feature differently, so every gradient is non-trivial.
+                NDArray weights = step.arange((float) f.size()).reshape(f.getShape()).sin();
+                gc.backward(f.mul(weights).sum());
+            }
+            for (Pair<String, Parameter> p : net.getParameters()) {
+                if (p.getValue().requiresGradient()) {
+                    out.add(p.getValue().getArray().getGradient().toFloatArray());
+                }
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1, 9, 7, ZERO_PAD", "3, 8, 8, PROJECTION", "3, 6, 5, ZERO_PAD", "1, 12, 12, PROJECTION"})
+    void channelsLastComputesWhatNchwComputes(int channels, int h, int w, Shortcut kind) {
+        ResNetCifar.Builder b = ResNetCifar.builder().setStageWidths(16, 24, 32).setBlocksPerStage(1, 2, 1)
+                .setShortcut(kind);
+        ResNetCifar fast = b.build();
+        ResNetCifar plain = b.optChannelsLast(false).build();
+        assertTrue(fast.channelsLast() && !plain.channelsLast());
+        Shape in = new Shape(3, channels, h, w);
+        fast.initialize(manager, DataType.FLOAT32, in);
+        plain.initialize(manager, DataType.FLOAT32, in);
+        List<Pair<String, Parameter>> from = fast.getParameters().stream().toList();
+        List<Pair<String, Parameter>> to = plain.getParameters().stream().toList();
+        for (int i = 0; i < from.size(); i++) {
+            to.get(i).getValue().getArray().set(from.get(i).getValue().getArray().toByteBuffer(false));
+        }
+        try (NDManager data = manager.newSubManager()) {
+            NDArray x = data.randomNormal(in);
+            List<float[]> a = stepOutputs(fast, x);
+            List<float[]> e = stepOutputs(plain, x);
+            assertEquals(e.size(), a.size());
+            for (int i = 0; i < e.size(); i++) {
+                float scale = 0;
+                for (float v : e.get(i)) {
+                    scale = Math.max(scale, Math.abs(v));
+                }
+                assertTrue(scale > 0, "output " + i + " is all zeros");
+                assertArrayEquals(e.get(i), a.get(i), 1e-4f * scale, (i == 0 ? "features" : "gradient " + i)
+                        + " differ between the layouts");
+            }
+        }
+    }
+
+    @Test
+    void narrowNetworksStayNchw() {
+        ResNetCifar.Builder b = ResNetCifar.builder().setBlocksPerStage(1, 1).setShortcut(Shortcut.PROJECTION);
+        assertTrue(b.setStageWidths(16, 32).build().channelsLast());
+        assertTrue(!b.setStageWidths(4, 8).build().channelsLast());
+        assertTrue(!b.setStageWidths(16, 32).optChannelsLast(false).build().channelsLast());
+        assertTrue(Architectures.backbone("resnet20").channelsLast() && Architectures.backbone("resnet18").channelsLast());
+        // Where the heap corruption was seen: a 1×1 stride-2 projection from 4 channels, backward.
+        ResNetCifar net = b.setStageWidths(4, 8).optChannelsLast(true).build();
+        Shape in = new Shape(3, 3, 8, 8);
+        net.initialize(manager, DataType.FLOAT32, in);
+        try (NDManager data = manager.newSubManager()) {
+            for (int i = 0; i < 20; i++) {
+                assertEquals(1 + countGradients(net), stepOutputs(net, data.randomNormal(in)).size());
+            }
+        }
+    }
+
+    private static int countGradients(ResNetCifar net) {
+        int n = 0;
+        for (Pair<String, Parameter> p : net.getParameters()) {
+            n += p.getValue().requiresGradient() ? 1 : 0;
+        }
+        return n;
     }
 
     @Test
