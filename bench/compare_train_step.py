@@ -103,7 +103,9 @@ def main():
             runs = j[label]
             phases = " ".join(f"{k}={statistics.median(r[k] for r in runs):.1f}/{statistics.median(r[k] for r in py):.1f}"
                               for k in ("forward_ms", "backward_ms", "step_ms"))
-            print(f"|  {label} ms per batch vs PyTorch: {phases} | | | | | | | |")
+            faults = (f" minor page faults per iteration={statistics.median(r.get('minor_faults_per_iteration', -1) for r in runs):.0f}"
+                      f"/{statistics.median(r.get('minor_faults_per_iteration', -1) for r in py):.0f}")
+            print(f"|  {label} ms per batch vs PyTorch: {phases}{faults} | | | | | | | |")
         for label, _ in py_variants[1:]:
             runs = pys[label]
             vt = statistics.median(r["train_images_per_s"] for r in runs)

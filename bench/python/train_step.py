@@ -10,6 +10,7 @@ LOSS: arc (cosine head, z = k(pi/2 - theta), k = 4) | soft (linear head)
 import argparse
 import json
 import math
+import resource
 import statistics
 import sys
 import time
@@ -115,7 +116,10 @@ def main():
         x = x.contiguous(memory_format=torch.channels_last)
     y = torch.randint(0, 10, (a.batch,))
     fwd, bwd, upd, tot, ev = [], [], [], [], []
+    faults0 = 0
     for it in range(-a.warmup, a.iterations):
+        if it == 0:
+            faults0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
         net.train()
         t0 = time.perf_counter()
         xb = x.clone()  # anglearn copies each batch from the host; so does this
@@ -142,7 +146,9 @@ def main():
                       "backward_ms": round(med(bwd), 2), "step_ms": round(med(upd), 2),
                       "train_ms": round(med(tot), 2), "eval_ms": round(med(ev), 2),
                       "train_images_per_s": round(a.batch * 1e3 / med(tot), 1),
-                      "eval_images_per_s": round(a.batch * 1e3 / med(ev), 1)}))
+                      "eval_images_per_s": round(a.batch * 1e3 / med(ev), 1),
+                      "minor_faults_per_iteration": round(
+                          (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults0) / a.iterations)}))
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ public final class TrainStepBenchmark {
 
     /** What one benchmark run measured (medians, milliseconds per batch). */
     public record Result(String arch, String input, int batch, String loss, double forwardMs, double backwardMs,
-            double stepMs, double trainMs, double evalMs) {
+            double stepMs, double trainMs, double evalMs, double faultsPerIteration) {
 
         /** Training images per second. */
         public double trainImagesPerSecond() {
@@ -53,9 +53,10 @@ public final class TrainStepBenchmark {
         public String toJson() {
             return String.format(Locale.ROOT, "{\"impl\":\"anglearn\",\"arch\":\"%s\",\"input\":\"%s\",\"batch\":%d,"
                     + "\"loss\":\"%s\",\"forward_ms\":%.2f,\"backward_ms\":%.2f,\"step_ms\":%.2f,\"train_ms\":%.2f,"
-                    + "\"eval_ms\":%.2f,\"train_images_per_s\":%.1f,\"eval_images_per_s\":%.1f}",
+                    + "\"eval_ms\":%.2f,\"train_images_per_s\":%.1f,\"eval_images_per_s\":%.1f,"
+                    + "\"minor_faults_per_iteration\":%.0f}",
                     arch, input, batch, loss, forwardMs, backwardMs, stepMs, trainMs, evalMs,
-                    trainImagesPerSecond(), evalImagesPerSecond());
+                    trainImagesPerSecond(), evalImagesPerSecond(), faultsPerIteration);
         }
     }
 
@@ -120,7 +121,11 @@ public final class TrainStepBenchmark {
             double[] upd = new double[iterations];
             double[] total = new double[iterations];
             double[] eval = new double[iterations];
+            long faultsAtStart = 0;
             for (int it = -warmup; it < iterations; it++) {
+                if (it == 0) {
+                    faultsAtStart = minorFaults();
+                }
                 long t0 = System.nanoTime();
                 long t1;
                 long t2;
@@ -158,8 +163,23 @@ public final class TrainStepBenchmark {
                     eval[it] = (t4 - t3) / 1e6;
                 }
             }
+            double faults = faultsAtStart < 0 ? -1 : (minorFaults() - faultsAtStart) / (double) iterations;
             return new Result(arch, inputShape.get(0) + "x" + inputShape.get(1) + "x" + inputShape.get(2), batch,
-                    lossName, median(fwd), median(bwd), median(upd), median(total), median(eval));
+                    lossName, median(fwd), median(bwd), median(upd), median(total), median(eval), faults);
+        }
+    }
+
+    /**
+     * Minor page faults of this process so far (Linux), or -1 where unknown. A step that reuses the
+     * memory the previous step freed causes almost none; one that writes into fresh pages causes one
+     * per 4 KiB page.
+     */
+    static long minorFaults() {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+            return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[7]);
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
         }
     }
 

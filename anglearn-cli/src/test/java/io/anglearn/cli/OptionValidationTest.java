@@ -53,6 +53,7 @@ class OptionValidationTest {
         fails("model --arch resnet200", "anglearn model: unknown --arch 'resnet200': did you mean 'resnet20'?");
         fails("bench --loss sft", "anglearn bench: unknown --loss 'sft': did you mean 'soft'?");
         fails("bench --arch resnet-18", "did you mean 'resnet18'?");
+        fails("bench --memory-layout nhcw", "unknown --memory-layout 'nhcw': did you mean 'nchw'?");
         fails("reproduce --study tabel5", "anglearn reproduce: unknown --study 'tabel5': did you mean 'table5'?");
         fails("reproduce --study table5 --scale cpuu", "unknown --scale 'cpuu': did you mean 'cpu'?");
         fails("reproduce --study table5 --emit slrum", "unknown --emit 'slrum': did you mean 'slurm'?");
