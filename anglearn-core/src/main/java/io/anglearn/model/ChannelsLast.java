@@ -9,7 +9,7 @@ import ai.djl.ndarray.types.Shape;
  *
  * <p>Why: libtorch's oneDNN convolutions work on channels-last data directly, while a batch in the
  * default NCHW layout is reordered into a blocked layout before every convolution and back after
- * it. Once the input is channels-last, every convolution, BatchNorm, ReLU and addition after it
+ * it. Once a tensor is channels-last, every convolution, BatchNorm, ReLU and addition after it
  * keeps that layout, so the reorders disappear from the whole network; see BENCHMARKS.md for
  * the measured effect. Values are the same; only the order of the floats in memory changes.
  *
@@ -23,7 +23,8 @@ public final class ChannelsLast {
     /**
      * Returns {@code x} (N×C×H×W) in the channels-last layout: a view when C = 1 (the two layouts
      * then hold the floats in the same order), otherwise one copy. {@link ResNetCifar} calls it on
-     * its input; a custom convolutional backbone can call it the same way at its start.
+     * its stem's output; a custom convolutional backbone can call it the same way (after any layer
+     * with fewer than {@link ResNetCifar#MIN_CHANNELS_LAST_WIDTH} channels).
      *
      * @param x a 4-D image batch
      * @return the same values, channels-last in memory, attached to {@code x}'s manager

@@ -306,11 +306,11 @@ public final class ResNetCifar extends AbstractBlock {
         /**
          * Sets whether the forward pass converts the stem's output to the channels-last memory
          * layout, so that every layer after it works on NHWC-ordered data; it applies when every
-         * stage is at least {@link ResNetCifar#MIN_CHANNELS_LAST_WIDTH} channels wide. The results are the same up to
-         * floating-point rounding (the kernels sum in a different order); on CPU, oneDNN's
-         * convolutions then skip the reorders into and out of their blocked layout, which makes
-         * training and evaluation faster (measured in BENCHMARKS.md). It changes neither the
-         * parameters nor the checkpoints.
+         * stage is at least {@link ResNetCifar#MIN_CHANNELS_LAST_WIDTH} channels wide. The results
+         * are the same up to floating-point rounding (the kernels sum in a different order); on
+         * CPU, oneDNN's convolutions then skip the reorders into and out of their blocked
+         * layout, which makes training and evaluation faster (measured in BENCHMARKS.md). It
+         * changes neither the parameters nor the checkpoints.
          *
          * @param channelsLast default {@code true}
          * @return this builder
