@@ -47,17 +47,22 @@ class StepMemoryTest {
         return Long.parseLong(f[7]);
     }
 
+    /** ResNet8 (the 16/32/64-channel family, channels-last) with a head of 4 classes, for side×side grey images. */
+    private static Trainer resNet8Trainer(String lossName, int side) {
+        EmbeddingLoss loss = Losses.create(lossName, Map.of());
+        EmbeddingNetwork net = new EmbeddingNetwork(ResNetCifar.threeStage(8), 0, loss.newHead(4));
+        return Trainer.builder().setNetwork(net).setLoss(loss).setInputShape(new Shape(1, side, side))
+                .setSchedule(Schedule.constant(1e-3)).optOptimizer(new AdamOptimizer(5e-4))
+                .optDevices(Device.cpu()).optSeed(1).build();
+    }
+
     @ParameterizedTest
     @MethodSource("losses")
     void stepsLeaveNoArraysBehindWithAnyLoss(String name) {
-        EmbeddingLoss loss = Losses.create(name, Map.of());
-        EmbeddingNetwork net = new EmbeddingNetwork(ResNetCifar.threeStage(8), 0, loss.newHead(4));
         ImageDataset data = SyntheticData.images("synthetic/steps", 16 * 4, 4, 8, 5);
         List<Integer> arrays = new ArrayList<>();
         List<Integer> afterEvaluation = new ArrayList<>();
-        try (Trainer trainer = Trainer.builder().setNetwork(net).setLoss(loss).setInputShape(new Shape(1, 8, 8))
-                .setSchedule(Schedule.constant(1e-3)).optOptimizer(new AdamOptimizer(5e-4))
-                .optDevices(Device.cpu()).optSeed(1).build()) {
+        try (Trainer trainer = resNet8Trainer(name, 8)) {
             TrainingListener probe = new TrainingListener() {
                 @Override
                 public void onBatch(int epoch, int b, double lossValue) {
@@ -90,16 +95,12 @@ class StepMemoryTest {
     @Test
     void stepsKeepArraysMemoryAndPageFaultsFlat() throws IOException {
         boolean linux = Files.isReadable(Path.of("/proc/self/statm"));
-        EmbeddingLoss loss = Losses.create("arc", Map.of());
-        EmbeddingNetwork net = new EmbeddingNetwork(ResNetCifar.threeStage(8), 0, loss.newHead(4));
         int batch = 32;
         ImageDataset data = SyntheticData.images("synthetic/steps", batch * 10, 4, 16, 5);
         List<Integer> arrays = new ArrayList<>();
         long[] memory = new long[2];
         long[] faults = new long[2];
-        try (Trainer trainer = Trainer.builder().setNetwork(net).setLoss(loss).setInputShape(new Shape(1, 16, 16))
-                .setSchedule(Schedule.constant(1e-3)).optOptimizer(new AdamOptimizer(5e-4))
-                .optDevices(Device.cpu()).optSeed(1).build()) {
+        try (Trainer trainer = resNet8Trainer("arc", 16)) {
             int[] step = {0};
             TrainingListener probe = new TrainingListener() {
                 @Override
