@@ -42,8 +42,9 @@ final class ReproduceCommand implements Callable<Integer> {
             description = "table4, table5, table6, table7, tables2-3, figure5, figure6, figure7 or figure8.")
     String study;
 
-    @Option(names = "--scale", defaultValue = "cpu", description = "cpu (about two hours per study on 2 cores) or paper"
-            + " (the paper's protocol, for a GPU) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--scale", defaultValue = "cpu", description = "cpu (the quick smoke scale: data subsets, a few"
+            + " epochs, under an hour per study on 2 cores), full (all of the data, 10 or 15 epochs, hours on 2 cores)"
+            + " or paper (the paper's protocol, for a GPU) (default: ${DEFAULT-VALUE}).")
     String scale;
 
     @Option(names = "--seeds", defaultValue = "3", description = "Seeds per cell (default: ${DEFAULT-VALUE}).")
@@ -55,7 +56,8 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--data-dir", description = "Folder holding the datasets (searched first).")
     String dataDir;
 
-    @Option(names = "--results-dir", defaultValue = "results", description = "Parent of results/<study>/ (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--results-dir", description = "Parent of the study's directory (default: results for --scale full,"
+            + " results/cpu or results/paper for the others).")
     Path resultsDir;
 
     @Option(names = "--cell", description = "Run only the cell with this index (0-based; see --list), e.g. from a cluster array task.")
@@ -114,7 +116,11 @@ final class ReproduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Study s = Studies.create(study, Scale.parse(scale), seeds).withOverrides(epochs, limitTrain, limitTest);
+        Scale sc = Scale.parse(scale);
+        Study s = Studies.create(study, sc, seeds).withOverrides(epochs, limitTrain, limitTest);
+        if (resultsDir == null) {
+            resultsDir = sc.resultsDir(Path.of("results"));
+        }
         if (emit != null) {
             emit = NameSuggestions.resolve("--emit", emit, EMIT_FORMATS);
         }
@@ -137,6 +143,7 @@ final class ReproduceCommand implements Callable<Integer> {
             return emitScripts(s, out);
         }
         StudyRunner runner = new StudyRunner(s, resultsDir, device, dataDir);
+        runner.checkDirectory();
         if (list) {
             for (int i = 0; i < s.cells().size(); i++) {
                 StudyCell c = s.cell(i);

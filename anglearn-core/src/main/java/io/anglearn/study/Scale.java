@@ -8,14 +8,19 @@ import java.util.Locale;
 public enum Scale {
     /** The paper's protocol (SPEC §4, Table 1): for a machine with a GPU. */
     PAPER,
-    /** A documented reduction that finishes on 2 CPU cores in about two hours per study. */
+    /**
+     * The paper's datasets complete, on ResNet20 with one learning rate for every loss and a budget
+     * that 2 CPU cores finish in hours: 10 epochs of Fashion-MNIST, 15 of CIFAR.
+     */
+    FULL,
+    /** The quick smoke scale: small subsets and a few epochs, under an hour per study on 2 cores. */
     CPU;
 
     /** The names {@link #parse} accepts. */
-    public static final List<String> NAMES = List.of("cpu", "paper");
+    public static final List<String> NAMES = List.of("cpu", "full", "paper");
 
     /**
-     * Parses {@code cpu} or {@code paper}.
+     * Parses {@code cpu}, {@code full} or {@code paper}.
      *
      * @param name the name
      * @return the scale
@@ -28,5 +33,18 @@ public enum Scale {
     /** Returns the lower-case name. */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Returns where a study of this scale keeps its results by default, under the results folder:
+     * the full-data scale directly in it ({@code results/<study>}), the others in a sub-folder named
+     * after the scale ({@code results/cpu/<study>}, {@code results/paper/<study>}), so that scales
+     * never share a study directory.
+     *
+     * @param results the results folder, usually {@code results}
+     * @return the parent of the study directories of this scale
+     */
+    public java.nio.file.Path resultsDir(java.nio.file.Path results) {
+        return this == FULL ? results : results.resolve(id());
     }
 }

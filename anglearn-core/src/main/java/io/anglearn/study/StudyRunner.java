@@ -39,6 +39,9 @@ public final class StudyRunner {
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
+    /** The file in a study directory that names the study and scale it holds. */
+    public static final String STUDY_MARK = "study.json";
+
     /** What happened to a cell. */
     public enum Outcome {
         /** Trained now. */
@@ -120,6 +123,7 @@ public final class StudyRunner {
      */
     public Outcome runCell(int index, Consumer<String> log, boolean waitForLock) throws IOException {
         StudyCell cell = study.cell(index);
+        claimDirectory();
         Files.createDirectories(runsDir());
         Path runDir = runsDir().resolve(cell.id());
         if (isComplete(cell)) {
@@ -180,13 +184,67 @@ public final class StudyRunner {
                 m.put("c_inter_norm", last.angles().cInterNorm());
                 m.put("wc_intra_norm", last.angles().wcIntraNorm());
                 m.put("train_loss", last.trainLoss());
-                CellResult result = new CellResult(cell.id(), cell.row(), cell.column(), cell.seed(), m, seconds);
+                CellResult result = new CellResult(cell.id(), cell.row(), cell.column(), cell.seed(), m, seconds,
+                        TrainingRun.gitCommit(), io.anglearn.util.CpuInfo.describe());
                 AtomicFiles.writeString(resultFile(cell), GSON.toJson(result) + "\n");
                 return Outcome.TRAINED;
             } finally {
                 lock.release();
             }
         }
+    }
+
+    /**
+     * Marks the study directory with the study's name and scale ({@code study.json}) unless an
+     * earlier run did; see {@link #checkDirectory()}.
+     *
+     * @throws IOException if the mark cannot be read or written
+     * @throws IllegalStateException if the directory belongs to another study or scale
+     */
+    public void claimDirectory() throws IOException {
+        if (checkDirectory()) {
+            return;
+        }
+        Files.createDirectories(studyDir);
+        AtomicFiles.writeString(studyDir.resolve(STUDY_MARK), GSON.toJson(mark()) + "\n");
+    }
+
+    /**
+     * Checks the mark ({@code study.json}) an earlier run left in the study directory: cells of
+     * another scale share ids with this one's, so a directory holding them would be skipped as
+     * complete or started again, mixing scales in one table.
+     *
+     * @return true if the directory is marked as this study's, false if it has no mark yet
+     * @throws IOException if the mark cannot be read
+     * @throws IllegalStateException if the directory belongs to another study or scale
+     */
+    public boolean checkDirectory() throws IOException {
+        Path mark = studyDir.resolve(STUDY_MARK);
+        if (!Files.isRegularFile(mark)) {
+            return false;
+        }
+        Map<?, ?> found;
+        try {
+            found = GSON.fromJson(Files.readString(mark, StandardCharsets.UTF_8), Map.class);
+        } catch (com.google.gson.JsonParseException e) {
+            throw new IllegalStateException(mark + ": unreadable (" + e.getMessage() + "); it should name the study"
+                    + " and scale of " + studyDir, e);
+        }
+        Map<String, String> wanted = mark();
+        if (found == null || !wanted.get("study").equals(found.get("study"))
+                || !wanted.get("scale").equals(found.get("scale"))) {
+            throw new IllegalStateException(studyDir + " holds study '" + (found == null ? null : found.get("study"))
+                    + "' at scale '" + (found == null ? null : found.get("scale")) + "', not '" + study.name()
+                    + "' at scale '" + study.scale().id() + "'; choose another --results-dir");
+        }
+        return true;
+    }
+
+    private Map<String, String> mark() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("study", study.name());
+        m.put("scale", study.scale().id());
+        return m;
     }
 
     /**

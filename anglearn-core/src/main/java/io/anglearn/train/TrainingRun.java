@@ -469,6 +469,7 @@ public final class TrainingRun {
         resolved.put("engine", Engines.describe());
         resolved.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
         resolved.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        resolved.put("cpu", io.anglearn.util.CpuInfo.describe());
         resolved.put("gitCommit", gitCommit());
         resolved.put("created", Instant.now().toString());
         resolved.put("angleStatistics", "c_inter and wc_intra use raw class means; *_norm use means of L2-normalised features");
@@ -491,8 +492,12 @@ public final class TrainingRun {
         return "development build";
     }
 
-    /** Returns the git commit of the working directory (with "-dirty" if modified), or null outside git. */
-    static String gitCommit() {
+    /**
+     * Returns the git commit of the working directory (with "-dirty" if modified), or null outside git.
+     *
+     * @return the commit, or null
+     */
+    public static String gitCommit() {
         try {
             String head = run("git", "rev-parse", "HEAD");
             if (head == null || !head.matches("[0-9a-f]{40}")) {

@@ -50,14 +50,47 @@ class StudiesTest {
     }
 
     @Test
-    void cpuScaleGivesEveryLossTheSameBudget() {
+    void fullScaleUsesAllTheDataWithOneRateForEveryLoss() {
+        Study t5 = Studies.create("table5", Scale.FULL, 3);
+        assertEquals(12, t5.cells().size());
+        for (StudyCell c : t5.cells()) {
+            TrainingConfig cfg = c.config();
+            assertEquals("fashion-mnist/resnet20/10/256/0/0.003/one-cycle/0", budget(cfg));
+            assertEquals(0, cfg.limitTest);
+            assertEquals(200, cfg.angleInterval);
+            assertEquals(5e-4, cfg.weightDecay, 0);
+        }
+        Study f5 = Studies.create("figure5", Scale.FULL, 2);
+        assertEquals(List.of("k=1", "k=4", "k=16"), f5.cells().stream().map(StudyCell::row).distinct().toList());
+        assertTrue(f5.cells().stream().allMatch(c -> c.config().angleInterval == 200 && c.config().limitTrain == 0
+                && c.config().epochs == 10 && c.config().loss.equals("arc")));
+        Study t6 = Studies.create("table6", Scale.FULL, 2);
+        assertEquals(8, t6.cells().size());
+        for (StudyCell c : t6.cells()) {
+            assertEquals("cifar10+/resnet20/15/128/0/0.003/one-cycle/0", budget(c.config()));
+        }
+    }
+
+    @Test
+    void scalesKeepTheirResultsApart() {
+        java.nio.file.Path results = java.nio.file.Path.of("results");
+        assertEquals(results, Scale.FULL.resultsDir(results));
+        assertEquals(results.resolve("cpu"), Scale.CPU.resultsDir(results));
+        assertEquals(results.resolve("paper"), Scale.PAPER.resultsDir(results));
+        assertEquals(Scale.FULL, Scale.parse("Full"));
+    }
+
+    @Test
+    void everyReducedScaleGivesEveryLossTheSameBudget() {
         for (String name : Studies.NAMES) {
-            Study s = Studies.create(name, Scale.CPU, 2);
+          for (Scale scale : List.of(Scale.CPU, Scale.FULL)) {
+            Study s = Studies.create(name, scale, 2);
             Map<String, List<StudyCell>> byRow = s.cells().stream().collect(Collectors.groupingBy(StudyCell::row));
             for (List<StudyCell> row : byRow.values()) {
                 Set<String> budgets = row.stream().map(c -> budget(c.config())).collect(Collectors.toSet());
                 assertEquals(1, budgets.size(), name + " row " + row.get(0).row() + ": " + budgets);
             }
+          }
         }
     }
 

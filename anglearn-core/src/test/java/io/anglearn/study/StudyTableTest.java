@@ -2,6 +2,7 @@ package io.anglearn.study;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.Gson;
@@ -22,7 +23,7 @@ class StudyTableTest {
         Path dir = runner.runsDir().resolve(c.id());
         Files.createDirectories(dir);
         CellResult r = new CellResult(c.id(), c.row(), c.column(), c.seed(),
-                Map.of("test_top1_err", err, "wc_intra", err / 100), 1.0);
+                Map.of("test_top1_err", err, "wc_intra", err / 100), 1.0, null, null);
         Files.writeString(dir.resolve("result.json"), new Gson().toJson(r));
     }
 
@@ -83,5 +84,20 @@ class StudyTableTest {
         List<String> log = new ArrayList<>();
         assertEquals(StudyRunner.Outcome.SKIPPED_COMPLETE, runner.runCell(0, log::add));
         assertTrue(log.get(0).contains("complete"), log.toString());
+    }
+
+    @Test
+    void aStudyDirectoryKeepsToOneScale(@TempDir Path results) throws Exception {
+        StudyRunner cpu = new StudyRunner(Studies.create("table5", Scale.CPU, 1), results, "cpu", null);
+        assertFalse(cpu.checkDirectory());
+        cpu.claimDirectory();
+        assertTrue(cpu.checkDirectory());
+        cpu.claimDirectory(); // idempotent
+        StudyRunner full = new StudyRunner(Studies.create("table5", Scale.FULL, 1), results, "cpu", null);
+        String msg = assertThrows(IllegalStateException.class, full::checkDirectory).getMessage();
+        assertTrue(msg.contains("at scale 'cpu', not 'table5' at scale 'full'") && msg.contains("--results-dir"), msg);
+        assertThrows(IllegalStateException.class, () -> full.runCell(0, line -> { }));
+        Files.writeString(results.resolve("table5").resolve(StudyRunner.STUDY_MARK), "{not json");
+        assertTrue(assertThrows(IllegalStateException.class, cpu::checkDirectory).getMessage().contains("unreadable"));
     }
 }
