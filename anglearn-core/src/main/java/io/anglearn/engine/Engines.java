@@ -2,6 +2,9 @@ package io.anglearn.engine;
 
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * Starts DJL's PyTorch engine the way anglearn needs it.
@@ -58,14 +61,32 @@ public final class Engines {
                 configureDefaults();
                 // Before libtorch allocates anything, so its first tensors already come from tuned heaps.
                 NativeAllocator.tune();
+                Engine loaded;
                 try {
-                    engine = Engine.getEngine(PYTORCH);
+                    loaded = Engine.getEngine(PYTORCH);
                 } catch (EngineException | UnsatisfiedLinkError | IllegalArgumentException ex) {
                     throw new NativeLibraryException(explain(ex), ex);
                 }
+                consumeDeprecationWarning(loaded);
+                engine = loaded;
             }
             return engine;
         }
+    }
+
+    /**
+     * The first time DJL copies host data into a tensor, libtorch prints a deprecation warning
+     * about an API DJL uses internally ("AutoNonVariableTypeMode is deprecated ... silent wrong
+     * result"), once per process and straight to standard error. It says nothing about the user's
+     * work, so that first copy is made here, with standard error silenced.
+     */
+    private static void consumeDeprecationWarning(Engine e) {
+        NativeStderr.silenced(() -> {
+            try (NDManager m = e.newBaseManager(); NDArray a = m.zeros(new Shape(1))) {
+                a.set(new float[] {0f});
+            }
+            return null;
+        });
     }
 
     /** Returns the engine version string, for run manifests. */

@@ -1,6 +1,7 @@
 package io.anglearn.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -44,5 +45,38 @@ public final class ChannelsLast {
         }
         // The reshape of the permuted view cannot be a view, so it copies into NHWC order.
         return x.transpose(0, 2, 3, 1).reshape(n, h * w * c).reshape(n, h, w, c).transpose(0, 3, 1, 2);
+    }
+
+    /**
+     * Re-lays a convolution's weight out channels-last (or back to NCHW) in place: the parameter
+     * keeps its array object, name, values and gradient requirement, and only the order of its
+     * floats in memory changes. A convolution on channels-last activations otherwise copies an NCHW
+     * weight into that layout at every call, forward and backward; its gradient then also comes
+     * channels-last, and the optimiser's state created from it follows.
+     *
+     * <p>Call it outside a gradient collector, before training or after loading saved values (which
+     * arrive in the NCHW layout).
+     *
+     * @param weight a parameter's 4-D array, {@code out×in×kH×kW}
+     * @param channelsLast true for channels-last, false for the default NCHW layout
+     * @throws IllegalArgumentException if it is not 4-D
+     */
+    public static void relayout(NDArray weight, boolean channelsLast) {
+        if (weight.getShape().dimension() != 4) {
+            throw new IllegalArgumentException("a convolution weight is 4-D, got shape " + weight.getShape());
+        }
+        boolean grad = weight.hasGradient();
+        NDArray relaid;
+        try (NDManager scratch = weight.getManager().newSubManager()) {
+            NDArray values = weight.stopGradient();
+            values.attach(scratch);
+            // Flattening a channels-last array copies it in NCHW order; the reshape back is a view.
+            relaid = channelsLast ? of(values) : values.reshape(-1).reshape(weight.getShape());
+            // The views and the copy in between go with the scratch manager; the result keeps the
+            // copy's storage alive on its own.
+            relaid.attach(weight.getManager());
+        }
+        relaid.setRequiresGradient(grad);
+        weight.intern(relaid);
     }
 }

@@ -4,7 +4,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.XavierInitializer;
 
@@ -39,6 +38,6 @@ final class Layers {
 
     /** BatchNorm over the channel axis: γ = 1, β = 0 at the start; momentum in DJL's convention. */
     static Block batchNorm(float momentum, float epsilon) {
-        return BatchNorm.builder().optMomentum(momentum).optEpsilon(epsilon).build();
+        return new ChannelBatchNorm(momentum, epsilon);
     }
 }

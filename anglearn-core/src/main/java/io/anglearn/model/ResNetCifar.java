@@ -60,7 +60,9 @@ public final class ResNetCifar extends AbstractBlock {
     private final int[] stageWidths;
     private final int[] blocksPerStage;
     private final Shortcut shortcut;
-    private final boolean channelsLast;
+    private final float momentum;
+    private final float epsilon;
+    private boolean channelsLast;
     private final Block stemConv;
     private final Block stemBn;
     private final List<ResidualBlock> blocks = new ArrayList<>();
@@ -70,6 +72,8 @@ public final class ResNetCifar extends AbstractBlock {
         stageWidths = b.stageWidths.clone();
         blocksPerStage = b.blocksPerStage.clone();
         shortcut = b.shortcut;
+        momentum = b.momentum;
+        epsilon = b.epsilon;
         channelsLast = b.channelsLast && Arrays.stream(stageWidths).min().orElse(0) >= MIN_CHANNELS_LAST_WIDTH;
         stemConv = addChildBlock("stem_conv", Layers.conv(3, stageWidths[0], 1));
         stemBn = addChildBlock("stem_bn", Layers.batchNorm(b.momentum, b.epsilon));
@@ -210,6 +214,54 @@ public final class ResNetCifar extends AbstractBlock {
             block.initialize(manager, dataType, s);
             s = block.getOutputShapes(s);
         }
+        relayoutWeights();
+    }
+
+    /**
+     * Re-lays the residual blocks' convolution weights out channels-last when the network runs
+     * channels-last, so no convolution reorders its weight at each call; does nothing otherwise.
+     * Initialisation does it; call it again after loading saved values into the parameters, which
+     * arrive in the default layout. Values never change.
+     */
+    public void relayoutWeights() {
+        if (channelsLast) {
+            for (ResidualBlock block : blocks) {
+                block.relayoutWeights(true);
+            }
+        }
+    }
+
+    /**
+     * Switches an initialised network to the NCHW layout, weights included; values do not change.
+     * {@link KernelCheck} does it when only this machine's channels-last kernels compute the network
+     * wrongly.
+     */
+    void useNchw() {
+        if (channelsLast) {
+            channelsLast = false;
+            for (ResidualBlock block : blocks) {
+                block.relayoutWeights(false);
+            }
+        }
+    }
+
+    /**
+     * Returns a new, uninitialised network with the same architecture and BatchNorm settings.
+     *
+     * @param channelsLastLayout whether the copy runs channels-last (where its widths allow)
+     * @return the copy
+     */
+    ResNetCifar sameArchitecture(boolean channelsLastLayout) {
+        return builder().setStageWidths(stageWidths).setBlocksPerStage(blocksPerStage).setShortcut(shortcut)
+                .optBatchNormMomentum(momentum).optBatchNormEpsilon(epsilon).optChannelsLast(channelsLastLayout)
+                .build();
+    }
+
+    /** Describes the architecture and layout in one line, e.g. for a kernel check's verdict. */
+    String describe() {
+        return "ResNet with stages " + Arrays.toString(stageWidths) + " x " + Arrays.toString(blocksPerStage) + ", "
+                + shortcut.name().toLowerCase(java.util.Locale.ROOT) + " shortcuts, "
+                + (channelsLast ? "channels-last" : "NCHW");
     }
 
     private static Shape checkInput(Shape[] inputShapes) {

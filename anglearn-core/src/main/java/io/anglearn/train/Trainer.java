@@ -21,6 +21,8 @@ import io.anglearn.engine.Engines;
 import io.anglearn.loss.EmbeddingLoss;
 import io.anglearn.metrics.EmbeddingAccumulator;
 import io.anglearn.model.EmbeddingNetwork;
+import io.anglearn.model.KernelCheck;
+import io.anglearn.model.ResNetCifar;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -82,6 +84,9 @@ public final class Trainer implements AutoCloseable {
         manager = engine.newBaseManager(devices[0]);
         Shape batchShape = new Shape(1).addAll(b.inputShape);
         network.initialize(manager, DataType.FLOAT32, batchShape);
+        if (network.backbone() instanceof ResNetCifar resNet && !devices[0].isGpu()) {
+            KernelCheck.verify(resNet, b.inputShape);
+        }
         loss.initializeState(manager, DataType.FLOAT32, network.head().numClasses(),
                 network.getOutputShapes(new Shape[] {batchShape})[0].get(1));
         Map<String, Integer> indexById = new HashMap<>();
@@ -178,6 +183,10 @@ public final class Trainer implements AutoCloseable {
         }
         for (int i = 0; i < parameters.size(); i++) {
             Optimizer.copyInto(arrays.get(i), parameters.get(i).getArray(), "parameter " + parameterNames.get(i));
+        }
+        // The copies arrive in the default layout; convolutions are fastest with the activations' own.
+        if (network.backbone() instanceof ResNetCifar resNet) {
+            resNet.relayoutWeights();
         }
     }
 
