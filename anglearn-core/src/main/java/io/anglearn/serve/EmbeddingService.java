@@ -381,18 +381,22 @@ public final class EmbeddingService implements AutoCloseable {
         }
     }
 
+    /** A dataset image enlarged to the thumbnail size (nearest neighbour: the pixels stay sharp). */
     private static BufferedImage render(ImageDataset d, int i) {
         byte[] px = new byte[d.imageSize()];
         d.copyImage(i, px, 0);
         int h = d.height();
         int w = d.width();
         int plane = h * w;
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        for (int q = 0; q < plane; q++) {
-            int r = px[q] & 0xFF;
-            int g = d.channels() == 3 ? px[plane + q] & 0xFF : r;
-            int b = d.channels() == 3 ? px[2 * plane + q] & 0xFF : r;
-            img.setRGB(q % w, q / w, r << 16 | g << 8 | b);
+        BufferedImage img = new BufferedImage(THUMBNAIL, THUMBNAIL, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < THUMBNAIL; y++) {
+            for (int x = 0; x < THUMBNAIL; x++) {
+                int q = (y * h / THUMBNAIL) * w + x * w / THUMBNAIL;
+                int r = px[q] & 0xFF;
+                int g = d.channels() == 3 ? px[plane + q] & 0xFF : r;
+                int b = d.channels() == 3 ? px[2 * plane + q] & 0xFF : r;
+                img.setRGB(x, y, r << 16 | g << 8 | b);
+            }
         }
         return img;
     }
