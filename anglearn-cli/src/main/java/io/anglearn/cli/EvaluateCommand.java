@@ -1,13 +1,23 @@
 package io.anglearn.cli;
 
+import io.anglearn.data.ImageDataset;
+import io.anglearn.index.EmbeddingIndex;
+import io.anglearn.index.IndexProvenance;
+import io.anglearn.index.IndexRetrieval;
 import io.anglearn.metrics.AngleStatistics;
 import io.anglearn.metrics.ConfusionMatrix;
+import io.anglearn.metrics.RetrievalMetrics;
+import io.anglearn.metrics.VerificationMetrics;
+import io.anglearn.metrics.VerificationPairs;
+import io.anglearn.report.VerificationRecord;
 import io.anglearn.train.CheckpointStore;
+import io.anglearn.train.Embeddings;
 import io.anglearn.train.Evaluation;
 import io.anglearn.train.TrainedRun;
 import io.anglearn.train.TrainingData;
 import io.anglearn.util.NameSuggestions;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +31,10 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "evaluate",
         header = "Evaluate a trained run: errors, angle statistics, confusion matrix.",
         mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Evaluate a trained run: top-1/top-5 error, angle statistics and the confusion matrix.")
+        description = {"Evaluate a trained run: top-1/top-5 error, angle statistics and the confusion matrix; verification",
+            "on pairs of the split (ROC AUC, EER, TAR at FAR 1e-2/1e-3/1e-4, best-accuracy cosine threshold) and the",
+            "retrieval metrics, also through the run's index of the test split when it has one. On the test split the",
+            "verification results are written to RUN/" + VerificationRecord.FILE + " and RUN/" + VerificationRecord.ROC_FILE + "."})
 final class EvaluateCommand implements Callable<Integer> {
 
     @Spec
@@ -37,13 +50,28 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "last (default), best, or step-N.")
     String checkpoint;
 
+    @Option(names = "--pairs", defaultValue = "100000", paramLabel = "N",
+            description = "Cap on positive verification pairs; as many negatives are drawn (default: ${DEFAULT-VALUE}).")
+    int maxPositives;
+
+    @Option(names = "--pairs-seed", defaultValue = "1", description = "Seed of the pairs drawn (default: ${DEFAULT-VALUE}).")
+    long pairsSeed;
+
+    @Option(names = "--index", paramLabel = "INDEX",
+            description = "An index of the test split to measure retrieval through (default: RUN/index/test if present).")
+    Path index;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         NameSuggestions.resolve("--split", split, TrainingData.SPLITS);
         CheckpointStore.checkName(checkpoint);
+        if (maxPositives < 1) {
+            throw new IllegalArgumentException("--pairs must be >= 1, got " + maxPositives);
+        }
         try (TrainedRun r = TrainedRun.open(run, checkpoint)) {
-            Evaluation e = r.evaluate(r.split(split));
+            ImageDataset data = r.split(split);
+            Evaluation e = r.evaluate(data);
             AngleStatistics a = e.angles();
             out.printf(Locale.ROOT, "run %s, checkpoint at step %d, split %s (%d images)%n", run, r.checkpointStep(),
                     e.split(), e.images());
@@ -53,9 +81,52 @@ final class EvaluateCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "                 C-Inter %.4f   WC-Intra %.4f   (means of L2-normalised features)%n",
                     a.cInterNorm(), a.wcIntraNorm());
             printConfusion(out, e.confusion(), r.classNames());
+            Embeddings emb = r.embed(data);
+            VerificationPairs pairs = VerificationPairs.build(emb.labels(), maxPositives, pairsSeed);
+            VerificationMetrics v = VerificationMetrics.compute(pairs.cosines(emb.features(), emb.dim()), pairs.same(),
+                    VerificationMetrics.DEFAULT_FARS);
+            out.printf(Locale.ROOT, "verification on %d positive and %d negative pairs (seed %d), cosine similarity:%n",
+                    v.positives(), v.negatives(), pairsSeed);
+            out.printf(Locale.ROOT, "  ROC AUC %.4f   EER %.2f%%   best accuracy %.2f%% at cos >= %.4f%n", v.auc(),
+                    100 * v.eer(), 100 * v.bestAccuracy(), v.bestThreshold());
+            for (int i = 0; i < v.fars().length; i++) {
+                out.printf(Locale.ROOT, "  TAR at FAR %-6s %s%n", VerificationRecord.farKey(v.fars()[i]),
+                        Double.isNaN(v.tarAtFar()[i]) ? "n/a (fewer than 1/FAR negative pairs)"
+                                : String.format(Locale.ROOT, "%.2f%% (cos >= %.4f)", 100 * v.tarAtFar()[i], v.thresholdAtFar()[i]));
+            }
+            RetrievalMetrics direct = RetrievalMetrics.compute(emb.features(), emb.dim(), emb.labels());
+            out.printf(Locale.ROOT, "retrieval (every image against all others): P@1 %.4f   R-precision %.4f   MAP@R %.4f%n",
+                    direct.precisionAt1(), direct.rPrecision(), direct.mapAtR());
+            RetrievalMetrics through = null;
+            Path idx = index != null ? index : run.resolve("index").resolve("test");
+            if (split.equals("test") && (index != null || Files.isDirectory(idx))) {
+                through = throughIndex(out, r, idx);
+            }
+            if (split.equals("test")) {
+                VerificationRecord.write(run, split, r.checkpointStep(), r.checkpointDigest(), maxPositives, pairsSeed, v,
+                        through, through == null ? null : idx);
+                out.println("wrote " + run.resolve(VerificationRecord.FILE) + " and " + run.resolve(VerificationRecord.ROC_FILE));
+            }
         }
         out.flush();
         return 0;
+    }
+
+    /** The retrieval metrics through the run's index of the test split, or null when it indexes something else. */
+    private static RetrievalMetrics throughIndex(PrintWriter out, TrainedRun r, Path idx) throws java.io.IOException {
+        try (EmbeddingIndex i = EmbeddingIndex.open(idx)) {
+            IndexProvenance p = i.provenance();
+            if (!p.checkpointDigest().equals(r.checkpointDigest()) || !i.imageSets().equals(List.of("split test"))) {
+                out.println("index " + idx + " does not hold exactly this checkpoint's test split; no retrieval through it");
+                return null;
+            }
+            long start = System.nanoTime();
+            RetrievalMetrics m = IndexRetrieval.measure(i, false);
+            out.printf(Locale.ROOT, "retrieval through the index %s (HNSW, %d queries, %.1f s): P@1 %.4f   R-precision %.4f"
+                    + "   MAP@R %.4f%n", idx, m.queries(), (System.nanoTime() - start) / 1e9, m.precisionAt1(),
+                    m.rPrecision(), m.mapAtR());
+            return m;
+        }
     }
 
     private static void printConfusion(PrintWriter out, ConfusionMatrix m, List<String> names) {

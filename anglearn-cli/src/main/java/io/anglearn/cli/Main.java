@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
                 + " arXiv:1912.07819) and the margin-loss family, on DJL + PyTorch.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, EmbedCommand.class, PredictCommand.class,
                 LrFindCommand.class, DataCommand.class, CurvesCommand.class, ModelCommand.class, ReproduceCommand.class,
-                BenchCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
+                BenchCommand.class, ReportCommand.class, IndexCommand.class, SearchCommand.class, ServeCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -229,6 +229,19 @@ public final class HtmlReport {
         section(h, "Figure 7: target-angle histograms by epoch", this::ridge);
         section(h, "Figure 8: cosine-similarity matrix of normalised test features", this::similarity);
         section(h, "Confusion matrix (test split)", this::confusion);
+        section(h, "Verification ROC curve (test pairs, cosine similarity)", this::roc);
+    }
+
+    private void roc(StringBuilder h, RunArtifacts r) throws IOException {
+        VerificationRecord.Recorded v = VerificationRecord.read(r.dir());
+        if (v == null || v.roc().isEmpty()) {
+            missing(h, r.name() + ": no verification recorded (run 'anglearn evaluate' on the run)");
+            return;
+        }
+        figure(h, r.name() + "_verification_roc", RocChart.create(r.name() + ": verification ROC", v.roc(), v.negatives()),
+                820, 620, String.format(Locale.ROOT, "%s: TAR against FAR on %d negative pairs; ROC AUC %.4f, EER %.2f %%,"
+                        + " TAR %.2f %% at FAR 1e-3.", r.name(), v.negatives(), v.value("rocAuc"), 100 * v.value("eer"),
+                        100 * v.value("tarAtFar1e-3")), false);
     }
 
     /** Draws one run's figure into the page. */

@@ -47,6 +47,7 @@ public final class TrainedRun implements AutoCloseable {
     private final List<String> classNames;
     private final int[] imageShape;
     private final long step;
+    private final String checkpointDigest;
     private final NDManager manager;
     private final Inference inference;
     private TrainingData data;
@@ -59,6 +60,8 @@ public final class TrainedRun implements AutoCloseable {
         this.classNames = List.copyOf(classNames);
         this.imageShape = imageShape.clone();
         this.step = checkpoint.step();
+        // The checksums were verified on opening; the digest identifies the weights for indexes built with them.
+        this.checkpointDigest = CheckpointStore.sha256(Files.readAllBytes(checkpoint.dir().resolve(CheckpointStore.MODEL_FILE)));
         EmbeddingLoss loss = Losses.create(config.loss, config.lossParams);
         EmbeddingNetwork net = TrainingRun.buildNetwork(config, classNames.size(), loss);
         Engine engine = Engines.pytorch();
@@ -157,6 +160,16 @@ public final class TrainedRun implements AutoCloseable {
         return step;
     }
 
+    /** Returns the SHA-256 of the loaded checkpoint's parameter file, which identifies the weights. */
+    public String checkpointDigest() {
+        return checkpointDigest;
+    }
+
+    /** Returns the input shape the run was trained on: {channels, height, width}. */
+    public int[] imageShape() {
+        return imageShape.clone();
+    }
+
     /** Returns the class names in label order. */
     public List<String> classNames() {
         return classNames;
@@ -206,6 +219,30 @@ public final class TrainedRun implements AutoCloseable {
     public Embeddings embed(ImageDataset dataset) {
         checkShape(dataset);
         return inference.embed(dataset, norm, 256);
+    }
+
+    /**
+     * Runs images already decoded to the run's shape (bytes 0..255, planar, as
+     * {@link io.anglearn.data.ImageDecoder} and {@link ImageDataset} hold them) through the network,
+     * after the run's normalisation.
+     *
+     * @param pixels {@code n × C × H × W} bytes
+     * @param n the number of images
+     * @return {features n×d, head outputs n×C}, row-major
+     */
+    public float[][] forwardPixels(byte[] pixels, int n) {
+        int c = imageShape[0];
+        int plane = imageShape[1] * imageShape[2];
+        if (n < 1 || pixels.length != (long) n * c * plane) {
+            throw new IllegalArgumentException(n + " images of " + c + "x" + imageShape[1] + "x" + imageShape[2]
+                    + " need " + (long) n * c * plane + " bytes, got " + pixels.length);
+        }
+        float[] x = new float[pixels.length];
+        for (int i = 0; i < pixels.length; i++) {
+            int ch = (i / plane) % c;
+            x[i] = (float) (((pixels[i] & 0xFF) / 255.0 - norm.mean()[ch]) / norm.std()[ch]);
+        }
+        return inference.forward(x, n, c, imageShape[1], imageShape[2]);
     }
 
     /** The files {@link #writeEmbeddings} wrote. */

@@ -1,0 +1,157 @@
+package io.anglearn.cli;
+
+import io.anglearn.index.EmbeddingIndex;
+import io.anglearn.index.ImageSet;
+import io.anglearn.index.IndexProvenance;
+import io.anglearn.index.RunIndexer;
+import io.anglearn.train.CheckpointStore;
+import io.anglearn.train.TrainedRun;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code anglearn index}: builds and describes embedding indexes. */
+@Command(name = "index",
+        header = "Build or describe a vector index of a run's embeddings.",
+        mixinStandardHelpOptions = true,
+        description = {"Build (build) an on-disk Lucene HNSW index of a trained run's L2-normalised embeddings of a",
+            "dataset split or an image folder, or describe one (info)."},
+        subcommands = {IndexCommand.Build.class, IndexCommand.Info.class})
+final class IndexCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code anglearn index build}. */
+    @Command(name = "build", mixinStandardHelpOptions = true, sortOptions = false,
+            header = "Embed images with a trained run and index them.",
+            description = {"Embed a split of the run's dataset (test, train) or a folder of images (searched",
+                "recursively; a file's label is the class named like its parent folder) and store the",
+                "normalised embeddings with labels and sources in a Lucene HNSW index. A new index appears",
+                "only when complete; adding to an existing index needs the same checkpoint's weights."})
+    static final class Build implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--run", required = true, paramLabel = "DIR", description = "The run directory.")
+        Path run;
+
+        @Option(names = "--images", required = true, paramLabel = "SPEC",
+                description = "test, train, or a folder of images (folder:PATH or a path).")
+        String images;
+
+        @Option(names = "--out", paramLabel = "INDEX",
+                description = "The index folder (default: RUN/index/<split or folder name>).")
+        Path out;
+
+        @Option(names = "--checkpoint", paramLabel = "WHICH", defaultValue = "last",
+                description = "last (default), best, or step-N.")
+        String checkpoint;
+
+        @Option(names = "--batch-size", defaultValue = "128", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
+        int batchSize;
+
+        @Option(names = "--max-connections", defaultValue = "16",
+                description = "HNSW maximum connections per node (default: ${DEFAULT-VALUE}).")
+        int maxConnections;
+
+        @Option(names = "--beam-width", defaultValue = "100",
+                description = "HNSW beam width while building (default: ${DEFAULT-VALUE}).")
+        int beamWidth;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter w = spec.commandLine().getOut();
+            ImageSet set = ImageSet.parse(images);
+            CheckpointStore.checkName(checkpoint);
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
+            }
+            Path target = out != null ? out : run.resolve("index").resolve(set.defaultIndexName());
+            PathOptions.writableDirectory("--out", target);
+            try (TrainedRun r = TrainedRun.open(run, checkpoint);
+                    EmbeddingIndex index = EmbeddingIndex.builder().setDirectory(target)
+                            .setProvenance(RunIndexer.provenance(r)).optMaxConnections(maxConnections)
+                            .optBeamWidth(beamWidth).build()) {
+                long before = index.size();
+                long start = System.nanoTime();
+                long added = RunIndexer.of(r, batchSize).addTo(set, index, n -> { });
+                index.commit(true);
+                w.printf(Locale.ROOT, "indexed %d images (%s) with run %s, checkpoint at step %d, in %.1f s%n", added,
+                        set.description(), run, r.checkpointStep(), (System.nanoTime() - start) / 1e9);
+                w.printf(Locale.ROOT, "index %s: %d items (%d before), dimension %d%n", target, index.size(), before,
+                        index.dimension());
+            }
+            w.flush();
+            return 0;
+        }
+    }
+
+    /** {@code anglearn index info}. */
+    @Command(name = "info", mixinStandardHelpOptions = true,
+            header = "Describe an index: size, dimension, counts per class, the run.",
+            description = "Describe an index: size, dimension, counts per class, and the run and checkpoint that made it.")
+    static final class Info implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "INDEX", description = "The index folder.")
+        Path index;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter w = spec.commandLine().getOut();
+            try (EmbeddingIndex i = EmbeddingIndex.open(index)) {
+                IndexProvenance p = i.provenance();
+                w.printf(Locale.ROOT, "index       %s%n", index);
+                w.printf(Locale.ROOT, "items       %d%n", i.size());
+                w.printf(Locale.ROOT, "dimension   %d (L2-normalised, cosine similarity)%n", p.dimension());
+                w.printf(Locale.ROOT, "on disk     %.1f MiB%n", bytes(index) / (1024.0 * 1024.0));
+                w.printf(Locale.ROOT, "run         %s%n", p.runDir());
+                w.printf(Locale.ROOT, "checkpoint  step %d, model SHA-256 %s%n", p.checkpointStep(), p.checkpointDigest());
+                w.printf(Locale.ROOT, "images      %s%n", String.join("; ", i.imageSets()));
+                w.println("items per class:");
+                int[] counts = i.countsPerClass();
+                List<String> names = p.classNames();
+                for (int c = 0; c < counts.length; c++) {
+                    w.printf(Locale.ROOT, "  %3d %-20s %d%n", c, names.get(c), counts[c]);
+                }
+                int unlabelled = i.unlabelledCount();
+                if (unlabelled > 0) {
+                    w.printf(Locale.ROOT, "  %3s %-20s %d%n", "-", "(no class)", unlabelled);
+                }
+            }
+            w.flush();
+            return 0;
+        }
+
+        private static long bytes(Path dir) throws IOException {
+            try (Stream<Path> s = Files.walk(dir)) {
+                return s.filter(Files::isRegularFile).mapToLong(p -> {
+                    try {
+                        return Files.size(p);
+                    } catch (IOException e) {
+                        return 0;
+                    }
+                }).sum();
+            }
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package io.anglearn.cli;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.anglearn.index.EmbeddingIndex;
+import io.anglearn.report.VerificationRecord;
+import io.anglearn.serve.EmbeddingService;
+import io.anglearn.serve.SearchServer;
+import io.anglearn.train.CheckpointStore;
+import io.anglearn.train.TrainedRun;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code anglearn serve}: a trained run (and an index) as an HTTP service with a search page. */
+@Command(name = "serve",
+        header = "Serve a trained run over HTTP: embed, predict, search, verify, and a search page.",
+        mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Start an HTTP server: GET / (search page), GET /health, GET /metrics (Prometheus),",
+            "POST /embed, /predict, /search?k=K (image bytes in, JSON out), POST /verify ({\"a\": base64, \"b\": base64}).",
+            "Concurrent requests share forward passes. SIGTERM (Ctrl-C) stops accepting and answers the requests in flight."})
+final class ServeCommand implements Callable<Integer> {
+
+    /** The environment variable read for the token when --token is not given. */
+    static final String TOKEN_ENV = "ANGLEARN_TOKEN";
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--run", required = true, paramLabel = "DIR", description = "The run directory.")
+    Path run;
+
+    @Option(names = "--checkpoint", paramLabel = "WHICH", defaultValue = "last",
+            description = "last (default), best, or step-N.")
+    String checkpoint;
+
+    @Option(names = "--index", paramLabel = "INDEX", description = "An index of this checkpoint's embeddings, for /search.")
+    Path index;
+
+    @Option(names = "--host", defaultValue = SearchServer.DEFAULT_HOST,
+            description = "Address to bind (default: ${DEFAULT-VALUE}, this machine only).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port;
+
+    @Option(names = "--token", paramLabel = "TOKEN",
+            description = "Require 'Authorization: Bearer TOKEN' (default: $" + TOKEN_ENV + " if set, else no authentication).")
+    String token;
+
+    @Option(names = "--threshold", paramLabel = "COS",
+            description = "Cosine threshold for /verify (default: the best-accuracy threshold 'anglearn evaluate' recorded).")
+    Double threshold;
+
+    @Option(names = "--max-body-bytes", defaultValue = "10485760",
+            description = "Largest request body (default: ${DEFAULT-VALUE}).")
+    int maxBodyBytes;
+
+    @Option(names = "--max-image-pixels", defaultValue = "50000000",
+            description = "Largest image accepted, width x height (default: ${DEFAULT-VALUE}).")
+    long maxImagePixels;
+
+    @Option(names = "--max-batch", defaultValue = "32", description = "Most images per forward pass (default: ${DEFAULT-VALUE}).")
+    int maxBatch;
+
+    @Option(names = "--batch-delay-us", defaultValue = "2000",
+            description = "Longest wait for a batch to fill, microseconds (default: ${DEFAULT-VALUE}).")
+    long batchDelayMicros;
+
+    @Option(names = "--softmax-scale", defaultValue = "10",
+            description = "Scale s of /predict's probabilities softmax(s cos) (default: ${DEFAULT-VALUE}).")
+    double softmaxScale;
+
+    @Option(names = "--drain-seconds", defaultValue = "30",
+            description = "Time requests in flight get to finish on shutdown (default: ${DEFAULT-VALUE}).")
+    long drainSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        CheckpointStore.checkName(checkpoint);
+        String tok = token != null ? token : System.getenv(TOKEN_ENV);
+        try (TrainedRun r = TrainedRun.open(run, checkpoint);
+                EmbeddingIndex idx = index == null ? null : EmbeddingIndex.open(index)) {
+            Double t = threshold != null ? threshold : recordedThreshold(r);
+            EmbeddingService service = EmbeddingService.builder().setRun(r).optIndex(idx).optThreshold(t)
+                    .optMaxBatch(maxBatch).optBatchDelayMicros(batchDelayMicros).optSoftmaxScale(softmaxScale)
+                    .optMaxImagePixels(maxImagePixels).build();
+            SearchServer server;
+            try {
+                server = SearchServer.builder().setService(service).optHost(host).optPort(port).optToken(tok)
+                        .optMaxBodyBytes(maxBodyBytes).optDrainMillis(TimeUnit.SECONDS.toMillis(drainSeconds)).build();
+                server.start();
+            } catch (RuntimeException | java.io.IOException e) {
+                service.close();
+                throw e;
+            }
+            CountDownLatch cleaned = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                try {
+                    server.stop();
+                } catch (java.io.IOException e) {
+                    System.err.println("anglearn serve: " + e.getMessage());
+                }
+                try {
+                    cleaned.await(drainSeconds + 10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "anglearn-serve-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            out.printf(Locale.ROOT, "serving run %s (checkpoint at step %d)%s on http://%s:%d/%n", run, r.checkpointStep(),
+                    idx == null ? "" : " with index " + index + " (" + idx.size() + " items)", host, server.port());
+            out.printf(Locale.ROOT, "verification threshold: %s; authentication: %s%n",
+                    t == null ? "none (run 'anglearn evaluate' or pass --threshold)" : String.format(Locale.ROOT, "cos >= %.4f", t),
+                    tok == null ? "none" : "bearer token");
+            out.flush();
+            try {
+                server.join();
+            } finally {
+                cleaned.countDown();
+            }
+        }
+        out.println("server stopped");
+        out.flush();
+        return 0;
+    }
+
+    /** The best-accuracy threshold recorded by 'anglearn evaluate' for this checkpoint, or null. */
+    private Double recordedThreshold(TrainedRun r) throws java.io.IOException {
+        Path f = r.runDir().resolve(VerificationRecord.FILE);
+        if (!Files.isRegularFile(f)) {
+            return null;
+        }
+        try {
+            JsonObject o = JsonParser.parseString(Files.readString(f)).getAsJsonObject();
+            if (!r.checkpointDigest().equals(o.get("checkpointDigest").getAsString())) {
+                spec.commandLine().getErr().println("anglearn serve: " + f + " was measured on another checkpoint;"
+                        + " no verification threshold (pass --threshold or run 'anglearn evaluate' again)");
+                return null;
+            }
+            return o.getAsJsonObject("verification").get("bestThreshold").getAsDouble();
+        } catch (RuntimeException e) {
+            throw new java.io.IOException(f + ": not a valid verification record (" + e.getMessage() + ")", e);
+        }
+    }
+}
