@@ -17,77 +17,11 @@ import time
 
 try:
     import torch
-    import torch.nn as nn
     import torch.nn.functional as F
 except ImportError:
     sys.exit("PyTorch is missing: on Debian, apt-get install python3-torch (bench/compare_train_step.py does it)")
 
-
-class OptionABlock(nn.Module):
-    def __init__(self, cin, cout, stride):
-        super().__init__()
-        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(cout)
-        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
-        self.bn2 = nn.BatchNorm2d(cout)
-        self.stride, self.pad = stride, cout - cin
-
-    def forward(self, x):
-        out = F.relu(self.bn1(self.conv1(x)))
-        out = self.bn2(self.conv2(out))
-        sc = x
-        if self.stride != 1 or self.pad:
-            sc = x[:, :, ::self.stride, ::self.stride]
-            sc = F.pad(sc, (0, 0, 0, 0, self.pad // 2, self.pad - self.pad // 2))
-        return F.relu(out + sc)
-
-
-class ProjectionBlock(nn.Module):
-    def __init__(self, cin, cout, stride):
-        super().__init__()
-        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(cout)
-        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
-        self.bn2 = nn.BatchNorm2d(cout)
-        self.short = None
-        if stride != 1 or cin != cout:
-            self.short = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
-
-    def forward(self, x):
-        out = F.relu(self.bn1(self.conv1(x)))
-        out = self.bn2(self.conv2(out))
-        return F.relu(out + (x if self.short is None else self.short(x)))
-
-
-def backbone(arch, channels):
-    if arch in ("resnet18", "resnet34"):
-        counts = [2, 2, 2, 2] if arch == "resnet18" else [3, 4, 6, 3]
-        widths, block, stem = [64, 128, 256, 512], ProjectionBlock, 64
-    else:
-        n = (int(arch[len("resnet"):]) - 2) // 6
-        counts, widths, block, stem = [n, n, n], [16, 32, 64], OptionABlock, 16
-    layers = [nn.Conv2d(channels, stem, 3, 1, 1, bias=False), nn.BatchNorm2d(stem), nn.ReLU()]
-    cin = stem
-    for s, (count, w) in enumerate(zip(counts, widths)):
-        for b in range(count):
-            layers.append(block(cin, w, 2 if (s > 0 and b == 0) else 1))
-            cin = w
-    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten()]
-    return nn.Sequential(*layers), cin
-
-
-class Net(nn.Module):
-    def __init__(self, arch, channels, classes, cosine):
-        super().__init__()
-        self.body, dim = backbone(arch, channels)
-        self.weight = nn.Parameter(torch.randn(classes, dim) * math.sqrt(2.0 / dim))
-        self.cosine = cosine
-
-    def forward(self, x):
-        f = self.body(x)
-        if self.cosine:
-            return f, F.normalize(f, dim=1) @ F.normalize(self.weight, dim=1).t()
-        return f, f @ self.weight.t()
+from resnet_cifar import Net
 
 
 def loss_fn(name, head, y, k=4.0, eps=1e-6):
