@@ -15,6 +15,8 @@ import io.anglearn.loss.EmbeddingLoss;
 import io.anglearn.loss.Losses;
 import io.anglearn.model.Architectures;
 import io.anglearn.model.EmbeddingNetwork;
+import io.anglearn.model.KernelCheck;
+import io.anglearn.model.ResNetCifar;
 import io.anglearn.train.AdamOptimizer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -95,6 +97,10 @@ public final class TrainStepBenchmark {
         EmbeddingNetwork net = new EmbeddingNetwork(Architectures.backbone(arch, channelsLast), 0, loss.newHead(10));
         try (NDManager manager = engine.newBaseManager()) {
             net.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(inputShape));
+            // As training does: a layout this machine's kernels compute wrongly is not measured.
+            if (net.backbone() instanceof ResNetCifar resNet) {
+                KernelCheck.verify(resNet, inputShape);
+            }
             loss.initializeState(manager, DataType.FLOAT32, 10,
                     net.getOutputShapes(new Shape[] {new Shape(1).addAll(inputShape)})[0].get(1));
             ParameterStore store = new ParameterStore(manager, false);
