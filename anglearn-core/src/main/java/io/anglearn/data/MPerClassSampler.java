@@ -238,14 +238,19 @@ public final class MPerClassSampler {
             if (p > present.size()) {
                 throw new IllegalArgumentException("--sampler m-per-class:" + m + " with --batch-size " + batchSize
                         + " needs " + p + " classes in every batch, but " + data.name() + " has images of "
-                        + present.size() + "; use M >= " + ceilDiv(batchSize, present.size())
-                        + " (dividing the batch size) or a smaller batch");
+                        + present.size() + "; use m-per-class:" + smallestFitting(batchSize, present.size())
+                        + " or a smaller batch");
             }
             return new MPerClassSampler(this, present.toArray(new int[0][]));
         }
 
-        private static int ceilDiv(int a, int b) {
-            return (a + b - 1) / b;
+        /** The smallest M dividing the batch size whose batches need no more than the classes there are. */
+        private static int smallestFitting(int batchSize, int classes) {
+            int m = (batchSize + classes - 1) / classes;
+            while (batchSize % m != 0) {
+                m++;
+            }
+            return m;
         }
     }
 }
