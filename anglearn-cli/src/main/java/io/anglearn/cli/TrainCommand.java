@@ -4,6 +4,7 @@ import io.anglearn.data.DatasetLocator;
 import io.anglearn.data.DatasetSpec;
 import io.anglearn.data.Datasets;
 import io.anglearn.loss.Losses;
+import io.anglearn.loss.miners.Miners;
 import io.anglearn.train.EpochRecord;
 import io.anglearn.train.Presets;
 import io.anglearn.train.TrainingConfig;
@@ -90,7 +91,7 @@ final class TrainCommand implements Callable<Integer> {
             + " first, as 'anglearn data fetch' does (into --data-dir, $ANGLEARN_DATA or ~/.anglearn/data).")
     boolean download;
 
-    @Option(names = "--list-losses", description = "Print every loss with its parameters and defaults, then exit.")
+    @Option(names = "--list-losses", description = "Print every loss and miner with its parameters and defaults, then exit.")
     boolean listLosses;
 
     @Override
@@ -98,6 +99,9 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (listLosses) {
             Losses.describe().forEach(out::println);
+            out.println();
+            out.println("miners (--miner, --miner-param; for the pair losses " + String.join(", ", Losses.PAIR_NAMES) + "):");
+            Miners.describe().forEach(l -> out.println("  " + l));
             out.flush();
             return 0;
         }
@@ -168,8 +172,14 @@ final class TrainCommand implements Callable<Integer> {
             }
             run = new TrainingRun(c);
         }
-        out.println(String.format(Locale.ROOT, "%5s %10s %9s %9s %9s %8s %8s %8s %9s %7s %8s",
-                "epoch", "loss", "train_acc", "top1_err", "top5_err", "W-Inter", "C-Inter", "WC-Intra", "lr", "sec", "img/s"));
+        boolean retrieval = run.config().evaluatesByRetrieval();
+        if (retrieval) {
+            out.println(String.format(Locale.ROOT, "%5s %10s %8s %8s %8s %8s %8s %9s %7s %8s",
+                    "epoch", "loss", "P@1", "R-prec", "MAP@R", "NMI", "C-Inter", "lr", "sec", "img/s"));
+        } else {
+            out.println(String.format(Locale.ROOT, "%5s %10s %9s %9s %9s %8s %8s %8s %9s %7s %8s",
+                    "epoch", "loss", "train_acc", "top1_err", "top5_err", "W-Inter", "C-Inter", "WC-Intra", "lr", "sec", "img/s"));
+        }
         out.flush();
         Listener listener = new Listener(out, !noProgress && System.console() != null);
         TrainingRun.Result result = run.execute(listener);
@@ -210,6 +220,15 @@ final class TrainCommand implements Callable<Integer> {
             if (bar != null) {
                 bar.close();
                 bar = null;
+            }
+            if (r.quality() != null) {
+                // Evaluated by retrieval: the classification columns do not apply.
+                out.println(String.format(Locale.ROOT, "%5d %10.4f %8.4f %8.4f %8.4f %8.4f %8.4f %9.2e %7.1f %8.0f",
+                        r.epoch(), r.trainLoss(), r.quality().retrieval().precisionAt1(),
+                        r.quality().retrieval().rPrecision(), r.quality().retrieval().mapAtR(), r.quality().nmi(),
+                        r.angles().cInterRaw(), r.learningRate(), r.seconds(), r.imagesPerSecond()));
+                out.flush();
+                return;
             }
             out.println(String.format(Locale.ROOT, "%5d %10.4f %8.2f%% %8.2f%% %8.2f%% %8.4f %8.4f %8.4f %9.2e %7.1f %8.0f",
                     r.epoch(), r.trainLoss(), r.trainAccuracy(), r.testTop1Error(), r.testTop5Error(),
