@@ -5,6 +5,7 @@ import io.anglearn.data.DatasetSpec;
 import io.anglearn.data.Datasets;
 import io.anglearn.loss.Losses;
 import io.anglearn.loss.miners.Miners;
+import io.anglearn.metrics.RetrievalMetrics;
 import io.anglearn.train.EpochRecord;
 import io.anglearn.train.Presets;
 import io.anglearn.train.TrainingConfig;
@@ -181,7 +182,7 @@ final class TrainCommand implements Callable<Integer> {
                     "epoch", "loss", "train_acc", "top1_err", "top5_err", "W-Inter", "C-Inter", "WC-Intra", "lr", "sec", "img/s"));
         }
         out.flush();
-        Listener listener = new Listener(out, !noProgress && System.console() != null);
+        Listener listener = new Listener(out, !noProgress && System.console() != null, retrieval);
         TrainingRun.Result result = run.execute(listener);
         out.println("run directory: " + result.runDir());
         out.flush();
@@ -192,11 +193,13 @@ final class TrainCommand implements Callable<Integer> {
     private static final class Listener implements TrainingListener {
         private final PrintWriter out;
         private final boolean progress;
+        private final boolean retrieval;
         private ProgressBar bar;
 
-        Listener(PrintWriter out, boolean progress) {
+        Listener(PrintWriter out, boolean progress, boolean retrieval) {
             this.out = out;
             this.progress = progress;
+            this.retrieval = retrieval;
         }
 
         @Override
@@ -221,12 +224,14 @@ final class TrainCommand implements Callable<Integer> {
                 bar.close();
                 bar = null;
             }
-            if (r.quality() != null) {
-                // Evaluated by retrieval: the classification columns do not apply.
+            if (retrieval) {
+                // Evaluated by retrieval: the classification columns do not apply (NaN in epochs not evaluated).
+                RetrievalMetrics q = r.quality() == null ? new RetrievalMetrics(Double.NaN, Double.NaN, Double.NaN, 0)
+                        : r.quality().retrieval();
                 out.println(String.format(Locale.ROOT, "%5d %10.4f %8.4f %8.4f %8.4f %8.4f %8.4f %9.2e %7.1f %8.0f",
-                        r.epoch(), r.trainLoss(), r.quality().retrieval().precisionAt1(),
-                        r.quality().retrieval().rPrecision(), r.quality().retrieval().mapAtR(), r.quality().nmi(),
-                        r.angles().cInterRaw(), r.learningRate(), r.seconds(), r.imagesPerSecond()));
+                        r.epoch(), r.trainLoss(), q.precisionAt1(), q.rPrecision(), q.mapAtR(),
+                        r.quality() == null ? Double.NaN : r.quality().nmi(), r.angles().cInterRaw(), r.learningRate(),
+                        r.seconds(), r.imagesPerSecond()));
                 out.flush();
                 return;
             }

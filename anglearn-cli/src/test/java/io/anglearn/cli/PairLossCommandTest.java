@@ -63,7 +63,7 @@ class PairLossCommandTest {
         Files.write(data.resolve("t10k-labels-idx1-ubyte"), labels(20, 5));
         trained = CliRun.of("train", "--dataset", "idx:" + data, "--loss", "triplet", "-p", "margin=0.3",
                 "--miner", "semi-hard", "--miner-param", "margin=0.3", "--sampler", "m-per-class:4",
-                "--batch-size", "12", "--epochs", "2", "--train-classes", "0-2", "--test-classes", "3,4",
+                "--batch-size", "12", "--epochs", "2", "--eval-every", "2", "--train-classes", "0-2", "--test-classes", "3,4",
                 "--runs-dir", dir.resolve("runs").toString(), "--name", "triplet", "--no-progress");
         runDir = dir.resolve("runs").resolve("triplet");
     }
@@ -74,8 +74,10 @@ class PairLossCommandTest {
         List<String> lines = trained.out().lines().toList();
         assertTrue(lines.get(0).matches("\\s*epoch\\s+loss\\s+P@1\\s+R-prec\\s+MAP@R\\s+NMI\\s+C-Inter\\s+lr\\s+sec\\s+img/s"),
                 lines.get(0));
-        // 36 training images of 3 classes: 3 batches of 4 images of 3 classes per epoch.
-        assertTrue(lines.get(1).matches("\\s+1\\s+\\d+\\.\\d{4}\\s+[01]\\.\\d{4}\\s+.*"), lines.get(1));
+        // 36 training images of 3 classes: 3 batches of 4 images of 3 classes per epoch. Epoch 1 is not evaluated.
+        assertTrue(lines.get(1).matches("\\s+1\\s+\\d+\\.\\d{4}(\\s+NaN){5}\\s+.*"), lines.get(1));
+        assertTrue(lines.get(2).matches("\\s+2\\s+\\d+\\.\\d{4}(\\s+[01]\\.\\d{4}){4}\\s+\\d\\.\\d{4}\\s+.*"),
+                lines.get(2));
         String config = Files.readString(runDir.resolve("config.json"));
         for (String s : List.of("\"trainClasses\": \"0-2\"", "\"testClasses\": \"3,4\"", "\"miner\": \"semi-hard\"",
                 "\"sampler\": \"m-per-class:4\"", "\"testClassNames\": [\n      \"3\",\n      \"4\"\n    ]")) {

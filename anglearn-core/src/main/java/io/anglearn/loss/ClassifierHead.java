@@ -40,7 +40,7 @@ public final class ClassifierHead extends AbstractBlock {
      * Creates a head with one weight row per class.
      *
      * @param numClasses C, at least 2
-     * @param kind linear or cosine
+     * @param kind linear, cosine, or none
      */
     public ClassifierHead(int numClasses, HeadKind kind) {
         this(numClasses, kind, 1);
@@ -50,7 +50,7 @@ public final class ClassifierHead extends AbstractBlock {
      * Creates a head.
      *
      * @param numClasses C, at least 2
-     * @param kind linear or cosine
+     * @param kind linear, cosine, or none
      * @param subCenters K, the weight rows per class: 1, or more for a cosine head
      */
     public ClassifierHead(int numClasses, HeadKind kind, int subCenters) {
