@@ -44,8 +44,9 @@ final class EmbedCommand implements Callable<Integer> {
         CheckpointStore.checkName(checkpoint);
         PathOptions.writableFile("--out", out);
         try (TrainedRun r = TrainedRun.open(run, checkpoint)) {
-            Embeddings e = r.embed(r.split(split));
-            TrainedRun.EmbeddingFiles f = r.writeEmbeddings(e, out);
+            io.anglearn.data.ImageDataset data = r.split(split);
+            Embeddings e = r.embed(data);
+            TrainedRun.EmbeddingFiles f = r.writeEmbeddings(e, out, data.classNames());
             w.printf("%d features of dimension %d from %s (checkpoint at step %d):%n", e.count(), e.dim(), split,
                     r.checkpointStep());
             w.println("  " + f.features());

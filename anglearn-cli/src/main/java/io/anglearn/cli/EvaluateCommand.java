@@ -34,7 +34,9 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Evaluate a trained run: top-1/top-5 error, angle statistics and the confusion matrix; verification",
             "on pairs of the split (ROC AUC, EER, TAR at FAR 1e-2/1e-3/1e-4, best-accuracy cosine threshold) and the",
             "retrieval metrics, also through the run's index of the test split when it has one. On the test split the",
-            "verification results are written to RUN/" + VerificationRecord.FILE + " and RUN/" + VerificationRecord.ROC_FILE + "."})
+            "verification results are written to RUN/" + VerificationRecord.FILE + " and RUN/" + VerificationRecord.ROC_FILE + ".",
+            "A split the network does not classify (a run trained with a pair loss, or the test classes of a run",
+            "trained on other classes) is evaluated by retrieval: precision@1, R-precision, MAP@R, k-means NMI, C-Inter."})
 final class EvaluateCommand implements Callable<Integer> {
 
     @Spec
@@ -75,12 +77,26 @@ final class EvaluateCommand implements Callable<Integer> {
             AngleStatistics a = e.angles();
             out.printf(Locale.ROOT, "run %s, checkpoint at step %d, split %s (%d images)%n", run, r.checkpointStep(),
                     e.split(), e.images());
-            out.printf(Locale.ROOT, "top-1 error %.2f%%   top-5 error %.2f%%%n", e.top1Error(), e.top5Error());
-            out.printf(Locale.ROOT, "W-Inter %.4f   C-Inter %.4f   WC-Intra %.4f   (raw class means, radians)%n",
-                    a.wInter(), a.cInterRaw(), a.wcIntraRaw());
-            out.printf(Locale.ROOT, "                 C-Inter %.4f   WC-Intra %.4f   (means of L2-normalised features)%n",
-                    a.cInterNorm(), a.wcIntraNorm());
-            printConfusion(out, e.confusion(), r.classNames());
+            if (!e.classified()) {
+                out.printf(Locale.ROOT, "evaluated by retrieval: %s%n", r.inference().classifies()
+                        ? "the network was not trained on these classes"
+                        : "the network was trained with the pair loss '" + r.config().loss + "' and has no class weights");
+                out.printf(Locale.ROOT, "precision@1 %.4f   R-precision %.4f   MAP@R %.4f   NMI of k-means %.4f"
+                        + "   (%d queries, cosine similarity)%n", e.quality().retrieval().precisionAt1(),
+                        e.quality().retrieval().rPrecision(), e.quality().retrieval().mapAtR(), e.quality().nmi(),
+                        e.quality().retrieval().queries());
+                out.printf(Locale.ROOT, "C-Inter %.4f (raw class means)   %.4f (means of L2-normalised features), radians%n",
+                        a.cInterRaw(), a.cInterNorm());
+                out.println("top-1/top-5 error, W-Inter, WC-Intra and the confusion matrix: not applicable");
+            } else {
+                out.printf(Locale.ROOT, "top-1 error %.2f%%   top-5 error %.2f%%%n", e.top1Error(), e.top5Error());
+                out.printf(Locale.ROOT, "W-Inter %.4f   C-Inter %.4f   WC-Intra %.4f   (raw class means, radians)%n",
+                        a.wInter(), a.cInterRaw(), a.wcIntraRaw());
+                out.printf(Locale.ROOT, "                 C-Inter %.4f   WC-Intra %.4f   (means of L2-normalised features)%n",
+                        a.cInterNorm(), a.wcIntraNorm());
+                printConfusion(out, e.confusion(), r.classNames());
+            }
+            // Verification and retrieval need only the features, so they apply to every run and split.
             Embeddings emb = r.embed(data);
             VerificationPairs pairs = VerificationPairs.build(emb.labels(), maxPositives, pairsSeed);
             VerificationMetrics v = VerificationMetrics.compute(pairs.cosines(emb.features(), emb.dim()), pairs.same(),

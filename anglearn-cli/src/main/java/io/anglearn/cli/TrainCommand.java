@@ -4,6 +4,8 @@ import io.anglearn.data.DatasetLocator;
 import io.anglearn.data.DatasetSpec;
 import io.anglearn.data.Datasets;
 import io.anglearn.loss.Losses;
+import io.anglearn.loss.miners.Miners;
+import io.anglearn.metrics.RetrievalMetrics;
 import io.anglearn.train.EpochRecord;
 import io.anglearn.train.Presets;
 import io.anglearn.train.TrainingConfig;
@@ -90,7 +92,7 @@ final class TrainCommand implements Callable<Integer> {
             + " first, as 'anglearn data fetch' does (into --data-dir, $ANGLEARN_DATA or ~/.anglearn/data).")
     boolean download;
 
-    @Option(names = "--list-losses", description = "Print every loss with its parameters and defaults, then exit.")
+    @Option(names = "--list-losses", description = "Print every loss and miner with its parameters and defaults, then exit.")
     boolean listLosses;
 
     @Override
@@ -98,6 +100,9 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (listLosses) {
             Losses.describe().forEach(out::println);
+            out.println();
+            out.println("miners (--miner, --miner-param; for the pair losses " + String.join(", ", Losses.PAIR_NAMES) + "):");
+            Miners.describe().forEach(l -> out.println("  " + l));
             out.flush();
             return 0;
         }
@@ -168,10 +173,16 @@ final class TrainCommand implements Callable<Integer> {
             }
             run = new TrainingRun(c);
         }
-        out.println(String.format(Locale.ROOT, "%5s %10s %9s %9s %9s %8s %8s %8s %9s %7s %8s",
-                "epoch", "loss", "train_acc", "top1_err", "top5_err", "W-Inter", "C-Inter", "WC-Intra", "lr", "sec", "img/s"));
+        boolean retrieval = run.config().evaluatesByRetrieval();
+        if (retrieval) {
+            out.println(String.format(Locale.ROOT, "%5s %10s %8s %8s %8s %8s %8s %9s %7s %8s",
+                    "epoch", "loss", "P@1", "R-prec", "MAP@R", "NMI", "C-Inter", "lr", "sec", "img/s"));
+        } else {
+            out.println(String.format(Locale.ROOT, "%5s %10s %9s %9s %9s %8s %8s %8s %9s %7s %8s",
+                    "epoch", "loss", "train_acc", "top1_err", "top5_err", "W-Inter", "C-Inter", "WC-Intra", "lr", "sec", "img/s"));
+        }
         out.flush();
-        Listener listener = new Listener(out, !noProgress && System.console() != null);
+        Listener listener = new Listener(out, !noProgress && System.console() != null, retrieval);
         TrainingRun.Result result = run.execute(listener);
         out.println("run directory: " + result.runDir());
         out.flush();
@@ -182,11 +193,13 @@ final class TrainCommand implements Callable<Integer> {
     private static final class Listener implements TrainingListener {
         private final PrintWriter out;
         private final boolean progress;
+        private final boolean retrieval;
         private ProgressBar bar;
 
-        Listener(PrintWriter out, boolean progress) {
+        Listener(PrintWriter out, boolean progress, boolean retrieval) {
             this.out = out;
             this.progress = progress;
+            this.retrieval = retrieval;
         }
 
         @Override
@@ -210,6 +223,17 @@ final class TrainCommand implements Callable<Integer> {
             if (bar != null) {
                 bar.close();
                 bar = null;
+            }
+            if (retrieval) {
+                // Evaluated by retrieval: the classification columns do not apply (NaN in epochs not evaluated).
+                RetrievalMetrics q = r.quality() == null ? new RetrievalMetrics(Double.NaN, Double.NaN, Double.NaN, 0)
+                        : r.quality().retrieval();
+                out.println(String.format(Locale.ROOT, "%5d %10.4f %8.4f %8.4f %8.4f %8.4f %8.4f %9.2e %7.1f %8.0f",
+                        r.epoch(), r.trainLoss(), q.precisionAt1(), q.rPrecision(), q.mapAtR(),
+                        r.quality() == null ? Double.NaN : r.quality().nmi(), r.angles().cInterRaw(), r.learningRate(),
+                        r.seconds(), r.imagesPerSecond()));
+                out.flush();
+                return;
             }
             out.println(String.format(Locale.ROOT, "%5d %10.4f %8.2f%% %8.2f%% %8.2f%% %8.4f %8.4f %8.4f %9.2e %7.1f %8.0f",
                     r.epoch(), r.trainLoss(), r.trainAccuracy(), r.testTop1Error(), r.testTop5Error(),

@@ -46,6 +46,14 @@ final class TrainingOptions {
     @Option(names = "--limit-test", paramLabel = "N", description = "Use only the first N test images (0 = all).")
     Integer limitTest;
 
+    @Option(names = "--train-classes", paramLabel = "LIST", description = "Train on these classes only, e.g. 0-4 or"
+            + " 0,2,7-9, relabelled 0..P-1 (default: all).")
+    String trainClasses;
+
+    @Option(names = "--test-classes", paramLabel = "LIST", description = "Evaluate on these classes (needs"
+            + " --train-classes; default: the training classes); other classes are evaluated by retrieval.")
+    String testClasses;
+
     @Option(names = "--arch", paramLabel = "NAME", description = "Backbone: resnet18, resnet20 (default), resnet32, resnet34, resnet44, resnet56, resnet110; see anglearn model.")
     String arch;
 
@@ -53,12 +61,21 @@ final class TrainingOptions {
     Integer embeddingDim;
 
     @Option(names = "--loss", paramLabel = "NAME", description = "Loss: soft, center, arcface, arc (default), cosface, sphereface, lsoftmax, normface,"
-                    + " adacos, subcenter-arcface; train --list-losses shows their parameters.")
+                    + " adacos, subcenter-arcface, or the pair losses contrastive, triplet, multi-similarity;"
+                    + " train --list-losses shows their parameters.")
     String loss;
 
     @Option(names = {"-p", "--loss-param"}, paramLabel = "NAME=VALUE",
             description = "Loss parameter, repeatable (e.g. -p k=8; switches take 0 or 1).")
     Map<String, Double> lossParams = new LinkedHashMap<>();
+
+    @Option(names = "--miner", paramLabel = "NAME", description = "Miner for a pair loss: batch-hard, semi-hard or"
+            + " multi-similarity (default: none, every pair or triplet of a batch).")
+    String miner;
+
+    @Option(names = "--miner-param", paramLabel = "NAME=VALUE",
+            description = "Miner parameter, repeatable (e.g. --miner-param margin=0.2).")
+    Map<String, Double> minerParams = new LinkedHashMap<>();
 
     @Option(names = "--optimizer", paramLabel = "NAME", description = "adam (default, the paper's) or sgd.")
     String optimizer;
@@ -100,6 +117,10 @@ final class TrainingOptions {
     @Option(names = "--batch-size", paramLabel = "N", description = "Mini-batch size (default: 256).")
     Integer batchSize;
 
+    @Option(names = "--sampler", paramLabel = "KIND", description = "Batch order: shuffle (default) or m-per-class:M,"
+            + " M images of each of batch-size/M classes.")
+    String sampler;
+
     @Option(names = "--seed", paramLabel = "S", description = "Random seed (default: 42).")
     Long seed;
 
@@ -111,6 +132,8 @@ final class TrainingOptions {
     boolean anyGiven() {
         return dataset != null || dataDir != null || label != null || augment != null || imageSize != null
                 || channels != null || testFraction != null || dataWorkers != null || limitTrain != null || limitTest != null
+                || trainClasses != null || testClasses != null || miner != null || !minerParams.isEmpty()
+                || sampler != null
                 || arch != null || embeddingDim != null || loss != null || !lossParams.isEmpty() || optimizer != null
                 || weightDecay != null || momentum != null || nesterov != null || lr != null || schedule != null
                 || warmup != null || maxMomentum != null || minMomentum != null || stepEpochs != null
@@ -173,6 +196,12 @@ final class TrainingOptions {
         if (limitTest != null) {
             c.limitTest = limitTest;
         }
+        if (trainClasses != null) {
+            c.trainClasses = trainClasses;
+        }
+        if (testClasses != null) {
+            c.testClasses = testClasses;
+        }
         if (arch != null) {
             c.arch = arch;
         }
@@ -181,6 +210,12 @@ final class TrainingOptions {
         }
         if (!lossParams.isEmpty()) {
             c.lossParams = new LinkedHashMap<>(lossParams);
+        }
+        if (miner != null) {
+            c.miner = miner;
+        }
+        if (!minerParams.isEmpty()) {
+            c.minerParams = new LinkedHashMap<>(minerParams);
         }
         if (optimizer != null) {
             c.optimizer = optimizer;
@@ -220,6 +255,9 @@ final class TrainingOptions {
         }
         if (batchSize != null) {
             c.batchSize = batchSize;
+        }
+        if (sampler != null) {
+            c.sampler = sampler;
         }
         if (seed != null) {
             c.seed = seed;

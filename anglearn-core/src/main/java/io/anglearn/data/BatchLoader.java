@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Each batch is one float buffer in {@code N×C×H×W} order (augmented, then normalised), which
  * the trainer turns into a single NDArray, never one per sample. The image order is a permutation
  * drawn from the seed and the epoch alone, and each sample's augmentation from (seed, epoch,
- * index), so the batches do not depend on the number of workers or their timing.
+ * index), so the batches do not depend on the number of workers or their timing. With
+ * {@link Builder#optMPerClass} the order is an {@link MPerClassSampler}'s class-balanced one
+ * instead, drawn from the seed and the epoch as well.
  *
  * <p>Memory is bounded: at most {@code prefetch} batches are being assembled or waiting. Work is
  * scheduled only as the consumer takes batches, so an epoch abandoned part-way (an exception in
@@ -39,6 +41,7 @@ public final class BatchLoader implements Iterable<Batch> {
     private final int prefetch;
     private final int workers;
     private final float[][] lut;
+    private final MPerClassSampler sampler;
     private ThreadPoolExecutor pool;
 
     private BatchLoader(Builder b) {
@@ -51,6 +54,7 @@ public final class BatchLoader implements Iterable<Batch> {
         seed = b.seed;
         prefetch = b.prefetch;
         workers = b.workers;
+        sampler = b.sampler;
         lut = new float[data.channels()][256];
         for (int ch = 0; ch < lut.length; ch++) {
             double mean = norm.mean()[ch];
@@ -68,7 +72,15 @@ public final class BatchLoader implements Iterable<Batch> {
 
     /** Returns the number of batches one pass yields. */
     public int batchesPerEpoch() {
+        if (sampler != null) {
+            return sampler.batchesPerEpoch();
+        }
         return dropLast ? data.size() / batchSize : (data.size() + batchSize - 1) / batchSize;
+    }
+
+    /** Returns the class-balanced sampler, or null when batches follow a permutation. */
+    public MPerClassSampler sampler() {
+        return sampler;
     }
 
     /** Returns the dataset. */
@@ -82,12 +94,16 @@ public final class BatchLoader implements Iterable<Batch> {
     }
 
     /**
-     * Returns the image order of one epoch: a permutation determined by the seed and the epoch.
+     * Returns the image order of one epoch: a permutation determined by the seed and the epoch, or
+     * with {@link Builder#optMPerClass} the sampler's class-balanced batches, one after the other.
      *
      * @param epoch the epoch number (0-based)
      * @return the indices, in order
      */
     public int[] order(int epoch) {
+        if (sampler != null) {
+            return sampler.order(epoch);
+        }
         int[] idx = new int[data.size()];
         for (int i = 0; i < idx.length; i++) {
             idx[i] = i;
@@ -276,6 +292,8 @@ public final class BatchLoader implements Iterable<Batch> {
         private long seed;
         private int prefetch = 4;
         private int workers = 1;
+        private int mPerClass;
+        private MPerClassSampler sampler;
 
         /** Sets the dataset (required). */
         public Builder setData(ImageDataset data) {
@@ -331,6 +349,20 @@ public final class BatchLoader implements Iterable<Batch> {
             return this;
         }
 
+        /**
+         * Orders the images in class-balanced batches of m images per class (an
+         * {@link MPerClassSampler} on the data, batch size and seed), instead of a permutation;
+         * shuffling and dropping the last batch then do not apply, every batch being full
+         * (default 0: a permutation).
+         *
+         * @param m the images per class in a batch, dividing the batch size; 0 for none
+         * @return this builder
+         */
+        public Builder optMPerClass(int m) {
+            this.mPerClass = m;
+            return this;
+        }
+
         /** Validates and builds. */
         public BatchLoader build() {
             if (data == null || norm == null) {
@@ -352,7 +384,13 @@ public final class BatchLoader implements Iterable<Batch> {
             if (workers <= 0 || workers > 64) {
                 throw new IllegalArgumentException("workers must be in 1..64, got " + workers);
             }
-            if (dropLast && data.size() < batchSize) {
+            if (mPerClass < 0) {
+                throw new IllegalArgumentException("images per class must be >= 0 (0 = none), got " + mPerClass);
+            }
+            if (mPerClass > 0) {
+                sampler = MPerClassSampler.builder().setData(data).setM(mPerClass).setBatchSize(batchSize)
+                        .optSeed(seed).build();
+            } else if (dropLast && data.size() < batchSize) {
                 throw new IllegalArgumentException("dataset " + data.name() + " has " + data.size()
                         + " images, fewer than one batch of " + batchSize);
             }

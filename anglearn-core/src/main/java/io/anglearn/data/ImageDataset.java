@@ -127,6 +127,47 @@ public final class ImageDataset {
     }
 
     /**
+     * Returns the images of some classes only, relabelled {@code 0..P−1} in the order given.
+     *
+     * @param classes P distinct labels of this dataset
+     * @param suffix appended to the name, e.g. {@code [classes 0-4]}
+     * @return a dataset of P classes, its images in their original order
+     * @throws IllegalArgumentException if a label is repeated or outside {@code [0, C)}
+     */
+    public ImageDataset keepClasses(int[] classes, String suffix) {
+        int[] newLabel = new int[numClasses()];
+        Arrays.fill(newLabel, -1);
+        List<String> names = new java.util.ArrayList<>();
+        for (int k = 0; k < classes.length; k++) {
+            int c = classes[k];
+            if (c < 0 || c >= numClasses()) {
+                throw new IllegalArgumentException(name + ": class " + c + " is outside its " + numClasses()
+                        + " classes (0-" + (numClasses() - 1) + ")");
+            }
+            if (newLabel[c] >= 0) {
+                throw new IllegalArgumentException(name + ": class " + c + " is listed twice");
+            }
+            newLabel[c] = k;
+            names.add(classNames.get(c));
+        }
+        int kept = 0;
+        for (int l : labels) {
+            kept += newLabel[l] >= 0 ? 1 : 0;
+        }
+        int img = imageSize();
+        byte[] px = new byte[Math.multiplyExact(kept, img)];
+        int[] lab = new int[kept];
+        int at = 0;
+        for (int i = 0; i < labels.length; i++) {
+            if (newLabel[labels[i]] >= 0) {
+                System.arraycopy(pixels, i * img, px, at * img, img);
+                lab[at++] = newLabel[labels[i]];
+            }
+        }
+        return new ImageDataset(name + suffix, px, lab, channels, height, width, names);
+    }
+
+    /**
      * Returns the first {@code n} images (or all, if {@code n} is at least the size).
      *
      * @param n how many to keep

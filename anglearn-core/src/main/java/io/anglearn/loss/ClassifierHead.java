@@ -19,6 +19,10 @@ import ai.djl.util.PairList;
  * the rows of W are grouped by class, row {@code j·K + i} being sub-centre i of class j, and the
  * head returns, per class, the largest cosine over its sub-centres (Deng et al., "Sub-center
  * ArcFace", ECCV 2020). The output is always {@code N×C}, so the predicted class is its argmax.
+ *
+ * <p>A {@link HeadKind#NONE} head, which the pair losses use, has no weights at all: its output is
+ * an {@code N×0} array, {@link #weight()} is null and {@link #classWeights()} refuses. C is still
+ * the number of classes the network was trained on.
  */
 public final class ClassifierHead extends AbstractBlock {
 
@@ -36,7 +40,7 @@ public final class ClassifierHead extends AbstractBlock {
      * Creates a head with one weight row per class.
      *
      * @param numClasses C, at least 2
-     * @param kind linear or cosine
+     * @param kind linear, cosine, or none
      */
     public ClassifierHead(int numClasses, HeadKind kind) {
         this(numClasses, kind, 1);
@@ -46,7 +50,7 @@ public final class ClassifierHead extends AbstractBlock {
      * Creates a head.
      *
      * @param numClasses C, at least 2
-     * @param kind linear or cosine
+     * @param kind linear, cosine, or none
      * @param subCenters K, the weight rows per class: 1, or more for a cosine head
      */
     public ClassifierHead(int numClasses, HeadKind kind, int subCenters) {
@@ -64,7 +68,8 @@ public final class ClassifierHead extends AbstractBlock {
         this.numClasses = numClasses;
         this.kind = kind;
         this.subCenters = subCenters;
-        weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT).build());
+        weight = kind == HeadKind.NONE ? null
+                : addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT).build());
     }
 
     /** Returns C. */
@@ -82,7 +87,7 @@ public final class ClassifierHead extends AbstractBlock {
         return subCenters;
     }
 
-    /** Returns the class-weight parameter W ({@code C·K×d}). */
+    /** Returns the class-weight parameter W ({@code C·K×d}), or null for a {@link HeadKind#NONE} head. */
     public Parameter weight() {
         return weight;
     }
@@ -92,15 +97,19 @@ public final class ClassifierHead extends AbstractBlock {
      *
      * @param features {@code N×d}
      * @param weights {@code C·K×d}
-     * @param kind linear or cosine
+     * @param kind linear, cosine, or none
      * @param subCenters K
-     * @return {@code N×C} scores: {@code x·Wᵀ}, or cos θ (the largest over the sub-centres)
+     * @return {@code N×C} scores: {@code x·Wᵀ}, or cos θ (the largest over the sub-centres); an
+     *     {@code N×0} array for {@link HeadKind#NONE}, whose weights may be null
      */
     public static NDArray scores(NDArray features, NDArray weights, HeadKind kind, int subCenters) {
         // An operation's result belongs to its first operand's manager: anything computed from the
         // weights alone would land in the parameters' long-lived manager and pile up step after
         // step, so it is moved into the features' (the step's) scope at once.
         NDManager step = features.getManager();
+        if (kind == HeadKind.NONE) {
+            return step.zeros(new Shape(features.getShape().get(0), 0), features.getDataType());
+        }
         if (kind == HeadKind.LINEAR) {
             NDArray wt = weights.transpose();
             wt.attach(step);
@@ -123,8 +132,13 @@ public final class ClassifierHead extends AbstractBlock {
      * sub-centres (the direction of their mean on the sphere).
      *
      * @return the class weights
+     * @throws IllegalStateException for a {@link HeadKind#NONE} head, which has none
      */
     public double[][] classWeights() {
+        if (weight == null) {
+            throw new IllegalStateException("the network has no classifier head (it was trained with a pair loss):"
+                    + " there are no class weights");
+        }
         NDArray w = weight.getArray();
         int rows = (int) w.getShape().get(0);
         int d = (int) w.getShape().get(1);
@@ -151,7 +165,7 @@ public final class ClassifierHead extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
             PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        NDArray w = store.getValue(weight, x.getDevice(), training);
+        NDArray w = weight == null ? null : store.getValue(weight, x.getDevice(), training);
         return new NDList(scores(x, w, kind, subCenters));
     }
 
@@ -161,11 +175,13 @@ public final class ClassifierHead extends AbstractBlock {
         if (in.dimension() != 2) {
             throw new IllegalArgumentException("classifier head expects N×d features, got " + in);
         }
-        weight.setShape(new Shape((long) numClasses * subCenters, in.get(1)));
+        if (weight != null) {
+            weight.setShape(new Shape((long) numClasses * subCenters, in.get(1)));
+        }
     }
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {new Shape(inputShapes[0].get(0), numClasses)};
+        return new Shape[] {new Shape(inputShapes[0].get(0), kind == HeadKind.NONE ? 0 : numClasses)};
     }
 }

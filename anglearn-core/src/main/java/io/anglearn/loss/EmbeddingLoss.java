@@ -14,10 +14,11 @@ import java.util.Map;
  * A loss computed from an embedding network's output {@code [features, head output]} and the
  * integer class labels.
  *
- * <p>Subclasses turn the head output into logits ({@link #logits}) and add any extra term;
- * the default {@link #evaluate} is the mean softmax cross-entropy of those logits. Labels are
+ * <p>Classification losses turn the head output into logits ({@link #logits}) and add any extra
+ * term; the default {@link #evaluate} is the mean softmax cross-entropy of those logits. Labels are
  * checked against C on every call, so a bad label gives a clear error rather than a silent
- * out-of-range gather.
+ * out-of-range gather. The pair losses ({@link PairLoss}) have no head and no logits: they
+ * override {@link #evaluate} and compare the batch's features with each other.
  *
  * <p>Some losses keep state that is not a trainable parameter (center loss's class centres,
  * AdaCos's scale, SphereFace's annealing step). Their lifecycle has three hooks, all no-ops by

@@ -1,11 +1,13 @@
 package io.anglearn.loss;
 
+import io.anglearn.loss.miners.Miner;
 import io.anglearn.util.NameSuggestions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -26,11 +28,19 @@ import java.util.function.Function;
  *   <tr><td>adacos</td><td>{@link AdaCosLoss}</td><td>dynamic (1), epsilon (1e-6)</td></tr>
  *   <tr><td>subcenter-arcface</td><td>{@link SubCenterArcFaceLoss}</td>
  *       <td>subcenters (3), s (64), m (0.5), easy_margin (0), epsilon (1e-6)</td></tr>
+ *   <tr><td>contrastive</td><td>{@link ContrastiveLoss}</td>
+ *       <td>pos_margin (0), neg_margin (1), cosine (0), normalize (1)</td></tr>
+ *   <tr><td>triplet</td><td>{@link TripletMarginLoss}</td><td>margin (0.2), squared (1), normalize (1)</td></tr>
+ *   <tr><td>multi-similarity</td><td>{@link MultiSimilarityLoss}</td><td>alpha (2), beta (50), lambda (0.5)</td></tr>
  * </table>
+ *
+ * <p>The last three are pair losses ({@link PairLoss}, {@link #PAIR_NAMES}): they take an optional
+ * {@link Miner}; the classification losses refuse one.
  */
 public final class Losses {
 
-    private record Entry(Map<String, Double> defaults, Function<Map<String, Double>, EmbeddingLoss> factory) {}
+    private record Entry(Map<String, Double> defaults, BiFunction<Map<String, Double>, Miner, EmbeddingLoss> factory,
+            boolean pair) {}
 
     private static final Map<String, Entry> REGISTRY = new LinkedHashMap<>();
 
@@ -66,10 +76,27 @@ public final class Losses {
                         .optScale(p.get("s")).optMargin(p.get("m"))
                         .optEasyMargin(flag("subcenter-arcface", "easy_margin", p)).optEpsilon(p.get("epsilon"))
                         .build());
+        registerPair("contrastive", params("pos_margin", ContrastiveLoss.DEFAULT_POSITIVE_MARGIN,
+                "neg_margin", ContrastiveLoss.DEFAULT_NEGATIVE_MARGIN, "cosine", 0.0, "normalize", 1.0),
+                (p, miner) -> ContrastiveLoss.builder().optPositiveMargin(p.get("pos_margin"))
+                        .optNegativeMargin(p.get("neg_margin")).optCosine(flag("contrastive", "cosine", p))
+                        .optNormalize(flag("contrastive", "normalize", p)).optMiner(miner).build());
+        registerPair("triplet", params("margin", TripletMarginLoss.DEFAULT_MARGIN, "squared", 1.0, "normalize", 1.0),
+                (p, miner) -> TripletMarginLoss.builder().optMargin(p.get("margin"))
+                        .optSquared(flag("triplet", "squared", p)).optNormalize(flag("triplet", "normalize", p))
+                        .optMiner(miner).build());
+        registerPair("multi-similarity", params("alpha", MultiSimilarityLoss.DEFAULT_ALPHA,
+                "beta", MultiSimilarityLoss.DEFAULT_BETA, "lambda", MultiSimilarityLoss.DEFAULT_LAMBDA),
+                (p, miner) -> MultiSimilarityLoss.builder().optAlpha(p.get("alpha")).optBeta(p.get("beta"))
+                        .optLambda(p.get("lambda")).optMiner(miner).build());
     }
 
     /** The short names {@link #create} accepts, in the order of the table above. */
     public static final List<String> NAMES = List.copyOf(REGISTRY.keySet());
+
+    /** The names of the pair losses, which train no class weights and take a miner. */
+    public static final List<String> PAIR_NAMES =
+            REGISTRY.entrySet().stream().filter(e -> e.getValue().pair()).map(Map.Entry::getKey).toList();
 
     private Losses() {}
 
@@ -93,8 +120,26 @@ public final class Losses {
      * @throws IllegalArgumentException for an unknown name or parameter, or an invalid value
      */
     public static EmbeddingLoss create(String name, Map<String, Double> params) {
+        return create(name, params, null);
+    }
+
+    /**
+     * Creates a loss with a miner.
+     *
+     * @param name the short name, e.g. {@code triplet}
+     * @param params the loss's parameters by name; unset ones take their defaults
+     * @param miner the miner for a pair loss, or null for none
+     * @return the loss
+     * @throws IllegalArgumentException for an unknown name or parameter, an invalid value, or a
+     *     miner given to a loss that is not a pair loss
+     */
+    public static EmbeddingLoss create(String name, Map<String, Double> params, Miner miner) {
         String n = NameSuggestions.resolve("--loss", name, REGISTRY.keySet());
         Entry e = REGISTRY.get(n);
+        if (miner != null && !e.pair()) {
+            throw new IllegalArgumentException("--miner " + miner.name() + " needs a pair loss (" + String.join(", ",
+                    PAIR_NAMES) + "); '" + n + "' trains class weights and uses every sample of a batch");
+        }
         for (Map.Entry<String, Double> p : params.entrySet()) {
             if (!e.defaults().containsKey(p.getKey())) {
                 throw new IllegalArgumentException("loss '" + n + "' has no parameter '" + p.getKey() + "'"
@@ -108,7 +153,18 @@ public final class Losses {
         }
         Map<String, Double> resolved = new LinkedHashMap<>(e.defaults());
         resolved.putAll(params);
-        return e.factory().apply(resolved);
+        return e.factory().apply(resolved, miner);
+    }
+
+    /**
+     * Returns whether a name is a pair loss's.
+     *
+     * @param name a loss's short name, in any case
+     * @return true for {@code contrastive}, {@code triplet} and {@code multi-similarity}
+     * @throws IllegalArgumentException for an unknown name
+     */
+    public static boolean isPairLoss(String name) {
+        return entry(name).pair();
     }
 
     /**
@@ -146,7 +202,12 @@ public final class Losses {
 
     private static void register(String name, Map<String, Double> defaults,
             Function<Map<String, Double>, EmbeddingLoss> factory) {
-        REGISTRY.put(name, new Entry(defaults, factory));
+        REGISTRY.put(name, new Entry(defaults, (p, miner) -> factory.apply(p), false));
+    }
+
+    private static void registerPair(String name, Map<String, Double> defaults,
+            BiFunction<Map<String, Double>, Miner, EmbeddingLoss> factory) {
+        REGISTRY.put(name, new Entry(defaults, factory, true));
     }
 
     private static Map<String, Double> params(Object... keyValues) {

@@ -15,6 +15,10 @@ package io.anglearn.metrics;
  * dominate the mean, so both are computed: {@code *Raw} from plain means, {@code *Norm} from means
  * of L2-normalised features. Classes with no sample are left out of the means that need μ.
  *
+ * <p>W-Inter and WC-Intra need a weight vector for every evaluated class. Without one (a network
+ * trained with a pair loss has no class weights; classes not trained on have none)
+ * {@link #withoutWeights} gives C-Inter alone, and NaN for the other two: not applicable.
+ *
  * @param wInter W-Inter
  * @param cInterRaw C-Inter with raw class means
  * @param wcIntraRaw WC-Intra with raw class means
@@ -49,31 +53,58 @@ public record AngleStatistics(double wInter, double cInterRaw, double wcIntraRaw
      * @return the statistics; classes without a sample are left out of the means that need μ
      */
     public static AngleStatistics of(float[] features, int dim, int[] labels, double[][] weights) {
-        int n = Embeddings.rows(features, dim, labels);
+        Embeddings.rows(features, dim, labels);
         int c = weights.length;
-        double[][] raw = new double[c][dim];
-        double[][] norm = new double[c][dim];
-        long[] counts = new long[c];
-        for (int i = 0; i < n; i++) {
-            int y = labels[i];
+        for (int y : labels) {
             if (y >= c || weights[y].length != dim) {
                 throw new IllegalArgumentException("label " + y + " has no class weight of dimension " + dim);
             }
-            double len = 0;
-            for (int k = 0; k < dim; k++) {
-                len += (double) features[i * dim + k] * features[i * dim + k];
-            }
-            len = Math.sqrt(len);
-            for (int k = 0; k < dim; k++) {
-                double v = features[i * dim + k];
-                raw[y][k] += v;
-                if (len > 0) {
-                    norm[y][k] += v / len;
-                }
-            }
-            counts[y]++;
         }
-        return compute(weights, raw, norm, counts);
+        ClassSums s = ClassSums.of(features, dim, labels, c);
+        return compute(weights, s.raw(), s.norm(), s.counts());
+    }
+
+    /** Per-class sums of raw and of L2-normalised features, and per-class counts. */
+    private record ClassSums(double[][] raw, double[][] norm, long[] counts) {
+
+        static ClassSums of(float[] features, int dim, int[] labels, int c) {
+            double[][] raw = new double[c][dim];
+            double[][] norm = new double[c][dim];
+            long[] counts = new long[c];
+            for (int i = 0; i < labels.length; i++) {
+                int y = labels[i];
+                double len = 0;
+                for (int k = 0; k < dim; k++) {
+                    len += (double) features[i * dim + k] * features[i * dim + k];
+                }
+                len = Math.sqrt(len);
+                for (int k = 0; k < dim; k++) {
+                    double v = features[i * dim + k];
+                    raw[y][k] += v;
+                    if (len > 0) {
+                        norm[y][k] += v / len;
+                    }
+                }
+                counts[y]++;
+            }
+            return new ClassSums(raw, norm, counts);
+        }
+    }
+
+    /**
+     * Computes C-Inter (raw and normalised class means) of any split from its features and labels,
+     * with W-Inter and WC-Intra NaN: for features that have no class weights.
+     *
+     * @param features n×d features, row-major
+     * @param dim d
+     * @param labels n labels, non-negative
+     * @return the statistics, NaN where they need class weights
+     */
+    public static AngleStatistics withoutWeights(float[] features, int dim, int[] labels) {
+        Embeddings.rows(features, dim, labels);
+        ClassSums s = ClassSums.of(features, dim, labels, Embeddings.numClasses(labels));
+        return new AngleStatistics(Double.NaN, meanPairwiseAngle(s.raw(), s.counts()), Double.NaN,
+                meanPairwiseAngle(s.norm(), s.counts()), Double.NaN);
     }
 
     /**

@@ -3,7 +3,8 @@ package io.anglearn.metrics;
 /**
  * Collects, over an evaluation pass, what the metrics need: top-1 and top-5 hits, and per-class
  * sums of raw and L2-normalised features for the angle statistics. Memory is O(C·d), whatever
- * the number of samples.
+ * the number of samples. Batches without scores (a network without a classifier head) count
+ * towards the feature sums only; the errors are NaN when no batch had scores.
  */
 public final class EmbeddingAccumulator {
 
@@ -13,6 +14,7 @@ public final class EmbeddingAccumulator {
     private final double[][] normSums;
     private final long[] counts;
     private long seen;
+    private long ranked;
     private long top1;
     private long top5;
 
@@ -34,11 +36,13 @@ public final class EmbeddingAccumulator {
      * Adds a batch.
      *
      * @param features {@code n×d} features, row-major
-     * @param scores {@code n×C} head outputs, row-major (higher = more likely)
+     * @param scores {@code n×C} head outputs, row-major (higher = more likely), or empty when the
+     *     network has no head
      * @param labels {@code n} labels
      */
     public void add(float[] features, float[] scores, int[] labels) {
         int n = labels.length;
+        boolean scored = scores.length > 0;
         for (int i = 0; i < n; i++) {
             int y = labels[i];
             double norm = 0;
@@ -57,6 +61,9 @@ public final class EmbeddingAccumulator {
                 }
             }
             counts[y]++;
+            if (!scored) {
+                continue;
+            }
             // Rank of the true class: the number of classes scoring strictly higher.
             float target = scores[i * numClasses + y];
             int higher = 0;
@@ -73,6 +80,7 @@ public final class EmbeddingAccumulator {
             }
         }
         seen += n;
+        ranked += scored ? n : 0;
     }
 
     /** Returns the number of samples added. */
@@ -82,12 +90,12 @@ public final class EmbeddingAccumulator {
 
     /** Returns the top-1 error in percent. */
     public double top1Error() {
-        return seen == 0 ? Double.NaN : 100.0 * (seen - top1) / seen;
+        return ranked == 0 ? Double.NaN : 100.0 * (ranked - top1) / ranked;
     }
 
     /** Returns the top-5 error in percent. */
     public double top5Error() {
-        return seen == 0 ? Double.NaN : 100.0 * (seen - top5) / seen;
+        return ranked == 0 ? Double.NaN : 100.0 * (ranked - top5) / ranked;
     }
 
     /**

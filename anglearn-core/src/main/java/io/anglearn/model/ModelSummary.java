@@ -208,7 +208,7 @@ public final class ModelSummary {
             return shapeOf(weight).size() * positions;
         }
         if (block instanceof ClassifierHead head) {
-            return shapeOf(head.weight()).size();
+            return head.weight() == null ? 0 : shapeOf(head.weight()).size();
         }
         return 0;
     }
@@ -226,7 +226,7 @@ public final class ModelSummary {
             return "batchnorm";
         }
         if (block instanceof ClassifierHead h) {
-            return "head " + h.kind().name().toLowerCase(Locale.ROOT) + ", no bias";
+            return h.weight() == null ? "no head (pair loss)" : "head " + h.kind().name().toLowerCase(Locale.ROOT) + ", no bias";
         }
         if (block instanceof ResidualBlock r) {
             return "residual" + (r.stride() == 1 ? "" : " /" + r.stride())

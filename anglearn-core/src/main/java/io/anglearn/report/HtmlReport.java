@@ -207,6 +207,9 @@ public final class HtmlReport {
                             + " against iteration; lower means features gather around their class weight.", true);
         }
         lines(h, "learning_curve_test_error", "Test top-1 error by epoch", "test top-1 error (%)", "test_top1_err");
+        if (runs.stream().anyMatch(r -> !Double.isNaN(r.lastMetric("map_at_r")))) {
+            lines(h, "learning_curve_map_at_r", "Test MAP@R by epoch (runs evaluated by retrieval)", "MAP@R", "map_at_r");
+        }
         lines(h, "learning_curve_train_loss", "Training loss by epoch", "mean training loss (nats)", "train_loss");
     }
 
@@ -304,6 +307,11 @@ public final class HtmlReport {
         RunArtifacts.TestEmbedding e = r.embedding();
         if (e == null) {
             missing(h, r.name() + ": no test predictions recorded");
+            return;
+        }
+        if (e.predictions() == null) {
+            missing(h, r.name() + ": no predictions: the run does not classify its test classes (a pair loss, or"
+                    + " classes it was not trained on); see its retrieval metrics");
             return;
         }
         ConfusionMatrix m = ConfusionMatrix.of(e.labels(), e.predictions(), e.classNames().size());

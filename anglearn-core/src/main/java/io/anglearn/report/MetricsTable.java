@@ -2,6 +2,7 @@ package io.anglearn.report;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import io.anglearn.metrics.EmbeddingQuality;
 import io.anglearn.train.EpochRecord;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -17,23 +18,29 @@ import org.apache.commons.csv.CSVPrinter;
  * The per-epoch metrics of a run, one row per epoch, as CSV ({@code metrics.csv}) and as JSON
  * lines ({@code metrics.jsonl}, one object per line with the same keys). Both are rewritten
  * atomically after each epoch from the full list of records, so a resumed run never duplicates
- * or loses a row. Test metrics of epochs that were not evaluated are {@code NaN}.
+ * or loses a row. Test metrics of epochs that were not evaluated are {@code NaN}, and so are the
+ * metrics that do not apply: the errors, W-Inter and WC-Intra of a run evaluated by retrieval (a
+ * pair loss, or test classes not trained on), and its retrieval columns ({@code p_at_1},
+ * {@code r_precision}, {@code map_at_r}, {@code nmi}) otherwise.
  */
 public final class MetricsTable {
 
     /** The columns, in order; also the JSON keys. */
     public static final List<String> COLUMNS = List.of("epoch", "train_loss", "train_acc", "test_top1_err",
             "test_top5_err", "w_inter", "c_inter", "wc_intra", "c_inter_norm", "wc_intra_norm", "lr", "seconds",
-            "images_per_s", "model_s", "skipped_batches");
+            "images_per_s", "model_s", "skipped_batches", "p_at_1", "r_precision", "map_at_r", "nmi");
 
     private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
 
     private MetricsTable() {}
 
     private static List<Object> values(EpochRecord r) {
+        EmbeddingQuality q = r.quality();
         return List.of(r.epoch(), r.trainLoss(), r.trainAccuracy(), r.testTop1Error(), r.testTop5Error(),
                 r.angles().wInter(), r.angles().cInterRaw(), r.angles().wcIntraRaw(), r.angles().cInterNorm(),
-                r.angles().wcIntraNorm(), r.learningRate(), r.seconds(), r.imagesPerSecond(), r.modelSeconds(), r.skippedBatches());
+                r.angles().wcIntraNorm(), r.learningRate(), r.seconds(), r.imagesPerSecond(), r.modelSeconds(), r.skippedBatches(),
+                q == null ? Double.NaN : q.retrieval().precisionAt1(), q == null ? Double.NaN : q.retrieval().rPrecision(),
+                q == null ? Double.NaN : q.retrieval().mapAtR(), q == null ? Double.NaN : q.nmi());
     }
 
     /**

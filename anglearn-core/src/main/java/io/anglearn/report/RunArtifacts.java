@@ -65,7 +65,8 @@ public record RunArtifacts(Path dir, String name, Map<String, String> config, Ma
      * @param features n×d, row-major
      * @param dim d
      * @param labels n true classes
-     * @param predictions n predicted classes
+     * @param predictions n predicted classes, or null when the run does not classify its test
+     *     classes (a pair loss, or classes not trained on)
      * @param classNames class names by label (from the metadata)
      */
     public record TestEmbedding(float[] features, int dim, int[] labels, int[] predictions, List<String> classNames) {}
@@ -204,8 +205,9 @@ public record RunArtifacts(Path dir, String name, Map<String, String> config, Ma
         int li = header.indexOf("label");
         int ci = header.indexOf("class");
         int pi = header.indexOf("prediction");
-        if (li < 0 || ci < 0 || pi < 0) {
-            throw new IOException(meta + " needs the columns label, class, prediction; has " + header);
+        if (li < 0 || ci < 0) {
+            throw new IOException(meta + " needs the columns label, class and (for a run that classifies) prediction;"
+                    + " has " + header);
         }
         for (int i = 0; i < rows.size(); i++) {
             String[] v = rows.get(i).split("\t");
@@ -218,7 +220,7 @@ public record RunArtifacts(Path dir, String name, Map<String, String> config, Ma
                     f[i * dim + k] = Float.parseFloat(v[k]);
                 }
                 labels[i] = Integer.parseInt(m[li]);
-                pred[i] = Integer.parseInt(m[pi]);
+                pred[i] = pi < 0 ? 0 : Integer.parseInt(m[pi]);
             } catch (NumberFormatException e) {
                 throw new IOException(tensor + " or " + meta + ": row " + (i + 1) + ": " + e.getMessage());
             }
@@ -226,6 +228,9 @@ public record RunArtifacts(Path dir, String name, Map<String, String> config, Ma
         }
         int c = names.isEmpty() ? 0 : Math.max(names.keySet().stream().mapToInt(Integer::intValue).max().getAsInt(),
                 Arrays.stream(pred).max().getAsInt()) + 1;
+        if (pi < 0) {
+            pred = null;
+        }
         List<String> classNames = new ArrayList<>();
         for (int j = 0; j < c; j++) {
             classNames.add(names.getOrDefault(j, String.valueOf(j)));

@@ -59,9 +59,15 @@ import java.util.SplittableRandom;
  * directory: scalars logged between the resumed checkpoint and the interruption appear twice at
  * the same steps, with equal values, since resuming is exact.
  *
+ * <p>A run whose network does not classify the test classes ({@link Builder#optClassifies}: a
+ * pair loss, or test classes other than the training classes) has no class weights for them: its
+ * angle rows hold C-Inter alone (W-Inter and WC-Intra NaN), no target angles are recorded, and
+ * the test embedding is recorded without predictions and without {@code class_weights.tsv}.
+ *
  * <p>Hyperparameters: the angle interval N (default 200 iterations; 0 = off), samples per class
  * (default 200), the loss interval (default 10 steps), the sampling seed (default 0), TensorBoard
- * output (default on), the probe set (default none) and its evaluation batch size (250).
+ * output (default on), the probe set (default none) and its evaluation batch size (250), whether
+ * the network classifies the test classes (default yes).
  */
 public final class RunRecorder implements TrainingListener, AutoCloseable {
 
@@ -78,6 +84,7 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
     private final ImageDataset probe;
     private final Normalization norm;
     private final List<String> classNames;
+    private final boolean classifies;
     private final List<String> angleRows = new ArrayList<>();
     private long step;
     private Embeddings lastTest;
@@ -92,6 +99,7 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
         probe = b.probe;
         norm = b.norm;
         classNames = b.classNames;
+        classifies = b.classifies;
         events = b.tensorBoard ? new EventFileWriter(runDir.resolve(RunFiles.TENSORBOARD)) : null;
     }
 
@@ -144,18 +152,24 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
         }
         Embeddings e = ctx.trainer().inference().embed(probe, norm, PROBE_BATCH);
         try {
-            recordAngles(ctx.step(), ctx.epoch(),
-                    AngleStatistics.of(e.features(), e.dim(), e.labels(), ctx.trainer().classWeights()));
+            recordAngles(ctx.step(), ctx.epoch(), classifies
+                    ? AngleStatistics.of(e.features(), e.dim(), e.labels(), ctx.trainer().classWeights())
+                    : AngleStatistics.withoutWeights(e.features(), e.dim(), e.labels()));
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
     }
 
-    /** Records the epoch's target angles from the evaluation's features and keeps them for the end. */
+    /**
+     * Records the epoch's target angles from the evaluation's features (when there are class
+     * weights) and keeps the features for the end.
+     */
     @Override
     public void onEvaluation(int epoch, Embeddings test, double[][] classWeights) {
         try {
-            recordTargetAngles(epoch, test.features(), test.dim(), test.labels(), classWeights, classNames);
+            if (classWeights != null) {
+                recordTargetAngles(epoch, test.features(), test.dim(), test.labels(), classWeights, classNames);
+            }
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
@@ -171,9 +185,9 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
         }
         Embeddings t = lastTest;
         int c = t.numClasses();
-        int[] predicted = new int[t.count()];
+        int[] predicted = lastWeights == null ? null : new int[t.count()];
         float[] s = t.scores();
-        for (int i = 0; i < predicted.length; i++) {
+        for (int i = 0; predicted != null && i < predicted.length; i++) {
             int best = 0; // the highest score wins; the lowest index breaks ties
             for (int j = 1; j < c; j++) {
                 if (s[i * c + j] > s[i * c + best]) {
@@ -210,6 +224,10 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
         scalar("angles/wc_intra_norm", step, r.angles().wcIntraNorm());
         scalar("epoch/learning_rate", step, r.learningRate());
         scalar("epoch/epoch", step, r.epoch());
+        if (r.quality() != null) {
+            scalar("epoch/test_precision_at_1", step, r.quality().retrieval().precisionAt1());
+            scalar("epoch/test_map_at_r", step, r.quality().retrieval().mapAtR());
+        }
     }
 
     /**
@@ -286,31 +304,36 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
      * @param features n×d test features
      * @param dim d
      * @param labels n labels
-     * @param predictions n predicted classes (argmax of the head output)
-     * @param weights C×d class weights
+     * @param predictions n predicted classes (argmax of the head output), or null when the network
+     *     does not classify these classes (the metadata then has no prediction column)
+     * @param weights C×d class weights, or null when there are none for these classes (no
+     *     {@code class_weights.tsv} is written)
      * @param classNames C class names
      * @return the measured quality
      * @throws IOException if writing fails
      */
     public EmbeddingQuality recordTestEmbedding(float[] features, int dim, int[] labels, int[] predictions,
             double[][] weights, List<String> classNames) throws IOException {
-        if (predictions.length != labels.length) {
+        if (predictions != null && predictions.length != labels.length) {
             throw new IllegalArgumentException(labels.length + " labels but " + predictions.length + " predictions");
         }
         List<List<String>> meta = new ArrayList<>(labels.length);
         for (int i = 0; i < labels.length; i++) {
-            meta.add(List.of(String.valueOf(labels[i]), name(classNames, labels[i]), String.valueOf(predictions[i])));
+            meta.add(predictions == null ? List.of(String.valueOf(labels[i]), name(classNames, labels[i]))
+                    : List.of(String.valueOf(labels[i]), name(classNames, labels[i]), String.valueOf(predictions[i])));
         }
         ProjectorFiles.write(runDir.resolve(RunFiles.TENSORBOARD), RunFiles.TEST_FEATURES, features, dim,
-                List.of("label", "class", "prediction"), meta);
-        StringBuilder w = new StringBuilder();
-        for (double[] row : weights) {
-            for (int k = 0; k < row.length; k++) {
-                w.append(k == 0 ? "" : "\t").append(row[k]);
+                predictions == null ? List.of("label", "class") : List.of("label", "class", "prediction"), meta);
+        if (weights != null) {
+            StringBuilder w = new StringBuilder();
+            for (double[] row : weights) {
+                for (int k = 0; k < row.length; k++) {
+                    w.append(k == 0 ? "" : "\t").append(row[k]);
+                }
+                w.append('\n');
             }
-            w.append('\n');
+            AtomicFiles.writeString(runDir.resolve(RunFiles.CLASS_WEIGHTS), w.toString());
         }
-        AtomicFiles.writeString(runDir.resolve(RunFiles.CLASS_WEIGHTS), w.toString());
         EmbeddingQuality q = EmbeddingQuality.evaluate(features, dim, labels, seed);
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("split", "test");
@@ -367,8 +390,22 @@ public final class RunRecorder implements TrainingListener, AutoCloseable {
         private ImageDataset probe;
         private Normalization norm;
         private List<String> classNames = List.of();
+        private boolean classifies = true;
 
         private Builder() {}
+
+        /**
+         * Says whether the network classifies the probe's and the test split's classes (default
+         * true). False for a network without a head (a pair loss) or for test classes other than
+         * the training classes: there are then no class weights for them (see the class comment).
+         *
+         * @param classifies whether class weights exist for the test classes
+         * @return this builder
+         */
+        public Builder optClassifies(boolean classifies) {
+            this.classifies = classifies;
+            return this;
+        }
 
         /**
          * Sets the fixed probe set whose angle statistics are recorded every N steps while

@@ -11,8 +11,11 @@ import io.anglearn.data.BatchLoader;
 import io.anglearn.data.ImageDataset;
 import io.anglearn.data.Normalization;
 import io.anglearn.loss.ClassifierHead;
+import io.anglearn.loss.HeadKind;
+import io.anglearn.metrics.AngleStatistics;
 import io.anglearn.metrics.ConfusionMatrix;
 import io.anglearn.metrics.EmbeddingAccumulator;
+import io.anglearn.metrics.EmbeddingQuality;
 import io.anglearn.model.EmbeddingNetwork;
 
 /**
@@ -32,7 +35,7 @@ public final class Inference {
          * Accepts one batch.
          *
          * @param features {@code n×d} features, row-major
-         * @param scores {@code n×C} head outputs, row-major
+         * @param scores {@code n×C} head outputs, row-major; empty for a network without a head
          * @param labels {@code n} labels
          * @param dim d
          */
@@ -64,9 +67,19 @@ public final class Inference {
         return network;
     }
 
-    /** Returns C, the number of classes. */
+    /** Returns C, the number of classes the network was trained on. */
     public int numClasses() {
         return network.head().numClasses();
+    }
+
+    /**
+     * Returns whether the network has a classifier head: false for the pair losses' networks, which
+     * embed but have no class weights and predict no class.
+     *
+     * @return true with a head
+     */
+    public boolean classifies() {
+        return network.head().kind() != HeadKind.NONE;
     }
 
     /**
@@ -93,7 +106,7 @@ public final class Inference {
      * @param channels C
      * @param height H
      * @param width W
-     * @return {features n×d, head outputs n×C}, row-major
+     * @return {features n×d, head outputs n×C (empty without a head)}, row-major
      */
     public float[][] forward(float[] images, int n, int channels, int height, int width) {
         try (NDManager step = manager.newSubManager(device)) {
@@ -130,9 +143,14 @@ public final class Inference {
      * @param norm the training split's normalisation
      * @param batchSize images per forward pass
      * @return accuracy, angle statistics and confusion matrix
+     * @throws IllegalStateException if the network has no head ({@link #evaluateByRetrieval} applies)
      */
     public Evaluation evaluateFully(ImageDataset data, Normalization norm, int batchSize) {
         requireImages(data);
+        if (!classifies()) {
+            throw new IllegalStateException("the network has no classifier head (it was trained with a pair loss):"
+                    + " it has no errors or confusion matrix to measure; evaluate it by retrieval");
+        }
         EmbeddingAccumulator[] acc = new EmbeddingAccumulator[1];
         int c = numClasses();
         int[] predicted = new int[data.size()];
@@ -160,17 +178,35 @@ public final class Inference {
     }
 
     /**
+     * Evaluates on a dataset whose classes the network does not classify (a network without a head,
+     * or classes it was not trained on): C-Inter, and the retrieval and clustering metrics of
+     * {@link EmbeddingQuality}; the errors, W-Inter and WC-Intra are NaN.
+     *
+     * @param data the split; its labels need only say which images share a class
+     * @param norm the training split's normalisation
+     * @param batchSize images per forward pass
+     * @param seed the k-means++ seed
+     * @return the evaluation, with {@link Evaluation#quality()} set
+     */
+    public Evaluation evaluateByRetrieval(ImageDataset data, Normalization norm, int batchSize, long seed) {
+        Embeddings e = embed(data, norm, batchSize);
+        return new Evaluation(data.name(), e.count(), Double.NaN, Double.NaN,
+                AngleStatistics.withoutWeights(e.features(), e.dim(), e.labels()), null,
+                EmbeddingQuality.evaluate(e.features(), e.dim(), e.labels(), seed));
+    }
+
+    /**
      * Computes every image's embedded feature and scores.
      *
      * @param data the split
      * @param norm the training split's normalisation
      * @param batchSize images per forward pass
-     * @return the features, scores and labels, in dataset order
+     * @return the features, scores (none without a head) and labels, in dataset order
      */
     public Embeddings embed(ImageDataset data, Normalization norm, int batchSize) {
         requireImages(data);
         int n = data.size();
-        int c = numClasses();
+        int c = classifies() ? numClasses() : 0;
         float[][] features = new float[1][];
         float[] scores = new float[n * c];
         int[] labels = new int[n];
@@ -189,7 +225,12 @@ public final class Inference {
         return new Embeddings(features[0], scores, labels, n, at[1], c);
     }
 
-    /** Returns one weight vector per class, C×d (see {@link ClassifierHead#classWeights()}). */
+    /**
+     * Returns one weight vector per class, C×d (see {@link ClassifierHead#classWeights()}).
+     *
+     * @return the weights
+     * @throws IllegalStateException if the network has no head
+     */
     public double[][] classWeights() {
         return network.head().classWeights();
     }

@@ -4,7 +4,6 @@ import ai.djl.ndarray.types.Shape;
 import io.anglearn.data.BatchLoader;
 import io.anglearn.data.Normalization;
 import io.anglearn.loss.EmbeddingLoss;
-import io.anglearn.loss.Losses;
 import io.anglearn.model.EmbeddingNetwork;
 import io.anglearn.engine.Devices;
 import java.io.IOException;
@@ -72,7 +71,7 @@ public final class LearningRateFinder {
      */
     public Result run(TrainingConfig config, TrainingData data, TrainingListener listener) throws IOException {
         config.validate();
-        EmbeddingLoss loss = Losses.create(config.loss, config.lossParams);
+        EmbeddingLoss loss = TrainingRun.buildLoss(config);
         EmbeddingNetwork net = TrainingRun.buildNetwork(config, data.train().numClasses(), loss);
         Normalization norm = Normalization.of(data.train());
         BatchLoader loader = TrainingRun.buildLoader(config, data, norm);

@@ -15,8 +15,9 @@ import io.anglearn.data.ImageDataset;
 import io.anglearn.data.Normalization;
 import io.anglearn.engine.Engines;
 import io.anglearn.loss.EmbeddingLoss;
-import io.anglearn.loss.Losses;
 import io.anglearn.model.EmbeddingNetwork;
+import io.anglearn.model.KernelCheck;
+import io.anglearn.model.ResNetCifar;
 import io.anglearn.report.AtomicFiles;
 import io.anglearn.report.NpyWriter;
 import java.awt.Graphics2D;
@@ -35,7 +36,11 @@ import java.util.Locale;
  * ({@code anglearn evaluate}), computes and writes embedded features ({@code anglearn embed}) and
  * classifies image files ({@code anglearn predict}).
  *
- * <p>Evaluation runs on the CPU in inference mode: BatchNorm uses its running statistics.
+ * <p>Evaluation runs on the CPU in inference mode: BatchNorm uses its running statistics. A split
+ * whose classes the network classifies (it has a head, and the split's class names are the run's
+ * training classes) is evaluated by classification; any other (a run trained with a pair loss,
+ * or the test classes of a run trained on other classes) by retrieval ({@link Evaluation}). A run
+ * without a head embeds but does not {@link #predict}.
  */
 public final class TrainedRun implements AutoCloseable {
 
@@ -62,7 +67,7 @@ public final class TrainedRun implements AutoCloseable {
         this.step = checkpoint.step();
         // The checksums were verified on opening; the digest identifies the weights for indexes built with them.
         this.checkpointDigest = CheckpointStore.sha256(Files.readAllBytes(checkpoint.dir().resolve(CheckpointStore.MODEL_FILE)));
-        EmbeddingLoss loss = Losses.create(config.loss, config.lossParams);
+        EmbeddingLoss loss = TrainingRun.buildLoss(config);
         EmbeddingNetwork net = TrainingRun.buildNetwork(config, classNames.size(), loss);
         Engine engine = Engines.pytorch();
         manager = engine.newBaseManager(Device.cpu());
@@ -83,6 +88,11 @@ public final class TrainedRun implements AutoCloseable {
                 for (int i = 0; i < targets.size(); i++) {
                     Optimizer.copyInto(saved.get(i), targets.get(i), "parameter " + names.get(i));
                 }
+            }
+            if (net.backbone() instanceof ResNetCifar resNet) {
+                // As in training: the loaded values in the fastest layout this machine computes correctly.
+                resNet.relayoutWeights();
+                KernelCheck.verify(resNet, new Shape(imageShape[0], imageShape[1], imageShape[2]));
             }
             inference = new Inference(net, new ParameterStore(manager, false), manager, Device.cpu());
         } catch (IOException | RuntimeException e) {
@@ -170,7 +180,7 @@ public final class TrainedRun implements AutoCloseable {
         return imageShape.clone();
     }
 
-    /** Returns the class names in label order. */
+    /** Returns the names of the classes the run was trained on, in label order. */
     public List<String> classNames() {
         return classNames;
     }
@@ -200,14 +210,30 @@ public final class TrainedRun implements AutoCloseable {
     }
 
     /**
-     * Evaluates on a dataset: top-1/top-5 error, confusion matrix, angle statistics.
+     * Evaluates on a dataset: by classification (top-1/top-5 error, confusion matrix, angle
+     * statistics) when the network classifies its classes, else by retrieval (precision@1,
+     * R-precision, MAP@R, k-means NMI and C-Inter; see {@link Evaluation}).
      *
      * @param dataset the images, shaped as the run's
      * @return the evaluation
      */
     public Evaluation evaluate(ImageDataset dataset) {
         checkShape(dataset);
-        return inference.evaluateFully(dataset, norm, 256);
+        if (classifies(dataset)) {
+            return inference.evaluateFully(dataset, norm, 256);
+        }
+        return inference.evaluateByRetrieval(dataset, norm, 256, config.seed);
+    }
+
+    /**
+     * Returns whether the network classifies a dataset's classes: it has a head, and the dataset's
+     * classes are the ones it was trained on.
+     *
+     * @param dataset the images
+     * @return true when classification metrics apply
+     */
+    public boolean classifies(ImageDataset dataset) {
+        return inference.classifies() && dataset.classNames().equals(classNames);
     }
 
     /**
@@ -254,12 +280,26 @@ public final class TrainedRun implements AutoCloseable {
      * (int32, N), {@code NAME-vectors.tsv} (one feature per line, tab-separated) and
      * {@code NAME-metadata.tsv} (a header line {@code label	class}, then one line per sample).
      *
-     * @param e the embeddings
+     * @param e the embeddings, of the run's training classes
      * @param out the features file
      * @return the four files
      * @throws IOException if writing fails
      */
     public EmbeddingFiles writeEmbeddings(Embeddings e, Path out) throws IOException {
+        return writeEmbeddings(e, out, classNames);
+    }
+
+    /**
+     * Writes embeddings as {@link #writeEmbeddings(Embeddings, Path)} does, naming the classes of
+     * the split they came from (which may not be the training classes).
+     *
+     * @param e the embeddings
+     * @param out the features file
+     * @param classNames the names of the embeddings' labels
+     * @return the four files
+     * @throws IOException if writing fails
+     */
+    public EmbeddingFiles writeEmbeddings(Embeddings e, Path out, List<String> classNames) throws IOException {
         String name = out.getFileName().toString();
         String base = name.toLowerCase(Locale.ROOT).endsWith(".npy") ? name.substring(0, name.length() - 4) : name;
         if (base.isEmpty()) {
@@ -298,8 +338,14 @@ public final class TrainedRun implements AutoCloseable {
      * @param files the images
      * @return one prediction per file, in order
      * @throws IOException if a file cannot be read or is not an image; the message names it
+     * @throws IllegalStateException if the run has no classifier head (a pair loss)
      */
     public List<Prediction> predict(List<Path> files) throws IOException {
+        if (!inference.classifies()) {
+            throw new IllegalStateException(runDir + " was trained with the pair loss '" + config.loss + "', which"
+                    + " trains no class weights: it embeds images but does not classify them (anglearn embed writes"
+                    + " their features)");
+        }
         List<Prediction> out = new ArrayList<>();
         int c = imageShape[0];
         int h = imageShape[1];
@@ -375,10 +421,6 @@ public final class TrainedRun implements AutoCloseable {
         if (d.channels() != imageShape[0] || d.height() != imageShape[1] || d.width() != imageShape[2]) {
             throw new IllegalArgumentException(d.name() + " has " + d.channels() + "x" + d.height() + "x" + d.width()
                     + " images; the run was trained on " + imageShape[0] + "x" + imageShape[1] + "x" + imageShape[2]);
-        }
-        if (d.numClasses() != classNames.size()) {
-            throw new IllegalArgumentException(d.name() + " has " + d.numClasses() + " classes; the run has "
-                    + classNames.size());
         }
     }
 

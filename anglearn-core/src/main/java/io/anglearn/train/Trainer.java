@@ -287,7 +287,9 @@ public final class Trainer implements AutoCloseable {
                     // Non-trainable loss state (center loss's centres, ...) follows the step.
                     loss.afterStep(new NDList(pred.get(0).stopGradient(), pred.get(1).stopGradient()), y);
                     double modelSeconds = (System.nanoTime() - modelStart) / 1e9;
-                    long correct = pred.get(1).argMax(1).toType(DataType.INT32, false).eq(y).sum().getLong();
+                    // A network without a head (a pair loss) classifies nothing: its accuracy is not counted.
+                    long correct = headless() ? 0
+                            : pred.get(1).argMax(1).toType(DataType.INT32, false).eq(y).sum().getLong();
                     progress.addStep(stepLoss, correct, b.size());
                     listener.onBatch(epoch, progress.nextBatch(), stepLoss);
                     listener.onStep(new StepContext(this, epoch, progress.nextBatch(), total, optimizer.steps(), stepLoss,
@@ -438,9 +440,24 @@ public final class Trainer implements AutoCloseable {
         return inference.evaluate(data, norm, batchSize);
     }
 
-    /** Returns the class weights W as a C×d array of doubles. */
+    /**
+     * Returns the class weights W as a C×d array of doubles.
+     *
+     * @return the weights
+     * @throws IllegalStateException if the network has no head ({@link #headless()})
+     */
     public double[][] classWeights() {
         return inference.classWeights();
+    }
+
+    /**
+     * Returns whether the network has no classifier head ({@link io.anglearn.loss.HeadKind#NONE},
+     * the pair losses): it embeds, but has no class weights and predicts no class.
+     *
+     * @return true without a head
+     */
+    public boolean headless() {
+        return network.head().kind() == io.anglearn.loss.HeadKind.NONE;
     }
 
     /**
@@ -534,6 +551,11 @@ public final class Trainer implements AutoCloseable {
             }
             if (devices.length == 0) {
                 throw new IllegalArgumentException("Trainer needs at least one device");
+            }
+            if (devices.length > 1 && loss instanceof io.anglearn.loss.PairLoss) {
+                throw new IllegalArgumentException("loss '" + loss.getName() + "' compares every sample of a batch"
+                        + " with every other; splitting the batch across " + devices.length + " devices would drop"
+                        + " the pairs between the shares: train it on one device");
             }
             for (int i = 0; i < devices.length; i++) {
                 for (int j = 0; j < i; j++) {

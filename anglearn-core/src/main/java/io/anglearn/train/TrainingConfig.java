@@ -5,9 +5,13 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
+import io.anglearn.data.ClassSubset;
 import io.anglearn.data.LabelKind;
+import io.anglearn.data.MPerClassSampler;
 import io.anglearn.engine.Devices;
 import io.anglearn.loss.Losses;
+import io.anglearn.loss.miners.Miner;
+import io.anglearn.loss.miners.Miners;
 import io.anglearn.model.Architectures;
 import io.anglearn.util.NameSuggestions;
 import java.io.IOException;
@@ -72,6 +76,18 @@ public final class TrainingConfig {
     public int limitTrain;
     /** Use only the first N test images (0 = all, the default). */
     public int limitTest;
+    /**
+     * Train on these classes only, e.g. {@code 0-4} or {@code 0,2,7-9}, relabelled 0..P−1 in
+     * ascending order; null (default) = all. Applied before {@link #limitTrain}.
+     */
+    public String trainClasses;
+    /**
+     * Evaluate on these classes only (needs {@link #trainClasses}); null (default) = the training
+     * classes. When they differ from the training classes, the test split is of other classes than
+     * the network classifies: evaluation reports C-Inter and the retrieval metrics, and marks the
+     * errors, W-Inter and WC-Intra not applicable. Applied before {@link #limitTest}.
+     */
+    public String testClasses;
     /** Backbone architecture (default {@code resnet20}). */
     public String arch = "resnet20";
     /** Projection to d dimensions after the backbone (0 = none, the default). */
@@ -80,6 +96,13 @@ public final class TrainingConfig {
     public String loss = "arc";
     /** Loss parameters by name, e.g. {@code k=4} (default: none, each loss's own defaults). */
     public Map<String, Double> lossParams = new LinkedHashMap<>();
+    /**
+     * Miner of a pair loss: {@code batch-hard}, {@code semi-hard} or {@code multi-similarity};
+     * null (default) = every pair or triplet of a batch.
+     */
+    public String miner;
+    /** Miner parameters by name, e.g. {@code margin=0.2} (default: none, the miner's own defaults). */
+    public Map<String, Double> minerParams = new LinkedHashMap<>();
     /** Optimiser: {@code adam} (the paper's, default) or {@code sgd}. */
     public String optimizer = "adam";
     /** L2 weight decay added to the gradient (default 5e-4, the paper's). */
@@ -106,6 +129,11 @@ public final class TrainingConfig {
     public int epochs = 10;
     /** Mini-batch size (default 256). */
     public int batchSize = 256;
+    /**
+     * Order of the training images: {@code shuffle} (default), a permutation per epoch, or
+     * {@code m-per-class:M}, batches of M images of each of batchSize/M classes ({@link MPerClassSampler}).
+     */
+    public String sampler = "shuffle";
     /** Random seed for initialisation and data order (default 42). */
     public long seed = 42;
     /** Device or comma-separated devices: {@code cpu} (default), {@code gpu}, {@code gpu:N}, {@code gpu:0,gpu:1}. */
@@ -166,7 +194,19 @@ public final class TrainingConfig {
         datasetSpec();
         NameSuggestions.resolve("--arch", arch, Architectures.NAMES);
         require(lossParams != null, "loss parameters must not be null");
-        Losses.create(loss, lossParams); // checks the name, the parameters' names and their values
+        require(minerParams != null, "miner parameters must not be null");
+        require(miner != null || minerParams.isEmpty(), "--miner-param needs a --miner");
+        // Checks the names, the parameters' names and their values, and that a miner has a pair loss.
+        Losses.create(loss, lossParams, buildMiner());
+        int m = MPerClassSampler.parse(sampler);
+        require(m == 0 || batchSize % m == 0, "--sampler " + sampler + " needs a --batch-size that is a multiple of "
+                + m + ", got " + batchSize);
+        require(trainClasses != null || testClasses == null, "--test-classes needs --train-classes (the classes"
+                + " the network is trained on)");
+        require(trainClasses == null || trainClassSubset().size() >= 2, "--train-classes needs at least 2 classes, got '"
+                + trainClasses + "'");
+        require(testClasses == null || testClassSubset().size() >= 2, "--test-classes needs at least 2 classes, got '"
+                + testClasses + "'");
         require(dataWorkers >= 1 && dataWorkers <= 64, "--data-workers must be in 1..64, got " + dataWorkers);
         NameSuggestions.resolve("--optimizer", optimizer, OPTIMIZERS);
         NameSuggestions.resolve("--schedule", schedule, SCHEDULES);
@@ -197,6 +237,53 @@ public final class TrainingConfig {
                 .optLabels(LabelKind.parse(labels))
                 .optImageSize(imageSize).optChannels(imageChannels).optTestFraction(testFraction)
                 .optSplitSeed(seed).build();
+    }
+
+    /**
+     * Returns the miner this configuration names.
+     *
+     * @return the miner, or null for none
+     */
+    public Miner buildMiner() {
+        return miner == null ? null : Miners.create(miner, minerParams);
+    }
+
+    /**
+     * Returns the classes to train on.
+     *
+     * @return the set, or null for all
+     */
+    public ClassSubset trainClassSubset() {
+        return trainClasses == null ? null : ClassSubset.parse("--train-classes", trainClasses);
+    }
+
+    /**
+     * Returns the classes to evaluate on.
+     *
+     * @return the set, or null for the training classes
+     */
+    public ClassSubset testClassSubset() {
+        return testClasses == null ? null : ClassSubset.parse("--test-classes", testClasses);
+    }
+
+    /**
+     * Returns whether the test split holds the classes the network is trained on (no
+     * {@link #testClasses}, or the same set as {@link #trainClasses}).
+     *
+     * @return true when the test classes are the training classes
+     */
+    public boolean testsTrainingClasses() {
+        return testClasses == null || testClassSubset().equals(trainClassSubset());
+    }
+
+    /**
+     * Returns whether evaluation measures retrieval instead of classification: the loss is a pair
+     * loss (no class weights), or the test classes are not the training classes.
+     *
+     * @return true when the errors, W-Inter and WC-Intra do not apply
+     */
+    public boolean evaluatesByRetrieval() {
+        return Losses.isPairLoss(loss) || !testsTrainingClasses();
     }
 
     /** Returns a deep copy. */

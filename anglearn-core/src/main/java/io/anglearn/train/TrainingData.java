@@ -1,6 +1,7 @@
 package io.anglearn.train;
 
 import io.anglearn.data.Augmentation;
+import io.anglearn.data.ClassSubset;
 import io.anglearn.data.DatasetLocator;
 import io.anglearn.data.Datasets;
 import io.anglearn.data.ImageDataset;
@@ -16,27 +17,45 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The training and test splits a run uses, after the subset limits, with the training-time
- * augmentation the dataset's variant asks for and where the data was found.
+ * The training and test splits a run uses, after the class subsets and the subset limits, with the
+ * training-time augmentation the dataset's variant asks for and where the data was found.
+ *
+ * <p>Usually both splits hold the same classes, and the network trained on the one classifies the
+ * other. With {@code sameClasses} false the test split holds other classes (classes never seen in
+ * training, say): its labels only group its images, and a run evaluates it by retrieval.
  *
  * @param train the training split
  * @param test the test split
  * @param augmentation the training augmentation ({@link Augmentation#NONE} for none)
  * @param location the folder the data was read from, or null for data supplied in memory
+ * @param sameClasses whether the test split's labels are the training classes
  */
-public record TrainingData(ImageDataset train, ImageDataset test, Augmentation augmentation, Path location) {
+public record TrainingData(ImageDataset train, ImageDataset test, Augmentation augmentation, Path location,
+        boolean sameClasses) {
 
     /** The split names {@link #split} accepts. */
     public static final List<String> SPLITS = List.of("train", "test");
 
-    /** Checks that the splits agree on image shape and classes. */
+    /** Checks that the splits agree on image shape, and on classes unless they need not. */
     public TrainingData {
         if (train.channels() != test.channels() || train.height() != test.height() || train.width() != test.width()
-                || !train.classNames().equals(test.classNames())) {
+                || (sameClasses && !train.classNames().equals(test.classNames()))) {
             throw new IllegalArgumentException("train split " + train.name() + " and test split " + test.name()
                     + " differ in image shape or classes");
         }
         java.util.Objects.requireNonNull(augmentation, "augmentation");
+    }
+
+    /**
+     * Splits of the same classes.
+     *
+     * @param train the training split
+     * @param test the test split
+     * @param augmentation the training augmentation
+     * @param location the folder the data was read from, or null
+     */
+    public TrainingData(ImageDataset train, ImageDataset test, Augmentation augmentation, Path location) {
+        this(train, test, augmentation, location, true);
     }
 
     /**
@@ -50,17 +69,25 @@ public record TrainingData(ImageDataset train, ImageDataset test, Augmentation a
     }
 
     /**
-     * Finds and loads the dataset a configuration names ({@link Datasets#load}), and applies its limits.
+     * Finds and loads the dataset a configuration names ({@link Datasets#load}), and applies its
+     * class subsets ({@link TrainingConfig#trainClasses}, {@link TrainingConfig#testClasses}) and
+     * then its limits.
      *
      * @param config the configuration
      * @return the splits
      * @throws IOException if the dataset is missing or malformed
+     * @throws IllegalArgumentException if a class subset names a class the dataset does not have
      */
     public static TrainingData load(TrainingConfig config) throws IOException {
         LoadedDataset d = Datasets.load(config.datasetSpec(),
                 new DatasetLocator(config.dataDir == null ? null : Path.of(config.dataDir)));
-        return new TrainingData(config.limitTrain > 0 ? d.train().limit(config.limitTrain) : d.train(),
-                config.limitTest > 0 ? d.test().limit(config.limitTest) : d.test(), d.augmentation(), d.location());
+        ClassSubset trainClasses = config.trainClassSubset();
+        ClassSubset testClasses = config.testClasses != null ? config.testClassSubset() : trainClasses;
+        ImageDataset train = trainClasses == null ? d.train() : trainClasses.apply(d.train());
+        ImageDataset test = testClasses == null ? d.test() : testClasses.apply(d.test());
+        return new TrainingData(config.limitTrain > 0 ? train.limit(config.limitTrain) : train,
+                config.limitTest > 0 ? test.limit(config.limitTest) : test, d.augmentation(), d.location(),
+                config.testsTrainingClasses());
     }
     /**
      * Returns a split by name.

@@ -64,7 +64,8 @@ public interface TrainingListener {
      *
      * @param epoch the epoch, from 1
      * @param test the test split's features, head outputs and labels, in dataset order
-     * @param classWeights the class weights W, C×d, at the time of the evaluation
+     * @param classWeights the class weights W, C×d, at the time of the evaluation; null when the
+     *     network does not classify the test classes (no head, or test classes not trained on)
      */
     default void onEvaluation(int epoch, Embeddings test, double[][] classWeights) {}
 

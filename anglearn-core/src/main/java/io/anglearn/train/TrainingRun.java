@@ -9,6 +9,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import io.anglearn.data.BatchLoader;
 import io.anglearn.data.ImageDataset;
+import io.anglearn.data.MPerClassSampler;
 import io.anglearn.data.Normalization;
 import io.anglearn.engine.Devices;
 import io.anglearn.engine.Engines;
@@ -16,6 +17,7 @@ import io.anglearn.loss.EmbeddingLoss;
 import io.anglearn.loss.Losses;
 import io.anglearn.metrics.AngleStatistics;
 import io.anglearn.metrics.EmbeddingAccumulator;
+import io.anglearn.metrics.EmbeddingQuality;
 import io.anglearn.model.Architectures;
 import io.anglearn.model.EmbeddingNetwork;
 import io.anglearn.report.AtomicFiles;
@@ -66,6 +68,13 @@ import java.util.concurrent.TimeUnit;
  * reads the network (in evaluation mode, in closed sub-scopes), so recording does not change
  * what is trained; on resume it keeps the records up to the checkpoint's step (see
  * {@link RunRecorder}).
+ *
+ * <p>Evaluation is by classification when the network has a classifier head and the test split
+ * holds the training classes: top-1/top-5 error and the angle statistics. Otherwise (a pair loss,
+ * or {@link TrainingConfig#testClasses} other than the training classes) it is by retrieval: the
+ * test split's precision@1, R-precision, MAP@R and k-means NMI ({@link EmbeddingQuality}) and
+ * C-Inter, with the errors, the training accuracy, W-Inter and WC-Intra NaN; the best checkpoint
+ * is then the one with the highest MAP@R.
  */
 public final class TrainingRun {
 
@@ -149,6 +158,16 @@ public final class TrainingRun {
     }
 
     /**
+     * Builds the loss a configuration names, with its miner.
+     *
+     * @param config the configuration
+     * @return the loss
+     */
+    public static EmbeddingLoss buildLoss(TrainingConfig config) {
+        return Losses.create(config.loss, config.lossParams, config.buildMiner());
+    }
+
+    /**
      * Builds the optimiser a configuration names.
      *
      * @param config the configuration
@@ -184,7 +203,8 @@ public final class TrainingRun {
     }
 
     /**
-     * Builds the training batch loader of a configuration (shuffled by seed and epoch).
+     * Builds the training batch loader of a configuration (shuffled, or in class-balanced batches
+     * with {@link TrainingConfig#sampler}, by seed and epoch).
      *
      * @param config the configuration
      * @param data the splits and their augmentation
@@ -195,7 +215,8 @@ public final class TrainingRun {
         ImageDataset train = data.train();
         return BatchLoader.builder().setData(train).setNormalization(norm).optBatchSize(config.batchSize)
                 .optShuffle(true).optSeed(config.seed).optAugmentation(data.augmentation())
-                .optWorkers(config.dataWorkers).optDropLast(train.size() >= config.batchSize).build();
+                .optWorkers(config.dataWorkers).optDropLast(train.size() >= config.batchSize)
+                .optMPerClass(MPerClassSampler.parse(config.sampler)).build();
     }
 
     /**
@@ -208,7 +229,7 @@ public final class TrainingRun {
     public Result execute(TrainingListener listener) throws IOException {
         Engines.pytorch(); // fail first, and in one line, when the native library is missing
         Device[] devices = Devices.parseList(config.device);
-        EmbeddingLoss loss = Losses.create(config.loss, config.lossParams);
+        EmbeddingLoss loss = buildLoss(config);
         TrainingData data = suppliedData != null ? suppliedData : TrainingData.load(config);
         Path runDir = resumeDir != null ? resumeDir : Path.of(config.runsDir).resolve(runName());
         if (resumeDir == null && (Files.exists(runDir.resolve("config.json")) || Files.exists(runDir.resolve("checkpoints")))) {
@@ -246,8 +267,9 @@ public final class TrainingRun {
                 .optOptimizer(optimizer).optDevices(devices).optSeed(config.seed)
                 .optNonFinitePolicy(NonFinitePolicy.parse(config.onNonFinite)).build()) {
             RunState run = new RunState(trainer, checkpoints, log, runDir);
+            boolean classifies = !trainer.headless() && data.sameClasses();
             if (resumeDir == null) {
-                writeConfig(runDir, data, norm, trainSum, testSum, trainer);
+                writeConfig(runDir, data, norm, trainSum, testSum, trainer, classifies);
                 log.log("started " + runDir.getFileName() + ": " + config.dataset + ", " + config.arch + ", loss "
                         + config.loss + ", " + config.epochs + " epochs of " + loader.batchesPerEpoch() + " steps, "
                         + trainer.parameterCount() + " parameters, devices " + config.device);
@@ -265,26 +287,27 @@ public final class TrainingRun {
                     log.log("resumed with no valid checkpoint: starting from the beginning");
                 }
             }
-            try (RunRecorder recorder = config.tensorBoard ? buildRecorder(runDir, data, norm) : null) {
+            try (RunRecorder recorder = config.tensorBoard ? buildRecorder(runDir, data, norm, classifies) : null) {
                 // The recorder before the run's checkpointing: a step's angle row must be on disk before
                 // a checkpoint says the step is done, or a kill in between loses the row for good.
                 TrainingListener all = recorder == null ? TrainingListener.all(listener, run)
                         : TrainingListener.all(listener, recorder, run);
-                return train(runDir, data, norm, loader, schedule, trainer, run, all);
+                return train(runDir, data, norm, loader, schedule, trainer, run, all, classifies);
             }
         }
     }
 
-    private RunRecorder buildRecorder(Path runDir, TrainingData data, Normalization norm) throws IOException {
+    private RunRecorder buildRecorder(Path runDir, TrainingData data, Normalization norm, boolean classifies)
+            throws IOException {
         ImageDataset test = data.test();
         return RunRecorder.builder().setRunDir(runDir).optAngleInterval(config.angleInterval)
                 .optSamplesPerClass(config.targetAngleSamples).optSeed(config.seed)
                 .optProbe(test.limit(Math.min(ANGLE_PROBE_IMAGES, test.size())), norm)
-                .optClassNames(test.classNames()).build();
+                .optClassNames(test.classNames()).optClassifies(classifies).build();
     }
 
     private Result train(Path runDir, TrainingData data, Normalization norm, BatchLoader loader, Schedule schedule,
-            Trainer trainer, RunState run, TrainingListener all) throws IOException {
+            Trainer trainer, RunState run, TrainingListener all, boolean classifies) throws IOException {
         RunLog log = run.log;
         all.onTrainingStart(trainer);
         try {
@@ -294,36 +317,53 @@ public final class TrainingRun {
                 boolean evaluate = epoch % config.evalEvery == 0 || epoch == config.epochs;
                 EpochProgress p = run.progress;
                 double lr = schedule.learningRate(Math.max(0, trainer.steps() - 1));
+                double trainAccuracy = trainer.headless() ? Double.NaN : p.accuracy();
                 EpochRecord r;
                 if (evaluate) {
                     log.log("epoch " + epoch + ": evaluating on " + data.test().size() + " test images");
                     // One pass over the test split serves the metrics and the listeners' analytics.
                     Embeddings test = trainer.inference().embed(data.test(), norm, Math.max(config.batchSize, 256));
-                    EmbeddingAccumulator acc = new EmbeddingAccumulator(test.numClasses(), test.dim());
-                    acc.add(test.features(), test.scores(), test.labels());
-                    double[][] weights = trainer.classWeights();
-                    AngleStatistics angles = acc.angles(weights);
-                    all.onEvaluation(epoch, test, weights);
-                    r = new EpochRecord(epoch, p.meanLoss(), p.accuracy(), acc.top1Error(), acc.top5Error(), angles, lr,
-                            p.seconds(), p.images() / p.seconds(), p.modelSeconds(), p.skippedBatches());
+                    if (classifies) {
+                        EmbeddingAccumulator acc = new EmbeddingAccumulator(test.numClasses(), test.dim());
+                        acc.add(test.features(), test.scores(), test.labels());
+                        double[][] weights = trainer.classWeights();
+                        AngleStatistics angles = acc.angles(weights);
+                        all.onEvaluation(epoch, test, weights);
+                        r = new EpochRecord(epoch, p.meanLoss(), trainAccuracy, acc.top1Error(), acc.top5Error(), angles,
+                                lr, p.seconds(), p.images() / p.seconds(), p.modelSeconds(), p.skippedBatches());
+                    } else {
+                        AngleStatistics angles = AngleStatistics.withoutWeights(test.features(), test.dim(), test.labels());
+                        EmbeddingQuality quality = EmbeddingQuality.evaluate(test.features(), test.dim(), test.labels(),
+                                config.seed);
+                        all.onEvaluation(epoch, test, null);
+                        r = new EpochRecord(epoch, p.meanLoss(), trainAccuracy, Double.NaN, Double.NaN, angles, lr,
+                                p.seconds(), p.images() / p.seconds(), p.modelSeconds(), p.skippedBatches(), quality);
+                    }
                 } else {
-                    r = new EpochRecord(epoch, p.meanLoss(), p.accuracy(), Double.NaN, Double.NaN,
+                    r = new EpochRecord(epoch, p.meanLoss(), trainAccuracy, Double.NaN, Double.NaN,
                             new AngleStatistics(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN), lr,
                             p.seconds(), p.images() / p.seconds(), p.modelSeconds(), p.skippedBatches());
                 }
                 run.records.add(r);
                 run.progress = new EpochProgress(epoch + 1);
-                if (r.evaluated() && !(r.testTop1Error() >= run.bestTop1Error)) {
+                if (r.quality() != null ? !(r.mapAtR() <= run.bestMapAtR)
+                        : r.evaluated() && !(r.testTop1Error() >= run.bestTop1Error)) {
                     run.bestTop1Error = r.testTop1Error();
+                    run.bestMapAtR = r.mapAtR();
                     run.bestStep = trainer.steps();
                 }
                 MetricsTable.write(runDir.resolve("metrics.csv"), run.records);
                 MetricsTable.writeJsonLines(runDir.resolve("metrics.jsonl"), run.records);
                 Path saved = run.save();
-                log.log(String.format(Locale.ROOT, "epoch %d: loss %.4f, train acc %.2f%%, test top-1 err %.2f%%,"
-                        + " WC-Intra %.4f, lr %.3g, %.1f s (model %.1f s), checkpoint %s%s", epoch, r.trainLoss(),
-                        r.trainAccuracy(), r.testTop1Error(), r.angles().wcIntraRaw(), lr, r.seconds(),
-                        r.modelSeconds(), saved.getFileName(),
+                String measured = classifies
+                        ? String.format(Locale.ROOT, "train acc %.2f%%, test top-1 err %.2f%%, WC-Intra %.4f",
+                                r.trainAccuracy(), r.testTop1Error(), r.angles().wcIntraRaw())
+                        : String.format(Locale.ROOT, "test P@1 %.4f, MAP@R %.4f, C-Inter %.4f",
+                                r.quality() == null ? Double.NaN : r.quality().retrieval().precisionAt1(), r.mapAtR(),
+                                r.angles().cInterRaw());
+                log.log(String.format(Locale.ROOT, "epoch %d: loss %.4f, %s, lr %.3g, %.1f s (model %.1f s),"
+                        + " checkpoint %s%s", epoch, r.trainLoss(), measured, lr, r.seconds(), r.modelSeconds(),
+                        saved.getFileName(),
                         r.skippedBatches() == 0 ? "" : ", " + r.skippedBatches() + " batches skipped (non-finite)"));
                 all.onEpochEnd(r);
             }
@@ -355,6 +395,7 @@ public final class TrainingRun {
         private EpochProgress progress = new EpochProgress(1);
         private long bestStep = -1;
         private double bestTop1Error = Double.NaN;
+        private double bestMapAtR = Double.NaN;
 
         private final Path runDir;
         private String configSha256;
@@ -424,6 +465,9 @@ public final class TrainingRun {
             progress = s.progress();
             bestStep = s.bestStep();
             bestTop1Error = s.bestStep() < 0 ? Double.NaN : s.bestTop1Error();
+            // The best MAP@R is the highest of the records: the checkpoint keeps only the best step.
+            bestMapAtR = records.stream().mapToDouble(EpochRecord::mapAtR).filter(v -> !Double.isNaN(v)).max()
+                    .orElse(Double.NaN);
         }
     }
 
@@ -447,7 +491,7 @@ public final class TrainingRun {
     }
 
     private void writeConfig(Path runDir, TrainingData data, Normalization norm, String trainSum, String testSum,
-            Trainer trainer) throws IOException {
+            Trainer trainer, boolean classifies) throws IOException {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("config", config);
         Map<String, Object> resolved = new LinkedHashMap<>();
@@ -459,6 +503,8 @@ public final class TrainingRun {
         resolved.put("testSha256", testSum);
         resolved.put("numClasses", data.train().numClasses());
         resolved.put("classNames", data.train().classNames());
+        resolved.put("testClassNames", data.test().classNames());
+        resolved.put("evaluation", classifies ? "classification" : "retrieval");
         resolved.put("imageShape", new int[] {data.train().channels(), data.train().height(), data.train().width()});
         resolved.put("normalizationMean", norm.mean());
         resolved.put("normalizationStd", norm.std());

@@ -66,7 +66,7 @@ class FiniteDifferenceTest {
         }
     }
 
-    private static void compare(String what, double[] autograd, double[][] variable,
+    static void compare(String what, double[] autograd, double[][] variable,
             java.util.function.DoubleSupplier f) {
         int cols = variable[0].length;
         for (int i = 0; i < variable.length; i++) {

@@ -56,14 +56,18 @@ final class LossHarness implements AutoCloseable {
         }
     }
 
-    /** {value, ∂L/∂x (flattened), ∂L/∂W (flattened)} by autograd. */
+    /**
+     * {value, ∂L/∂x (flattened), ∂L/∂W (flattened)} by autograd; ∂L/∂W is empty for a loss without
+     * a head, which does not read W.
+     */
     double[][] gradients(EmbeddingLoss loss, double[][] x, double[][] w, int... labels) {
+        boolean headless = loss.headKind() == HeadKind.NONE;
         try (NDManager step = manager.newSubManager()) {
             NDArray xs = matrix(step, x);
             NDArray ws = matrix(step, w);
             NDArray y = labels(step, labels);
             xs.setRequiresGradient(true);
-            ws.setRequiresGradient(true);
+            ws.setRequiresGradient(!headless);
             double value;
             try (GradientCollector gc = Engine.getEngine(Engines.PYTORCH).newGradientCollector()) {
                 NDArray scores = ClassifierHead.scores(xs, ws, loss.headKind(), loss.subCenters());
@@ -71,7 +75,7 @@ final class LossHarness implements AutoCloseable {
                 gc.backward(l);
                 value = l.toType(DataType.FLOAT64, false).getDouble();
             }
-            return new double[][] {{value}, doubles(xs.getGradient()), doubles(ws.getGradient())};
+            return new double[][] {{value}, doubles(xs.getGradient()), headless ? new double[0] : doubles(ws.getGradient())};
         }
     }
 

@@ -13,12 +13,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every loss, at its defaults and in float32, keeps its value and gradients finite at the edges:
  * cos θ exactly ±1, zero-norm features and weight rows, feature norms up to 1e15, labels 0 and
- * C − 1; and rejects labels outside [0, C).
+ * C − 1; and every classification loss rejects labels outside [0, C). The pair losses, which have
+ * no classes to index, take any labels but one per feature.
  */
 class NumericalSafetyTest {
 
     static Stream<String> names() {
         return Losses.NAMES.stream();
+    }
+
+    static Stream<String> classificationNames() {
+        return Losses.NAMES.stream().filter(n -> !Losses.isPairLoss(n));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -60,7 +65,7 @@ class NumericalSafetyTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("names")
+    @MethodSource("classificationNames")
     void labelsOutsideTheClassesAreRejected(String name) {
         EmbeddingLoss loss = Losses.create(name);
         double[][] w = new double[3 * loss.subCenters()][];
@@ -102,9 +107,27 @@ class NumericalSafetyTest {
         rejects("soft", Map.of("k", 1.0), "takes none");
         rejects("arc", Map.of("s", 1.0), "no parameter 's'");
         rejects("arc", Map.of("k", Double.NaN), "needs a number");
-        rejects("triplet", Map.of(), "unknown --loss 'triplet'");
+        rejects("lifted-structure", Map.of(), "unknown --loss 'lifted-structure'");
+        rejects("contrastive", Map.of("neg_margin", 0.0), "neg_margin must be a finite number > pos_margin");
+        rejects("contrastive", Map.of("pos_margin", -0.1), "pos_margin must be a finite number >= 0");
+        rejects("contrastive", Map.of("cosine", 1.0, "normalize", 0.0), "the cosine distance always normalises");
+        rejects("contrastive", Map.of("cosine", 2.0), "switch");
+        rejects("triplet", Map.of("margin", -1.0), "margin must be a finite number >= 0");
+        rejects("triplet", Map.of("squared", 0.5), "switch");
+        rejects("multi-similarity", Map.of("alpha", 0.0), "alpha must be");
+        rejects("multi-similarity", Map.of("beta", Double.POSITIVE_INFINITY), "beta must be");
+        rejects("multi-similarity", Map.of("lambda", 1.5), "lambda must be in [-1, 1]");
+        rejects("triplet", Map.of("margn", 1.0), "did you mean 'margin'?");
         rejects("arcfce", Map.of(), "did you mean 'arcface'?");
         rejects("arc", Map.of("kk", 1.0), "did you mean 'k'?");
+    }
+
+    @Test
+    void aMinerNeedsAPairLoss() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Losses.create("arc", Map.of(), new io.anglearn.loss.miners.BatchHardMiner()));
+        assertTrue(e.getMessage().contains("--miner batch-hard needs a pair loss (contrastive, triplet,"
+                + " multi-similarity); 'arc' trains class weights"), e.getMessage());
     }
 
     private static void rejects(String name, Map<String, Double> params, String fragment) {

@@ -1,6 +1,7 @@
 package io.anglearn.loss;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -13,6 +14,7 @@ import io.anglearn.data.BatchLoader;
 import io.anglearn.data.ImageDataset;
 import io.anglearn.data.Normalization;
 import io.anglearn.metrics.EmbeddingAccumulator;
+import io.anglearn.metrics.RetrievalMetrics;
 import io.anglearn.model.EmbeddingNetwork;
 import io.anglearn.train.Schedule;
 import io.anglearn.train.Trainer;
@@ -26,7 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every loss trains through anglearn's trainer on a tiny synthetic task (4 classes of 4×4 images, each
  * class bright in its own quadrant): finite losses, the head the loss asks for, and the state hooks
- * called once per step.
+ * called once per step. A classification loss must fit the quadrants by top-1 error; a pair loss,
+ * which has no head to classify with, by precision@1 of its features.
  */
 class TrainerWiringTest {
 
@@ -55,6 +58,15 @@ class TrainerWiringTest {
             assertTrue(Double.isFinite(first) && Double.isFinite(second), name + " losses " + first + ", " + second);
             assertEquals(12, trainer.steps());
             EmbeddingAccumulator acc = trainer.evaluate(data, norm, 32);
+            if (trainer.headless()) {
+                assertTrue(Double.isNaN(acc.top1Error()), name + ": no head, no top-1 error");
+                assertThrows(IllegalStateException.class, trainer::classWeights);
+                io.anglearn.train.Embeddings e = trainer.inference().embed(data, norm, 32);
+                assertEquals(0, e.numClasses());
+                double p1 = RetrievalMetrics.compute(e.features(), e.dim(), e.labels()).precisionAt1();
+                assertTrue(p1 > 0.5, name + " fits the quadrants: precision@1 " + p1);
+                return;
+            }
             assertTrue(acc.top1Error() < 50, name + " fits the quadrants: top-1 error " + acc.top1Error());
             assertEquals(4, trainer.classWeights().length);
             assertEquals(8, trainer.classWeights()[0].length);

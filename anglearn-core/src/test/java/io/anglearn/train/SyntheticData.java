@@ -44,6 +44,29 @@ final class SyntheticData {
         return new ImageDataset(name, px, labels, 1, size, size, names);
     }
 
+    /**
+     * Writes a dataset as a {@code folder:} dataset: one sub-folder per class ({@code class0},
+     * {@code class1}, ...), each image a grey PNG.
+     *
+     * @param root the folder to write into
+     * @param d the images, 1 channel
+     * @return the root
+     * @throws java.io.IOException if writing fails
+     */
+    static java.nio.file.Path writeFolder(java.nio.file.Path root, ImageDataset d) throws java.io.IOException {
+        byte[] px = new byte[d.imageSize()];
+        for (int i = 0; i < d.size(); i++) {
+            java.nio.file.Path dir = root.resolve(d.classNames().get(d.label(i)));
+            java.nio.file.Files.createDirectories(dir);
+            d.copyImage(i, px, 0);
+            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(d.width(), d.height(),
+                    java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+            img.getRaster().setDataElements(0, 0, d.width(), d.height(), px);
+            javax.imageio.ImageIO.write(img, "png", dir.resolve(String.format("img%03d.png", i)).toFile());
+        }
+        return root;
+    }
+
     /** A train/test pair of 64 and 32 images of 4 classes, 8×8. */
     static TrainingData small() {
         return new TrainingData(images("synthetic/train", 64, 4, 8, 1), images("synthetic/test", 32, 4, 8, 2));
