@@ -4,6 +4,7 @@ PyTorch for Python, on synthetic input. Prints one JSON line with the same keys 
 io.anglearn.bench.TrainStepBenchmark.
 
 Usage: train_step.py ARCH CxHxW BATCH LOSS WARMUP ITERATIONS [--threads N] [--memory-format channels_last]
+       [--autocast bf16]
 ARCH: resnet20|resnet32|resnet44|resnet56|resnet110 (option-A shortcuts, as anglearn) | resnet18|resnet34
 LOSS: arc (cosine head, z = k(pi/2 - theta), k = 4) | soft (linear head)
 """
@@ -38,6 +39,8 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--memory-format", choices=["contiguous", "channels_last"], default="contiguous",
                    help="contiguous (PyTorch's default, NCHW) or channels_last (NHWC in memory)")
+    p.add_argument("--autocast", choices=["off", "bf16"], default="off",
+                   help="bf16: run forward passes under torch.autocast('cpu', torch.bfloat16), the loss in float32")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
@@ -57,8 +60,9 @@ def main():
         net.train()
         t0 = time.perf_counter()
         xb = x.clone()  # anglearn copies each batch from the host; so does this
-        _, head = net(xb)
-        loss = loss_fn(a.loss, head, y)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=a.autocast == "bf16"):
+            _, head = net(xb)
+        loss = loss_fn(a.loss, head.float(), y)
         loss.item()
         t1 = time.perf_counter()
         loss.backward()
@@ -67,16 +71,16 @@ def main():
         opt.zero_grad(set_to_none=False)
         t3 = time.perf_counter()
         net.eval()
-        with torch.no_grad():
+        with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=a.autocast == "bf16"):
             _, head = net(x.clone())
-            head.numpy()
+            head.float().numpy()
         t4 = time.perf_counter()
         if it >= 0:
             fwd.append((t1 - t0) * 1e3); bwd.append((t2 - t1) * 1e3); upd.append((t3 - t2) * 1e3)
             tot.append((t3 - t0) * 1e3); ev.append((t4 - t3) * 1e3)
     med = statistics.median
     print(json.dumps({"impl": "pytorch-python", "torch": torch.__version__, "arch": a.arch, "input": a.input,
-                      "batch": a.batch, "loss": a.loss, "memory_format": a.memory_format, "forward_ms": round(med(fwd), 2),
+                      "batch": a.batch, "loss": a.loss, "memory_format": a.memory_format, "autocast": a.autocast, "forward_ms": round(med(fwd), 2),
                       "backward_ms": round(med(bwd), 2), "step_ms": round(med(upd), 2),
                       "train_ms": round(med(tot), 2), "eval_ms": round(med(ev), 2),
                       "train_images_per_s": round(a.batch * 1e3 / med(tot), 1),
