@@ -1,7 +1,5 @@
 package io.anglearn.loss;
 
-import ai.djl.ndarray.NDArray;
-
 /**
  * ArcFace ({@code arcface}) of J. Deng, J. Guo, N. Xue and S. Zafeiriou, "ArcFace: Additive
  * Angular Margin Loss for Deep Face Recognition" (CVPR 2019): an additive angular margin on the
@@ -18,24 +16,15 @@ import ai.djl.ndarray.NDArray;
  * {@value #DEFAULT_MARGIN}, with 0 ≤ m &lt; π/2; easy margin, default off; arccos clamp ε, default
  * {@value AngularLoss#DEFAULT_EPSILON} (as in {@link AngularLoss}).
  */
-public final class ArcFaceLoss extends EmbeddingLoss {
+public final class ArcFaceLoss extends AdditiveAngularMarginLoss {
 
     /** Default scale s. */
     public static final double DEFAULT_SCALE = 64.0;
     /** Default angular margin m, in radians. */
     public static final double DEFAULT_MARGIN = 0.5;
 
-    private final double scale;
-    private final double margin;
-    private final boolean easyMargin;
-    private final double epsilon;
-
     private ArcFaceLoss(Builder b) {
-        super("arcface");
-        this.scale = b.scale;
-        this.margin = b.margin;
-        this.easyMargin = b.easyMargin;
-        this.epsilon = b.epsilon;
+        super("arcface", b);
     }
 
     /** Returns a builder with the defaults. */
@@ -43,98 +32,13 @@ public final class ArcFaceLoss extends EmbeddingLoss {
         return new Builder();
     }
 
-    /** Returns s. */
-    public double scale() {
-        return scale;
-    }
-
-    /** Returns m. */
-    public double margin() {
-        return margin;
-    }
-
-    /** Returns whether the easy margin replaces the threshold form. */
-    public boolean easyMargin() {
-        return easyMargin;
-    }
-
-    @Override
-    public HeadKind headKind() {
-        return HeadKind.COSINE;
-    }
-
-    @Override
-    public NDArray logits(NDArray cos, NDArray features, NDArray labels) {
-        return marginLogits(cos, labels, scale, margin, easyMargin, epsilon);
-    }
-
-    /** ArcFace's logits, shared with {@link SubCenterArcFaceLoss}. */
-    static NDArray marginLogits(NDArray cos, NDArray labels, double scale, double margin, boolean easyMargin,
-            double epsilon) {
-        NDArray withMargin = clampedAngle(cos, epsilon).add(margin).cos();
-        NDArray fallback;
-        NDArray useMargin;
-        if (easyMargin) {
-            fallback = cos;
-            useMargin = cos.gt(0);
-        } else {
-            fallback = cos.sub(margin * Math.sin(margin));
-            useMargin = cos.gt(Math.cos(Math.PI - margin));
-        }
-        NDArray target = fallback.add(useMargin.toType(cos.getDataType(), false).mul(withMargin.sub(fallback)));
-        return withTarget(cos, target, labels).mul(scale);
-    }
-
-    /** Builds an {@link ArcFaceLoss}. */
-    public static final class Builder {
-        private double scale = DEFAULT_SCALE;
-        private double margin = DEFAULT_MARGIN;
-        private boolean easyMargin;
-        private double epsilon = AngularLoss.DEFAULT_EPSILON;
+    /** Builds an {@link ArcFaceLoss}: s in (0, ∞), m in [0, π/2) radians, ε in (0, 0.1]. */
+    public static final class Builder extends AngularMarginBuilder<Builder> {
 
         private Builder() {}
 
-        /**
-         * Sets the scale.
-         *
-         * @param scale s, a positive finite number (default {@value #DEFAULT_SCALE})
-         * @return this builder
-         */
-        public Builder optScale(double scale) {
-            this.scale = scale;
-            return this;
-        }
-
-        /**
-         * Sets the angular margin.
-         *
-         * @param margin m in radians, in [0, π/2) (default {@value #DEFAULT_MARGIN})
-         * @return this builder
-         */
-        public Builder optMargin(double margin) {
-            this.margin = margin;
-            return this;
-        }
-
-        /**
-         * Chooses the easy margin instead of the threshold form.
-         *
-         * @param easyMargin true to apply the margin only where cos θ_y &gt; 0 (default false)
-         * @return this builder
-         */
-        public Builder optEasyMargin(boolean easyMargin) {
-            this.easyMargin = easyMargin;
-            return this;
-        }
-
-        /**
-         * Sets the arccos clamp margin.
-         *
-         * @param epsilon in (0, 0.1] (default {@value AngularLoss#DEFAULT_EPSILON})
-         * @return this builder
-         */
-        public Builder optEpsilon(double epsilon) {
-            this.epsilon = epsilon;
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -145,14 +49,8 @@ public final class ArcFaceLoss extends EmbeddingLoss {
          * @throws IllegalArgumentException if a parameter is out of range
          */
         public ArcFaceLoss build() {
-            validate("arcface", scale, margin, epsilon);
+            validate("arcface");
             return new ArcFaceLoss(this);
         }
-    }
-
-    static void validate(String loss, double scale, double margin, double epsilon) {
-        checkScale(loss, scale);
-        require(margin >= 0 && margin < Math.PI / 2, loss + ": margin m must be in [0, π/2) radians, got " + margin);
-        checkEpsilon(loss, epsilon);
     }
 }

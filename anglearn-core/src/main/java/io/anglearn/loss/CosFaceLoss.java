@@ -11,20 +11,15 @@ import ai.djl.ndarray.NDArray;
  * <p>Parameters: scale s, default {@value #DEFAULT_SCALE}, and margin m, default
  * {@value #DEFAULT_MARGIN} (CosFace's values), with 0 ≤ m ≤ 1.
  */
-public final class CosFaceLoss extends EmbeddingLoss {
+public final class CosFaceLoss extends MarginLoss {
 
     /** Default scale s. */
     public static final double DEFAULT_SCALE = 64.0;
     /** Default cosine margin m. */
     public static final double DEFAULT_MARGIN = 0.35;
 
-    private final double scale;
-    private final double margin;
-
     private CosFaceLoss(Builder b) {
-        super("cosface");
-        this.scale = b.scale;
-        this.margin = b.margin;
+        super("cosface", b);
     }
 
     /** Returns a builder with the defaults. */
@@ -32,52 +27,20 @@ public final class CosFaceLoss extends EmbeddingLoss {
         return new Builder();
     }
 
-    /** Returns s. */
-    public double scale() {
-        return scale;
-    }
-
-    /** Returns m. */
-    public double margin() {
-        return margin;
-    }
-
-    @Override
-    public HeadKind headKind() {
-        return HeadKind.COSINE;
-    }
-
     @Override
     public NDArray logits(NDArray cos, NDArray features, NDArray labels) {
-        return cos.sub(targetMask(labels, cos).mul(margin)).mul(scale);
+        return cos.sub(targetMask(labels, cos).mul(margin())).mul(scale());
     }
 
-    /** Builds a {@link CosFaceLoss}. */
-    public static final class Builder {
-        private double scale = DEFAULT_SCALE;
-        private double margin = DEFAULT_MARGIN;
+    /** Builds a {@link CosFaceLoss}: s in (0, ∞), m in [0, 1]. */
+    public static final class Builder extends MarginLoss.BaseBuilder<Builder> {
 
-        private Builder() {}
-
-        /**
-         * Sets the scale.
-         *
-         * @param scale s, a positive finite number (default {@value #DEFAULT_SCALE})
-         * @return this builder
-         */
-        public Builder optScale(double scale) {
-            this.scale = scale;
-            return this;
+        private Builder() {
+            super(DEFAULT_SCALE, DEFAULT_MARGIN);
         }
 
-        /**
-         * Sets the cosine margin.
-         *
-         * @param margin m in [0, 1] (default {@value #DEFAULT_MARGIN})
-         * @return this builder
-         */
-        public Builder optMargin(double margin) {
-            this.margin = margin;
+        @Override
+        Builder self() {
             return this;
         }
 

@@ -1,7 +1,5 @@
 package io.anglearn.loss;
 
-import ai.djl.ndarray.NDArray;
-
 /**
  * Sub-center ArcFace ({@code subcenter-arcface}) of J. Deng, J. Guo, T. Liu, M. Gong and
  * S. Zafeiriou, "Sub-center ArcFace: Boosting Face Recognition by Large-Scale Noisy Web Faces"
@@ -13,24 +11,16 @@ import ai.djl.ndarray.NDArray;
  * margin and ε as {@link ArcFaceLoss} (defaults 64, 0.5, off, 1e-6). The paper's later step of
  * dropping non-dominant sub-centres and cleaning the data is not part of this loss.
  */
-public final class SubCenterArcFaceLoss extends EmbeddingLoss {
+public final class SubCenterArcFaceLoss extends AdditiveAngularMarginLoss {
 
     /** Default number of sub-centres per class. */
     public static final int DEFAULT_SUB_CENTERS = 3;
 
     private final int subCenters;
-    private final double scale;
-    private final double margin;
-    private final boolean easyMargin;
-    private final double epsilon;
 
     private SubCenterArcFaceLoss(Builder b) {
-        super("subcenter-arcface");
+        super("subcenter-arcface", b);
         this.subCenters = b.subCenters;
-        this.scale = b.scale;
-        this.margin = b.margin;
-        this.easyMargin = b.easyMargin;
-        this.epsilon = b.epsilon;
     }
 
     /** Returns a builder with the defaults. */
@@ -43,35 +33,16 @@ public final class SubCenterArcFaceLoss extends EmbeddingLoss {
         return subCenters;
     }
 
-    /** Returns s. */
-    public double scale() {
-        return scale;
-    }
-
-    /** Returns m. */
-    public double margin() {
-        return margin;
-    }
-
-    @Override
-    public HeadKind headKind() {
-        return HeadKind.COSINE;
-    }
-
-    @Override
-    public NDArray logits(NDArray cos, NDArray features, NDArray labels) {
-        return ArcFaceLoss.marginLogits(cos, labels, scale, margin, easyMargin, epsilon);
-    }
-
-    /** Builds a {@link SubCenterArcFaceLoss}. */
-    public static final class Builder {
+    /** Builds a {@link SubCenterArcFaceLoss}: ArcFace's settings and K in [1, 100]. */
+    public static final class Builder extends AngularMarginBuilder<Builder> {
         private int subCenters = DEFAULT_SUB_CENTERS;
-        private double scale = ArcFaceLoss.DEFAULT_SCALE;
-        private double margin = ArcFaceLoss.DEFAULT_MARGIN;
-        private boolean easyMargin;
-        private double epsilon = AngularLoss.DEFAULT_EPSILON;
 
         private Builder() {}
+
+        @Override
+        Builder self() {
+            return this;
+        }
 
         /**
          * Sets the number of sub-centres per class.
@@ -85,50 +56,6 @@ public final class SubCenterArcFaceLoss extends EmbeddingLoss {
         }
 
         /**
-         * Sets the scale.
-         *
-         * @param scale s, a positive finite number (default {@value ArcFaceLoss#DEFAULT_SCALE})
-         * @return this builder
-         */
-        public Builder optScale(double scale) {
-            this.scale = scale;
-            return this;
-        }
-
-        /**
-         * Sets the angular margin.
-         *
-         * @param margin m in radians, in [0, π/2) (default {@value ArcFaceLoss#DEFAULT_MARGIN})
-         * @return this builder
-         */
-        public Builder optMargin(double margin) {
-            this.margin = margin;
-            return this;
-        }
-
-        /**
-         * Chooses the easy margin instead of the threshold form (see {@link ArcFaceLoss}).
-         *
-         * @param easyMargin true for the easy margin (default false)
-         * @return this builder
-         */
-        public Builder optEasyMargin(boolean easyMargin) {
-            this.easyMargin = easyMargin;
-            return this;
-        }
-
-        /**
-         * Sets the arccos clamp margin.
-         *
-         * @param epsilon in (0, 0.1] (default {@value AngularLoss#DEFAULT_EPSILON})
-         * @return this builder
-         */
-        public Builder optEpsilon(double epsilon) {
-            this.epsilon = epsilon;
-            return this;
-        }
-
-        /**
          * Builds the loss.
          *
          * @return the loss
@@ -137,7 +64,7 @@ public final class SubCenterArcFaceLoss extends EmbeddingLoss {
         public SubCenterArcFaceLoss build() {
             require(subCenters >= 1 && subCenters <= 100,
                     "subcenter-arcface: sub-centres K must be in [1, 100], got " + subCenters);
-            ArcFaceLoss.validate("subcenter-arcface", scale, margin, epsilon);
+            validate("subcenter-arcface");
             return new SubCenterArcFaceLoss(this);
         }
     }

@@ -5,7 +5,9 @@
  * ArcFace), and the pair-based losses of metric learning ({@link io.anglearn.loss.PairLoss}:
  * contrastive, triplet with margin, multi-similarity), which train the features alone, with the
  * miners of {@link io.anglearn.loss.miners}. {@link io.anglearn.loss.Losses} creates any of them
- * by name.
+ * by name. ArcFace, sub-center ArcFace and CosFace share {@link io.anglearn.loss.MarginLoss} (scale,
+ * margin, cosine head, one builder base); the two ArcFaces also share the margin's computation in
+ * {@link io.anglearn.loss.AdditiveAngularMarginLoss}.
  *
  * <p>Every loss is a DJL {@link ai.djl.training.loss.Loss} whose predictions are the
  * {@link io.anglearn.model.EmbeddingNetwork}'s output: {@code [features x, head output]}, where the
