@@ -116,8 +116,10 @@ class PairLossCommandTest {
         CliRun embed = CliRun.of("embed", "--run", runDir.toString(), "--out", out.toString());
         assertEquals(0, embed.code(), embed.err());
         List<String> meta = Files.readAllLines(dir.resolve("emb").resolve("test-metadata.tsv"));
-        assertEquals("label\tclass", meta.get(0));
-        assertTrue(meta.get(1).equals("0\t3") || meta.get(1).equals("1\t4"), "the test classes' own names: " + meta.get(1));
+        assertEquals("label\tclass\tsource", meta.get(0));
+        assertTrue(meta.get(1).startsWith("0\t3\t") || meta.get(1).startsWith("1\t4\t"),
+                "the test classes' own names: " + meta.get(1));
+        assertTrue(meta.get(1).endsWith("#0"), "an image without a file is named by its index: " + meta.get(1));
 
         Path png = dir.resolve("x.png");
         ImageIO.write(new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY), "png", png.toFile());
