@@ -17,6 +17,7 @@ import io.anglearn.data.ImageDecoder;
 import io.anglearn.data.ImageFolder;
 import io.anglearn.data.Normalization;
 import io.anglearn.engine.Engines;
+import io.anglearn.engine.NativeStderr;
 import io.anglearn.loss.EmbeddingLoss;
 import io.anglearn.model.EmbeddingNetwork;
 import io.anglearn.model.KernelCheck;
@@ -237,14 +238,16 @@ public final class TrainedRun implements AutoCloseable {
     }
 
     /**
-     * Computes the embedded features of a dataset.
+     * Computes the embedded features of a dataset. libtorch's native warnings are silenced meanwhile
+     * ({@link NativeStderr}): for a batch of one image libtorch tries NNPACK for each convolution,
+     * which prints "Could not initialize NNPACK" on processors NNPACK does not know.
      *
      * @param dataset the images, shaped as the run's
      * @return features, scores and labels in dataset order
      */
     public Embeddings embed(ImageDataset dataset) {
         checkShape(dataset);
-        return inference.embed(dataset, norm, 256);
+        return NativeStderr.silenced(() -> inference.embed(dataset, norm, 256));
     }
 
     /**
@@ -391,7 +394,7 @@ public final class TrainedRun implements AutoCloseable {
         }
         checkShape(images);
         double[][] weights = inference.classWeights();
-        Embeddings e = inference.embed(images, norm, 64);
+        Embeddings e = NativeStderr.silenced(() -> inference.embed(images, norm, 64));
         List<Prediction> out = new ArrayList<>();
         for (int i = 0; i < e.count(); i++) {
             float[] x = java.util.Arrays.copyOfRange(e.features(), i * e.dim(), (i + 1) * e.dim());
