@@ -100,12 +100,31 @@ class SplitClassesTest {
     void aRunOnHeldOutClassesReportsRetrievalAndSkipsClassification() throws Exception {
         TrainingConfig c = config("run");
         List<RunSummary> summaries = new ArrayList<>();
+        List<String> events = new ArrayList<>();
         TrainingRun.Result r = new TrainingRun(c).execute(new TrainingListener() {
             @Override
             public void onRunStart(RunSummary s) {
                 summaries.add(s);
+                events.add("start");
+            }
+
+            @Override
+            public void onStep(StepContext s) {
+                events.add("step");
+            }
+
+            @Override
+            public void onEvaluationStart(int epoch, int images) {
+                events.add("evaluating epoch " + epoch + " on " + images);
+            }
+
+            @Override
+            public void onEpochEnd(EpochRecord rec) {
+                events.add("end");
             }
         });
+        assertEquals(List.of("start", "step", "step", "step", "step", "evaluating epoch 1 on 24", "end"), events,
+                "the summary before the first step, the evaluation announced after the epoch's training");
         EpochRecord last = r.epochs().get(0);
         assertTrue(Double.isNaN(last.testTop1Error()) && Double.isNaN(last.testTop5Error()));
         assertEquals(24, last.quality().retrieval().queries());
