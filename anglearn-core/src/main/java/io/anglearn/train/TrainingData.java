@@ -111,8 +111,8 @@ public record TrainingData(ImageDataset train, ImageDataset test, Augmentation a
                 throw new IllegalArgumentException("--split-classes: " + d.location() + " already has different classes"
                         + " in its train/ and test/ sub-folders, so it is divided by class as it is; drop --split-classes");
             }
-            ImageDataset all = d.test().size() == 0 ? d.train()
-                    : ImageDataset.concat(d.name() + "/all", d.train(), d.test());
+            // Pooled under a name of its own, so that neither split is named after the other's source.
+            ImageDataset all = ImageDataset.concat(d.name() + "/all", d.train(), d.test());
             int c = all.numClasses();
             ClassSubset trainClasses = config.trainClassSubset();
             ClassSubset testClasses = config.testClassSubset();

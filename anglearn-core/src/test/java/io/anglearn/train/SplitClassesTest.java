@@ -63,6 +63,8 @@ class SplitClassesTest {
         assertEquals("divided by class: every image of classes 0-3 for training, of classes 4-5 for testing",
                 d.layout());
         assertTrue(d.test().source(0).startsWith(folder.resolve("class4").toString()), d.test().source(0));
+        assertTrue(d.test().name().endsWith("/all[classes 4-5]"), "the test split is not named a training split: "
+                + d.test().name());
     }
 
     @Test
