@@ -1,6 +1,7 @@
 package io.anglearn.cli;
 
 import io.anglearn.data.DatasetDownloader;
+import io.anglearn.data.DatasetFormatException;
 import io.anglearn.data.DatasetLocator;
 import io.anglearn.data.DatasetSpec;
 import io.anglearn.data.Datasets;
@@ -113,7 +114,17 @@ final class DataCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            LoadedDataset d = Datasets.load(common.spec(true, false), new DatasetLocator(common.dataDir));
+            DatasetSpec ds = common.spec(true, false);
+            LoadedDataset d;
+            try {
+                d = Datasets.load(ds, new DatasetLocator(common.dataDir));
+            } catch (DatasetFormatException | DatasetLocator.DatasetNotFoundException e) {
+                // verify is a check: a dataset that fails it is its answer (exit 1), not a usage error (exit 2).
+                PrintWriter err = spec.commandLine().getErr();
+                err.println(spec.qualifiedName() + ": " + e.getMessage());
+                err.flush();
+                return 1;
+            }
             PrintWriter out = spec.commandLine().getOut();
             report(out, d);
             out.println("verified: " + d.name() + " is complete and well formed"
@@ -162,7 +173,15 @@ final class DataCommand implements Runnable {
         out.println("dataset:  " + d.name());
         out.println("location: " + d.location().toAbsolutePath().normalize());
         out.println("images:   " + d.train().channels() + "x" + d.train().height() + "x" + d.train().width()
-                + ", " + d.train().numClasses() + " classes");
+                + ", " + d.train().numClasses() + " classes" + (d.sameClasses() ? ""
+                        : " in the training split, " + d.test().numClasses() + " in the test split ("
+                                + d.test().classNames() + ")"));
+        if (d.layout() != null) {
+            out.println("splits:   " + d.layout());
+        }
+        for (String s : d.skipped()) {
+            out.println("skipped:  " + s);
+        }
         for (PayloadCheck c : d.checks()) {
             out.println(String.format(Locale.ROOT, "file:     %s  %d bytes  %s %s  %s", c.origin(), c.bytes(),
                     c.algorithm(), c.digest(), c.published() == null ? "(no published checksum)"

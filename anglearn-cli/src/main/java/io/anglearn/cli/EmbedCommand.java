@@ -1,24 +1,33 @@
 package io.anglearn.cli;
 
-import io.anglearn.train.Embeddings;
+import io.anglearn.data.ImageDataset;
 import io.anglearn.train.CheckpointStore;
+import io.anglearn.train.Embeddings;
 import io.anglearn.train.TrainedRun;
 import io.anglearn.train.TrainingData;
 import io.anglearn.util.NameSuggestions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code anglearn embed}: writes a split's embedded features for NumPy and TensorBoard's projector. */
+/**
+ * {@code anglearn embed}: writes the embedded features of a split, or of given image files and
+ * folders, for NumPy and TensorBoard's projector.
+ */
 @Command(name = "embed",
-        header = "Write a split's embedded features as .npy and projector TSVs.",
+        header = "Write embedded features of a split or of image files as .npy and projector TSVs.",
         mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Write the embedded features of a split: FILE.npy (float32, N x d), FILE-labels.npy (int32, N),",
-            "and TensorBoard projector files FILE-vectors.tsv and FILE-metadata.tsv."})
+        description = {"Write the embedded features of a split, or of image files and folders (IMAGE...), as FILE.npy",
+            "(float32, N x d), FILE-labels.npy (int32, N), and TensorBoard projector files FILE-vectors.tsv and",
+            "FILE-metadata.tsv, whose columns are the label, the class and the image's source (its file).",
+            "Given images are labelled by the folder each is in (classes sorted by name)."})
 final class EmbedCommand implements Callable<Integer> {
 
     @Spec
@@ -27,8 +36,12 @@ final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--run", required = true, paramLabel = "DIR", description = "The run directory.")
     Path run;
 
-    @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "test", description = "test (default) or train.")
+    @Option(names = "--split", paramLabel = "SPLIT", description = "test (default) or train; not with IMAGE.")
     String split;
+
+    @Parameters(arity = "0..*", paramLabel = "IMAGE", description = "Image files (PNG, JPEG, BMP, GIF) or folders of"
+            + " them, embedded instead of a split.")
+    List<Path> images = new ArrayList<>();
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "The features file, e.g. test.npy.")
     Path out;
@@ -40,14 +53,20 @@ final class EmbedCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter w = spec.commandLine().getOut();
-        NameSuggestions.resolve("--split", split, TrainingData.SPLITS);
+        if (split != null && !images.isEmpty()) {
+            throw new IllegalArgumentException("give either --split or IMAGE files and folders, not both");
+        }
+        String which = images.isEmpty() ? NameSuggestions.resolve("--split", split == null ? "test" : split,
+                TrainingData.SPLITS) : null;
         CheckpointStore.checkName(checkpoint);
         PathOptions.writableFile("--out", out);
+        List<Path> files = images.isEmpty() ? List.of() : TrainedRun.imageFiles(images);
         try (TrainedRun r = TrainedRun.open(run, checkpoint)) {
-            io.anglearn.data.ImageDataset data = r.split(split);
+            ImageDataset data = which != null ? r.split(which) : r.readImages(files);
             Embeddings e = r.embed(data);
-            TrainedRun.EmbeddingFiles f = r.writeEmbeddings(e, out, data.classNames());
-            w.printf("%d features of dimension %d from %s (checkpoint at step %d):%n", e.count(), e.dim(), split,
+            TrainedRun.EmbeddingFiles f = r.writeEmbeddings(e, out, data);
+            w.printf("%d features of dimension %d from %s (checkpoint at step %d):%n", e.count(), e.dim(),
+                    which != null ? which : files.size() + " image file" + (files.size() == 1 ? "" : "s"),
                     r.checkpointStep());
             w.println("  " + f.features());
             w.println("  " + f.labels());

@@ -89,7 +89,9 @@ final class EvaluateCommand implements Callable<Integer> {
                         a.cInterRaw(), a.cInterNorm());
                 out.println("top-1/top-5 error, W-Inter, WC-Intra and the confusion matrix: not applicable");
             } else {
-                out.printf(Locale.ROOT, "top-1 error %.2f%%   top-5 error %.2f%%%n", e.top1Error(), e.top5Error());
+                out.printf(Locale.ROOT, "top-1 error %.2f%%   top-5 error %s%n", e.top1Error(),
+                        Double.isNaN(e.top5Error()) ? "n/a (" + r.classNames().size() + " classes: all are in the top five)"
+                                : String.format(Locale.ROOT, "%.2f%%", e.top5Error()));
                 out.printf(Locale.ROOT, "W-Inter %.4f   C-Inter %.4f   WC-Intra %.4f   (raw class means, radians)%n",
                         a.wInter(), a.cInterRaw(), a.wcIntraRaw());
                 out.printf(Locale.ROOT, "                 C-Inter %.4f   WC-Intra %.4f   (means of L2-normalised features)%n",

@@ -2,6 +2,7 @@ package io.anglearn.cli;
 
 import io.anglearn.report.AtomicFiles;
 import io.anglearn.train.LearningRateFinder;
+import io.anglearn.train.StepContext;
 import io.anglearn.train.TrainingConfig;
 import io.anglearn.train.TrainingData;
 import io.anglearn.train.TrainingListener;
@@ -12,6 +13,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -33,8 +37,10 @@ import picocli.CommandLine.Model.CommandSpec;
         header = "Learning-rate range test with a suggested one-cycle peak.",
         mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Learning-rate range test (Smith 2017): train a fresh network while the rate grows",
-            "exponentially, plot the smoothed loss against the rate, and suggest a one-cycle peak rate.",
-            "Uses the same options as train (schedule and epochs are ignored)."})
+            "exponentially, plot the loss against the rate, and suggest a one-cycle peak rate: a tenth of the rate of",
+            "the lowest smoothed loss. No rate is suggested when the curve cannot support one (the loss never",
+            "diverged, or was lowest at the start); the warning says what to change. Takes train's data, network,",
+            "loss and optimiser options; the rates are the sweep's own."})
 final class LrFindCommand implements Callable<Integer> {
 
     @Spec
@@ -52,9 +58,17 @@ final class LrFindCommand implements Callable<Integer> {
     @Option(names = "--iterations", paramLabel = "N", defaultValue = "200", description = "Steps of the sweep (default: ${DEFAULT-VALUE}).")
     int iterations;
 
+    @Option(names = "--momentum", paramLabel = "M",
+            description = "Momentum (Adam beta1, SGD momentum) held during the sweep (default: 0.95, where a one-cycle"
+                    + " run starts).")
+    Double momentum;
+
     @Option(names = "--out", paramLabel = "FILE", defaultValue = "lr-find.png",
             description = "The plot (PNG); the curve goes beside it as .csv (default: ${DEFAULT-VALUE}).")
     Path out;
+
+    @Option(names = "--no-progress", description = "Do not draw a progress bar.")
+    boolean noProgress;
 
     @Override
     public Integer call() throws Exception {
@@ -64,13 +78,22 @@ final class LrFindCommand implements Callable<Integer> {
         TrainingConfig c = new TrainingConfig();
         options.apply(c);
         c.validate();
-        LearningRateFinder finder = LearningRateFinder.builder().optMinRate(minLr).optMaxRate(maxLr)
-                .optIterations(iterations).build();
+        LearningRateFinder.Builder b = LearningRateFinder.builder().optMinRate(minLr).optMaxRate(maxLr)
+                .optIterations(iterations);
+        if (momentum != null) {
+            b.optMomentum(momentum);
+        }
+        LearningRateFinder finder = b.build();
         TrainingData data = TrainingData.load(c);
-        w.printf(Locale.ROOT, "sweeping %.1e to %.1e over %d steps (%s, %s, loss %s, %s, batch %d)%n", minLr, maxLr,
-                iterations, c.dataset, c.arch, c.loss, c.optimizer, c.batchSize);
+        c.canonicalize();
+        w.printf(Locale.ROOT, "sweeping %.1e to %.1e over %d steps (%s: %d training images of %d classes; %s, loss %s,"
+                + " %s, batch %d)%n", minLr, maxLr, iterations, c.dataset, data.train().size(),
+                data.train().numClasses(), c.arch, c.loss, c.optimizer, c.batchSize);
         w.flush();
-        LearningRateFinder.Result r = finder.run(c, data, new TrainingListener() {});
+        LearningRateFinder.Result r;
+        try (Progress progress = new Progress(iterations, !noProgress && System.console() != null)) {
+            r = finder.run(c, data, progress);
+        }
         StringBuilder csv = new StringBuilder("step,lr,loss,smoothed_loss\n");
         for (int i = 0; i < r.rates().length; i++) {
             csv.append(String.format(Locale.ROOT, "%d,%.6e,%.6f,%.6f%n", i + 1, r.rates()[i], r.losses()[i], r.smoothed()[i]));
@@ -81,11 +104,43 @@ final class LrFindCommand implements Callable<Integer> {
         AtomicFiles.write(out, plot(r));
         w.printf(Locale.ROOT, "%d steps%s; lowest smoothed loss at lr %.3g%n", r.rates().length,
                 r.diverged() ? " (stopped: the loss diverged)" : "", r.minLossRate());
-        w.printf(Locale.ROOT, "suggested one-cycle peak rate (lowest-loss rate / 10): %.3g%n", r.suggestedPeak());
+        if (r.hasSuggestion()) {
+            w.printf(Locale.ROOT, "suggested one-cycle peak rate (lowest-loss rate / 10): %.3g%n", r.suggestedPeak());
+        } else {
+            for (String warning : r.warnings()) {
+                w.println("warning: " + warning + ".");
+            }
+            w.println("no peak rate suggested: this sweep cannot tell one; see the plot, or sweep again as the warning says");
+        }
         w.println("plot: " + out);
         w.println("curve: " + csvFile);
         w.flush();
         return 0;
+    }
+
+    /** A progress bar over the sweep's steps, on a terminal; stopping early closes it where it stands. */
+    private static final class Progress implements TrainingListener, AutoCloseable {
+        private final ProgressBar bar;
+
+        Progress(int steps, boolean show) {
+            bar = show ? new ProgressBarBuilder().setTaskName("lr-find").setInitialMax(steps)
+                    .setStyle(ProgressBarStyle.ASCII).continuousUpdate().build() : null;
+        }
+
+        @Override
+        public void onStep(StepContext step) {
+            if (bar != null) {
+                bar.stepTo(step.step());
+                bar.setExtraMessage(String.format(Locale.ROOT, "lr %.2e, loss %.4f", step.learningRate(), step.loss()));
+            }
+        }
+
+        @Override
+        public void close() {
+            if (bar != null) {
+                bar.close();
+            }
+        }
     }
 
     private static byte[] plot(LearningRateFinder.Result r) throws java.io.IOException {
@@ -112,23 +167,63 @@ final class LrFindCommand implements Callable<Integer> {
         renderer.setSeriesPaint(1, new Color(20, 40, 160));
         renderer.setSeriesStroke(1, new BasicStroke(2f));
         plot.setRenderer(renderer);
+        if (Double.isFinite(r.minLossRate()) && r.minLossRate() > 0) {
+            ValueMarker low = new ValueMarker(r.minLossRate(), Color.GRAY, new BasicStroke(1f));
+            low.setLabel(String.format(Locale.ROOT, "lowest smoothed loss %.2g", r.minLossRate()));
+            low.setLabelOffset(new org.jfree.chart.ui.RectangleInsets(20, 2, 2, 2));
+            plot.addDomainMarker(low);
+        }
         if (Double.isFinite(r.suggestedPeak()) && r.suggestedPeak() > 0) {
             ValueMarker m = new ValueMarker(r.suggestedPeak(), new Color(200, 40, 40), new BasicStroke(1.5f));
             m.setLabel(String.format(Locale.ROOT, "suggested peak %.2g", r.suggestedPeak()));
             plot.addDomainMarker(m);
         }
-        double top = Double.NEGATIVE_INFINITY;
-        double bottom = Double.POSITIVE_INFINITY;
-        for (double v : r.smoothed()) {
-            top = Math.max(top, v);
-            bottom = Math.min(bottom, v);
-        }
-        if (Double.isFinite(top) && top > bottom) {
-            // Show the smoothed curve; a diverging raw loss would otherwise flatten it.
-            plot.getRangeAxis().setRange(Math.max(0, bottom - 0.1 * (top - bottom)), top + 0.1 * (top - bottom));
+        double[] range = range(r.losses(), r.smoothed());
+        if (range != null) {
+            plot.getRangeAxis().setRange(range[0], range[1]);
+            long off = java.util.Arrays.stream(r.losses()).filter(v -> !(v <= range[1])).count();
+            if (off > 0) {
+                chart.addSubtitle(new org.jfree.chart.title.TextTitle(String.format(Locale.ROOT, "%d raw loss value%s"
+                        + " above %.3g (the diverging end of the sweep) lie above the chart", off, off == 1 ? "" : "s",
+                        range[1])));
+            }
         }
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ChartUtils.writeChartAsPNG(png, chart, 900, 560);
         return png.toByteArray();
+    }
+
+    /**
+     * The loss axis's range: every smoothed value and every raw value up to the level at which the
+     * sweep counts the loss as diverged (4 times the lowest smoothed loss), so the raw curve shows
+     * in full except for the few points of a diverging end, which would flatten everything else.
+     *
+     * @return {low, high}, or null when there is nothing finite to show
+     */
+    static double[] range(double[] raw, double[] smoothed) {
+        double lowest = Double.POSITIVE_INFINITY;
+        double smoothTop = Double.NEGATIVE_INFINITY;
+        for (double v : smoothed) {
+            if (Double.isFinite(v)) {
+                lowest = Math.min(lowest, v);
+                smoothTop = Math.max(smoothTop, v);
+            }
+        }
+        if (!Double.isFinite(lowest)) {
+            return null;
+        }
+        double cap = Math.max(smoothTop, 4 * lowest);
+        double bottom = lowest;
+        double top = smoothTop;
+        for (double v : raw) {
+            if (Double.isFinite(v)) {
+                bottom = Math.min(bottom, v);
+                if (v <= cap) {
+                    top = Math.max(top, v);
+                }
+            }
+        }
+        double pad = top > bottom ? 0.05 * (top - bottom) : Math.max(0.05, 0.05 * Math.abs(top));
+        return new double[] {bottom >= 0 ? Math.max(0, bottom - pad) : bottom - pad, top + pad};
     }
 }

@@ -1,5 +1,8 @@
 package io.anglearn.cli;
 
+import io.anglearn.data.DatasetFormatException;
+import io.anglearn.data.DatasetLocator;
+import io.anglearn.data.ImageDecodeException;
 import io.anglearn.engine.Engines;
 import io.anglearn.engine.NativeLibraryException;
 import io.anglearn.util.IoErrors;
@@ -34,7 +37,9 @@ public final class Main implements Runnable {
      * Runs the command line and returns the exit code, without exiting (for tests).
      *
      * @param args the arguments
-     * @return 0 on success, 1 on a failure, 2 on a usage error
+     * @return 0 on success, 1 on a failure while working, 2 on a usage or input error (a bad option,
+     *     a path that is not what it should be, a dataset that is missing or malformed, an image that
+     *     cannot be decoded), which is found before anything is written
      */
     public static int execute(String... args) {
         Engines.configureDefaults();
@@ -86,7 +91,13 @@ public final class Main implements Runnable {
             }
         }
         err.flush();
-        return ex instanceof IllegalArgumentException ? 2 : 1;
+        return isInputProblem(ex) ? 2 : 1;
+    }
+
+    /** The user's input is at fault: options, paths, a dataset missing or malformed, an undecodable image. */
+    private static boolean isInputProblem(Exception ex) {
+        return ex instanceof IllegalArgumentException || ex instanceof DatasetFormatException
+                || ex instanceof DatasetLocator.DatasetNotFoundException || ex instanceof ImageDecodeException;
     }
 
     @Override
@@ -98,8 +109,7 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"anglearn " + (v == null ? "development build" : v)};
+            return new String[] {"anglearn " + io.anglearn.util.Version.current()};
         }
     }
 }

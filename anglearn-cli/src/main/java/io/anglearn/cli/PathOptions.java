@@ -29,6 +29,26 @@ final class PathOptions {
     }
 
     /**
+     * Requires a run directory: a folder holding a run's {@code config.json}.
+     *
+     * @param option the option, e.g. {@code --run} or {@code --resume}
+     * @param dir the path given
+     * @throws IllegalArgumentException if it does not exist, is not a folder, or holds no run
+     */
+    static void runDirectory(String option, Path dir) {
+        if (!Files.exists(dir)) {
+            throw new IllegalArgumentException(option + " " + dir + " does not exist; expected a run directory"
+                    + " (a folder holding config.json, as anglearn train writes)");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException(option + " " + dir + " is not a folder; expected a run directory");
+        }
+        if (!Files.isRegularFile(dir.resolve("config.json"))) {
+            throw new IllegalArgumentException(option + " " + dir + " is not a run directory: config.json is missing");
+        }
+    }
+
+    /**
      * Requires a regular file that exists and can be read.
      *
      * @param option the option, e.g. {@code --config}

@@ -8,6 +8,8 @@ import io.anglearn.loss.miners.Miners;
 import io.anglearn.metrics.RetrievalMetrics;
 import io.anglearn.train.EpochRecord;
 import io.anglearn.train.Presets;
+import io.anglearn.train.RunStatus;
+import io.anglearn.train.RunSummary;
 import io.anglearn.train.TrainingConfig;
 import io.anglearn.train.TrainingListener;
 import io.anglearn.train.TrainingRun;
@@ -45,11 +47,15 @@ final class TrainCommand implements Callable<Integer> {
     String preset;
 
     @Option(names = "--resume", paramLabel = "DIR",
-            description = "Continue the stopped run in DIR from its newest valid checkpoint, with its own configuration.")
+            description = "Continue the stopped run in DIR from its newest valid checkpoint, with its own configuration;"
+                    + " with --epochs E, extend the finished run DIR to E epochs.")
     Path resume;
 
     @Mixin
     TrainingOptions options;
+
+    @Mixin
+    RunOptions runOptions;
 
     @Option(names = "--eval-every", paramLabel = "E", description = "Evaluate on the test split every E epochs (default: 1; the last always).")
     Integer evalEvery;
@@ -99,7 +105,8 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         if (listLosses) {
-            Losses.describe().forEach(out::println);
+            out.println("losses (--loss NAME; parameters -p NAME=VALUE, defaults shown):");
+            Losses.describe().forEach(l -> out.println("  " + l));
             out.println();
             out.println("miners (--miner, --miner-param; for the pair losses " + String.join(", ", Losses.PAIR_NAMES) + "):");
             Miners.describe().forEach(l -> out.println("  " + l));
@@ -108,15 +115,32 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainingRun run;
         if (resume != null) {
-            if (config != null || preset != null || options.anyGiven() || evalEvery != null || checkpointEvery != null
-                    || keepCheckpoints != null || name != null || runsDir != null || angleInterval != null
-                    || targetAngleSamples != null || noTensorBoard || onNonFinite != null) {
+            if (config != null || preset != null || options.anyGiven() || runOptions.anyGivenButEpochs()
+                    || evalEvery != null || checkpointEvery != null || keepCheckpoints != null || name != null
+                    || runsDir != null || angleInterval != null || targetAngleSamples != null || noTensorBoard
+                    || onNonFinite != null || download) {
                 throw new IllegalArgumentException("--resume continues a run with its own configuration;"
-                        + " give no other training option (to change settings, start a new run with --config)");
+                        + " give no other training option but --epochs, which extends a finished run"
+                        + " (to change settings, start a new run with --config)");
             }
-            PathOptions.existingDirectory("--resume", resume);
-            run = TrainingRun.resume(resume);
-            out.println("resuming " + resume);
+            PathOptions.runDirectory("--resume", resume);
+            RunStatus status = TrainingRun.status(resume);
+            if (runOptions.epochs != null) {
+                run = TrainingRun.extend(resume, runOptions.epochs);
+                out.println("extending " + resume + " from " + status.epochs() + " to " + runOptions.epochs
+                        + " epochs; the " + run.config().schedule + " schedule runs again over the added epochs");
+            } else if (status.finished()) {
+                out.println(resume + " has finished: all " + status.epochs() + " epochs are trained"
+                        + describeLast(status.last()) + "; there is nothing to resume.");
+                out.println("To train it for more epochs: anglearn train --resume " + resume + " --epochs N, with N > "
+                        + status.epochs() + ".");
+                out.flush();
+                return 0;
+            } else {
+                run = TrainingRun.resume(resume);
+                out.println("resuming " + resume + " (" + status.epochsDone() + " of " + status.epochs()
+                        + " epochs done)");
+            }
         } else {
             if (config != null) {
                 PathOptions.existingFile("--config", config);
@@ -132,6 +156,7 @@ final class TrainCommand implements Callable<Integer> {
                 Presets.apply(preset, c);
             }
             options.apply(c);
+            runOptions.apply(c);
             if (evalEvery != null) {
                 c.evalEvery = evalEvery;
             }
@@ -173,33 +198,59 @@ final class TrainCommand implements Callable<Integer> {
             }
             run = new TrainingRun(c);
         }
-        boolean retrieval = run.config().evaluatesByRetrieval();
-        if (retrieval) {
-            out.println(String.format(Locale.ROOT, "%5s %10s %8s %8s %8s %8s %8s %9s %7s %8s",
-                    "epoch", "loss", "P@1", "R-prec", "MAP@R", "NMI", "C-Inter", "lr", "sec", "img/s"));
-        } else {
-            out.println(String.format(Locale.ROOT, "%5s %10s %9s %9s %9s %8s %8s %8s %9s %7s %8s",
-                    "epoch", "loss", "train_acc", "top1_err", "top5_err", "W-Inter", "C-Inter", "WC-Intra", "lr", "sec", "img/s"));
-        }
         out.flush();
-        Listener listener = new Listener(out, !noProgress && System.console() != null, retrieval);
+        Listener listener = new Listener(out, !noProgress && System.console() != null);
         TrainingRun.Result result = run.execute(listener);
         out.println("run directory: " + result.runDir());
         out.flush();
         return 0;
     }
 
-    /** Prints each epoch's line and, on a terminal, a progress bar for the running epoch. */
+    /** The last epoch's headline metric, for the message on a finished run. */
+    private static String describeLast(EpochRecord r) {
+        if (r == null) {
+            return "";
+        }
+        if (r.quality() != null) {
+            return String.format(Locale.ROOT, " (epoch %d: test MAP@R %.4f, P@1 %.4f)", r.epoch(), r.mapAtR(),
+                    r.quality().retrieval().precisionAt1());
+        }
+        return Double.isNaN(r.testTop1Error()) ? "" : String.format(Locale.ROOT, " (epoch %d: test top-1 error %.2f%%)",
+                r.epoch(), r.testTop1Error());
+    }
+
+    /**
+     * Prints the run's summary and the table header once the run has loaded its data, then each
+     * epoch's line and, on a terminal, a progress bar for the running epoch that says when the
+     * epoch's training is done and its evaluation runs.
+     */
     private static final class Listener implements TrainingListener {
         private final PrintWriter out;
         private final boolean progress;
-        private final boolean retrieval;
+        private boolean retrieval;
+        private boolean top5;
         private ProgressBar bar;
 
-        Listener(PrintWriter out, boolean progress, boolean retrieval) {
+        Listener(PrintWriter out, boolean progress) {
             this.out = out;
             this.progress = progress;
-            this.retrieval = retrieval;
+        }
+
+        @Override
+        public void onRunStart(RunSummary summary) {
+            summary.lines().forEach(out::println);
+            retrieval = !summary.classifies();
+            // Top-5 error needs more than five classes: with five or fewer every class is in the top five.
+            top5 = summary.trainClasses().size() > 5;
+            if (retrieval) {
+                out.println(String.format(Locale.ROOT, "%5s %10s %8s %8s %8s %8s %8s %9s %7s %8s",
+                        "epoch", "loss", "P@1", "R-prec", "MAP@R", "NMI", "C-Inter", "lr", "sec", "img/s"));
+            } else {
+                out.println(String.format(Locale.ROOT, "%5s %10s %9s %9s %9s %8s %8s %8s %9s %7s %8s",
+                        "epoch", "loss", "train_acc", "top1_err", "top5_err", "W-Inter", "C-Inter", "WC-Intra", "lr",
+                        "sec", "img/s"));
+            }
+            out.flush();
         }
 
         @Override
@@ -215,6 +266,14 @@ final class TrainCommand implements Callable<Integer> {
             if (bar != null) {
                 bar.stepTo(batch);
                 bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", loss));
+            }
+        }
+
+        @Override
+        public void onEvaluationStart(int epoch, int images) {
+            if (bar != null) {
+                bar.setExtraMessage("trained; evaluating on " + images + " test images");
+                bar.refresh();
             }
         }
 
@@ -235,8 +294,9 @@ final class TrainCommand implements Callable<Integer> {
                 out.flush();
                 return;
             }
-            out.println(String.format(Locale.ROOT, "%5d %10.4f %8.2f%% %8.2f%% %8.2f%% %8.4f %8.4f %8.4f %9.2e %7.1f %8.0f",
-                    r.epoch(), r.trainLoss(), r.trainAccuracy(), r.testTop1Error(), r.testTop5Error(),
+            String top5Error = top5 ? String.format(Locale.ROOT, "%8.2f%%", r.testTop5Error()) : "      n/a";
+            out.println(String.format(Locale.ROOT, "%5d %10.4f %8.2f%% %8.2f%% %s %8.4f %8.4f %8.4f %9.2e %7.1f %8.0f",
+                    r.epoch(), r.trainLoss(), r.trainAccuracy(), r.testTop1Error(), top5Error,
                     r.angles().wInter(), r.angles().cInterRaw(), r.angles().wcIntraRaw(), r.learningRate(),
                     r.seconds(), r.imagesPerSecond()));
             out.flush();

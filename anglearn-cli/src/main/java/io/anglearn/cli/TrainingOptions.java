@@ -7,9 +7,10 @@ import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
- * The options that describe a training setup, shared by {@code train} and {@code lr-find}. Each is
- * applied only when given, so it overrides a {@code --config} file or a {@code --preset}; the
- * defaults are {@link TrainingConfig}'s.
+ * The options that describe a training setup, shared by {@code train} and {@code lr-find}: the
+ * data, the network, the loss and the optimiser. Each is applied only when given, so it overrides
+ * a {@code --config} file or a {@code --preset}; the defaults are {@link TrainingConfig}'s. The
+ * schedule and the run's length are {@link RunOptions}, which only {@code train} takes.
  */
 final class TrainingOptions {
 
@@ -31,8 +32,13 @@ final class TrainingOptions {
     Integer channels;
 
     @Option(names = "--test-fraction", paramLabel = "F", description = "folder: datasets without train/ and test/:"
-            + " share of each class held out for testing (default: 0.2).")
+            + " share of each class held out for testing, in (0, 1) (default: 0.2); with --split-classes, the share"
+            + " of the classes.")
     Double testFraction;
+
+    @Option(names = "--bad-images", paramLabel = "stop|skip", description = "folder: datasets: with images that"
+            + " cannot be decoded, stop and list them all (default), or skip them and record them in the run.")
+    String badImages;
 
     @Option(names = "--data-workers", paramLabel = "N", description = "Threads assembling batches (default: 1).")
     Integer dataWorkers;
@@ -43,16 +49,19 @@ final class TrainingOptions {
     @Option(names = "--limit-train", paramLabel = "N", description = "Use only the first N training images (0 = all).")
     Integer limitTrain;
 
-    @Option(names = "--limit-test", paramLabel = "N", description = "Use only the first N test images (0 = all).")
-    Integer limitTest;
-
     @Option(names = "--train-classes", paramLabel = "LIST", description = "Train on these classes only, e.g. 0-4 or"
             + " 0,2,7-9, relabelled 0..P-1 (default: all).")
     String trainClasses;
 
     @Option(names = "--test-classes", paramLabel = "LIST", description = "Evaluate on these classes (needs"
-            + " --train-classes; default: the training classes); other classes are evaluated by retrieval.")
+            + " --train-classes or --split-classes; default: the training classes); other classes are evaluated by"
+            + " retrieval.")
     String testClasses;
+
+    @Option(names = "--split-classes", description = "Divide the data by class, not by image: every image of the"
+            + " training classes is trained on, every image of the test classes (never seen in training) is"
+            + " evaluated by retrieval; by default the last --test-fraction of the classes are the test classes.")
+    Boolean splitClasses;
 
     @Option(names = "--arch", paramLabel = "NAME", description = "Backbone: resnet18, resnet20 (default), resnet32, resnet34, resnet44, resnet56, resnet110; see anglearn model.")
     String arch;
@@ -60,9 +69,10 @@ final class TrainingOptions {
     @Option(names = "--embedding-dim", paramLabel = "D", description = "Project features to D dimensions (0 = none, default).")
     Integer embeddingDim;
 
-    @Option(names = "--loss", paramLabel = "NAME", description = "Loss: soft, center, arcface, arc (default), cosface, sphereface, lsoftmax, normface,"
-                    + " adacos, subcenter-arcface, or the pair losses contrastive, triplet, multi-similarity;"
-                    + " train --list-losses shows their parameters.")
+    @Option(names = "--loss", paramLabel = "NAME", description = "Loss: arc (default: the paper's angular loss, not"
+                    + " ArcFace), soft, center, arcface (ArcFace), cosface, sphereface, lsoftmax, normface, adacos,"
+                    + " subcenter-arcface, or the pair losses contrastive, triplet, multi-similarity;"
+                    + " train --list-losses describes each with its paper and parameters.")
     String loss;
 
     @Option(names = {"-p", "--loss-param"}, paramLabel = "NAME=VALUE",
@@ -83,36 +93,8 @@ final class TrainingOptions {
     @Option(names = "--weight-decay", paramLabel = "L2", description = "L2 weight decay (default: 5e-4, the paper's).")
     Double weightDecay;
 
-    @Option(names = "--momentum", paramLabel = "M",
-            description = "SGD momentum / Adam beta1 for schedules other than one-cycle (default: 0.9).")
-    Double momentum;
-
     @Option(names = "--nesterov", description = "Nesterov momentum for SGD.")
     Boolean nesterov;
-
-    @Option(names = "--lr", paramLabel = "RATE", description = "Peak (one-cycle, cosine) or initial learning rate (default: 3e-3).")
-    Double lr;
-
-    @Option(names = "--schedule", paramLabel = "NAME", description = "one-cycle (default), cosine, step or constant.")
-    String schedule;
-
-    @Option(names = "--warmup", paramLabel = "FRACTION", description = "One-cycle warm-up fraction (default: 0.3).")
-    Double warmup;
-
-    @Option(names = "--max-momentum", paramLabel = "M", description = "One-cycle momentum/beta1 at start and end (default: 0.95).")
-    Double maxMomentum;
-
-    @Option(names = "--min-momentum", paramLabel = "M", description = "One-cycle momentum/beta1 at the peak (default: 0.85).")
-    Double minMomentum;
-
-    @Option(names = "--step-epochs", paramLabel = "E", description = "Step schedule: epochs between decays (default: a third of the run).")
-    Integer stepEpochs;
-
-    @Option(names = "--step-gamma", paramLabel = "G", description = "Step schedule: factor per decay (default: 0.1).")
-    Double stepGamma;
-
-    @Option(names = "--epochs", paramLabel = "E", description = "Epochs (default: 10).")
-    Integer epochs;
 
     @Option(names = "--batch-size", paramLabel = "N", description = "Mini-batch size (default: 256).")
     Integer batchSize;
@@ -131,13 +113,11 @@ final class TrainingOptions {
     /** Returns whether any option was given. */
     boolean anyGiven() {
         return dataset != null || dataDir != null || label != null || augment != null || imageSize != null
-                || channels != null || testFraction != null || dataWorkers != null || limitTrain != null || limitTest != null
-                || trainClasses != null || testClasses != null || miner != null || !minerParams.isEmpty()
-                || sampler != null
-                || arch != null || embeddingDim != null || loss != null || !lossParams.isEmpty() || optimizer != null
-                || weightDecay != null || momentum != null || nesterov != null || lr != null || schedule != null
-                || warmup != null || maxMomentum != null || minMomentum != null || stepEpochs != null
-                || stepGamma != null || epochs != null || batchSize != null || seed != null || device != null;
+                || channels != null || testFraction != null || badImages != null || dataWorkers != null
+                || limitTrain != null || trainClasses != null || testClasses != null || splitClasses != null
+                || miner != null || !minerParams.isEmpty() || sampler != null || arch != null || embeddingDim != null
+                || loss != null || !lossParams.isEmpty() || optimizer != null || weightDecay != null
+                || nesterov != null || batchSize != null || seed != null || device != null;
     }
 
     /**
@@ -187,20 +167,23 @@ final class TrainingOptions {
         if (testFraction != null) {
             c.testFraction = testFraction;
         }
+        if (badImages != null) {
+            c.badImages = badImages;
+        }
         if (dataWorkers != null) {
             c.dataWorkers = dataWorkers;
         }
         if (limitTrain != null) {
             c.limitTrain = limitTrain;
         }
-        if (limitTest != null) {
-            c.limitTest = limitTest;
-        }
         if (trainClasses != null) {
             c.trainClasses = trainClasses;
         }
         if (testClasses != null) {
             c.testClasses = testClasses;
+        }
+        if (splitClasses != null) {
+            c.splitClasses = splitClasses;
         }
         if (arch != null) {
             c.arch = arch;
@@ -223,35 +206,8 @@ final class TrainingOptions {
         if (weightDecay != null) {
             c.weightDecay = weightDecay;
         }
-        if (momentum != null) {
-            c.momentum = momentum;
-        }
         if (nesterov != null) {
             c.nesterov = nesterov;
-        }
-        if (lr != null) {
-            c.learningRate = lr;
-        }
-        if (schedule != null) {
-            c.schedule = schedule;
-        }
-        if (warmup != null) {
-            c.warmupFraction = warmup;
-        }
-        if (maxMomentum != null) {
-            c.maxMomentum = maxMomentum;
-        }
-        if (minMomentum != null) {
-            c.minMomentum = minMomentum;
-        }
-        if (stepEpochs != null) {
-            c.stepEpochs = stepEpochs;
-        }
-        if (stepGamma != null) {
-            c.stepGamma = stepGamma;
-        }
-        if (epochs != null) {
-            c.epochs = epochs;
         }
         if (batchSize != null) {
             c.batchSize = batchSize;

@@ -95,7 +95,10 @@ class OptionValidationTest {
         fails("train --embedding-dim 99999999", "--embedding-dim must be in 0..65536");
         fails("train --image-size 2", "--image-size must be in 4..1024, got 2");
         fails("train --channels 2", "--channels must be 1 or 3, got 2");
-        fails("train --test-fraction NaN", "--test-fraction must be in [0, 1), got NaN");
+        fails("train --test-fraction NaN", "--test-fraction must be in (0, 1), more than 0 so that a run has test"
+                + " images to evaluate on, got NaN");
+        fails("train --test-fraction 0", "--test-fraction must be in (0, 1), more than 0 so that a run has test"
+                + " images to evaluate on, got 0.0");
         fails("train --data-workers 0", "--data-workers must be in 1..64");
         fails("train --limit-train -5", "--limit-train must be >= 0");
         fails("train --eval-every 0", "--eval-every must be > 0");

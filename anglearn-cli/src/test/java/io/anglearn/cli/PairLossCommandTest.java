@@ -71,7 +71,18 @@ class PairLossCommandTest {
     @Test
     void trainPrintsTheRetrievalColumns() throws Exception {
         assertEquals(0, trained.code(), trained.err());
-        List<String> lines = trained.out().lines().toList();
+        List<String> all = trained.out().lines().toList();
+        int header = 0;
+        while (header < all.size() && !all.get(header).trim().startsWith("epoch")) {
+            header++;
+        }
+        // The start summary comes first: the classes trained on, and the unseen ones evaluated by retrieval.
+        String summary = String.join("\n", all.subList(0, header));
+        assertTrue(summary.contains("classes   3 to train on: 0, 1, 2\n"
+                + "          test split: 2 classes, none of them trained on: 3, 4\n"
+                + "          evaluated by retrieval (the pair loss 'triplet' trains no class weights)"), summary);
+        assertTrue(summary.contains("images    36 for training, 8 for testing; 1x8x8 (grey)"), summary);
+        List<String> lines = all.subList(header, all.size());
         assertTrue(lines.get(0).matches("\\s*epoch\\s+loss\\s+P@1\\s+R-prec\\s+MAP@R\\s+NMI\\s+C-Inter\\s+lr\\s+sec\\s+img/s"),
                 lines.get(0));
         // 36 training images of 3 classes: 3 batches of 4 images of 3 classes per epoch. Epoch 1 is not evaluated.
@@ -105,8 +116,10 @@ class PairLossCommandTest {
         CliRun embed = CliRun.of("embed", "--run", runDir.toString(), "--out", out.toString());
         assertEquals(0, embed.code(), embed.err());
         List<String> meta = Files.readAllLines(dir.resolve("emb").resolve("test-metadata.tsv"));
-        assertEquals("label\tclass", meta.get(0));
-        assertTrue(meta.get(1).equals("0\t3") || meta.get(1).equals("1\t4"), "the test classes' own names: " + meta.get(1));
+        assertEquals("label\tclass\tsource", meta.get(0));
+        assertTrue(meta.get(1).startsWith("0\t3\t") || meta.get(1).startsWith("1\t4\t"),
+                "the test classes' own names: " + meta.get(1));
+        assertTrue(meta.get(1).endsWith("#0"), "an image without a file is named by its index: " + meta.get(1));
 
         Path png = dir.resolve("x.png");
         ImageIO.write(new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY), "png", png.toFile());

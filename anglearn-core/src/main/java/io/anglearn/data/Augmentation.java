@@ -1,5 +1,7 @@
 package io.anglearn.data;
 
+import java.util.List;
+
 /**
  * Training-time augmentation of the "+" variants (CIFAR-10+, CIFAR-100+), as in He et al.,
  * "Deep Residual Learning for Image Recognition" (CVPR 2016), section 4.2, and the angular-loss
@@ -26,6 +28,25 @@ public record Augmentation(int padding, boolean horizontalFlip) {
         if (padding < 0 || padding > 64) {
             throw new IllegalArgumentException("augmentation padding must be in 0..64, got " + padding);
         }
+    }
+
+    /**
+     * Says what the augmentation does, for people.
+     *
+     * @return {@code none}, or e.g. {@code random crop after 4-pixel padding, horizontal flip}
+     */
+    public String describe() {
+        if (isIdentity()) {
+            return "none";
+        }
+        List<String> parts = new java.util.ArrayList<>();
+        if (padding > 0) {
+            parts.add("random crop after " + padding + "-pixel zero padding");
+        }
+        if (horizontalFlip) {
+            parts.add("horizontal flip");
+        }
+        return String.join(", ", parts);
     }
 
     /** Returns true when this augmentation leaves images unchanged. */

@@ -78,7 +78,9 @@ public final class Cifar10 {
      * @throws IOException if no folder holds it
      */
     public static Path locate(DatasetLocator locator) throws IOException {
-        return locator.locate(NAME, Cifar10::isComplete, HOW_TO_GET);
+        List<String> all = new ArrayList<>(TRAIN_FILES);
+        all.add(TEST_FILE);
+        return locator.locate(NAME, Cifar10::isComplete, dir -> PayloadReader.missing(dir, all, LAYOUT), HOW_TO_GET);
     }
 
     /**

@@ -92,7 +92,8 @@ public final class Cifar100 {
      * @throws IOException if no folder holds it
      */
     public static Path locate(DatasetLocator locator) throws IOException {
-        return locator.locate(NAME, Cifar100::isComplete, HOW_TO_GET);
+        return locator.locate(NAME, Cifar100::isComplete,
+                dir -> PayloadReader.missing(dir, List.of(TRAIN_FILE, TEST_FILE), LAYOUT), HOW_TO_GET);
     }
 
     /**

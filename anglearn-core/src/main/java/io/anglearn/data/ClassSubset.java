@@ -58,6 +58,43 @@ public final class ClassSubset {
         return new ClassSubset(option, out.stream().toArray());
     }
 
+    /**
+     * Returns a set of given classes.
+     *
+     * @param option the option it stands for, for messages
+     * @param classes distinct non-negative class indices, in any order
+     * @return the set, its classes ascending
+     * @throws IllegalArgumentException if an index is negative or repeated
+     */
+    public static ClassSubset of(String option, int[] classes) {
+        BitSet out = new BitSet();
+        for (int c : classes) {
+            if (c < 0 || out.get(c)) {
+                throw new IllegalArgumentException(option + ": class " + c + (c < 0 ? " is negative" : " is listed twice"));
+            }
+            out.set(c);
+        }
+        return new ClassSubset(option, out.stream().toArray());
+    }
+
+    /**
+     * Returns the classes of {@code 0..numClasses−1} that are not in this set.
+     *
+     * @param newOption the option the complement stands for, for messages
+     * @param numClasses C
+     * @return the other classes
+     */
+    public ClassSubset complement(String newOption, int numClasses) {
+        BitSet out = new BitSet();
+        out.set(0, numClasses);
+        for (int c : classes) {
+            if (c < numClasses) {
+                out.clear(c);
+            }
+        }
+        return new ClassSubset(newOption, out.stream().toArray());
+    }
+
     private static int index(String s, String expected) {
         String t = s.trim();
         if (!t.matches("\\d{1,6}")) {

@@ -24,7 +24,7 @@ public final class DatasetSpec {
         CIFAR100,
         /** Any MNIST-style folder of IDX files. */
         IDX,
-        /** A folder with one sub-folder of PNG/JPEG images per class. */
+        /** A folder with one sub-folder of images (PNG, JPEG, BMP, GIF) per class. */
         FOLDER
     }
 
@@ -44,6 +44,7 @@ public final class DatasetSpec {
     private final int channels;
     private final double testFraction;
     private final long splitSeed;
+    private final BadImagePolicy badImages;
     private final boolean verify;
 
     private DatasetSpec(Builder b, Kind kind, Path path, Augmentation augmentation) {
@@ -56,6 +57,7 @@ public final class DatasetSpec {
         this.channels = b.channels;
         this.testFraction = b.testFraction;
         this.splitSeed = b.splitSeed;
+        this.badImages = b.badImages;
         this.verify = b.verify;
     }
 
@@ -119,6 +121,11 @@ public final class DatasetSpec {
         return splitSeed;
     }
 
+    /** Returns what a {@code folder:} dataset does with images that cannot be decoded. */
+    public BadImagePolicy badImages() {
+        return badImages;
+    }
+
     /** Returns whether the files of known datasets are checked against their published checksums. */
     public boolean verify() {
         return verify;
@@ -155,6 +162,7 @@ public final class DatasetSpec {
         private int channels = 3;
         private double testFraction = 0.2;
         private long splitSeed;
+        private BadImagePolicy badImages = BadImagePolicy.STOP;
         private boolean verify = true;
 
         /** Sets the dataset name (required): fashion-mnist, cifar10, cifar100, idx:PATH or folder:PATH, optionally with a trailing +. */
@@ -199,6 +207,12 @@ public final class DatasetSpec {
             return this;
         }
 
+        /** Sets what a {@code folder:} dataset does with undecodable images (default {@link BadImagePolicy#STOP}). */
+        public Builder optBadImages(BadImagePolicy badImages) {
+            this.badImages = badImages;
+            return this;
+        }
+
         /** Checks known datasets against their published checksums (default true). */
         public Builder optVerify(boolean verify) {
             this.verify = verify;
@@ -213,6 +227,9 @@ public final class DatasetSpec {
             }
             if (labels == null) {
                 throw new IllegalArgumentException("--label must be fine or coarse");
+            }
+            if (badImages == null) {
+                throw new IllegalArgumentException("--bad-images must be stop or skip");
             }
             String rest = name.trim();
             boolean plus = rest.endsWith("+");

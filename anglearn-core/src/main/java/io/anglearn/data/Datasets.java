@@ -27,9 +27,9 @@ public final class Datasets {
             case IDX -> IdxDataset.load(spec.name(), dir);
             case FOLDER -> ImageFolder.builder().setRoot(dir).optImageSize(spec.imageSize())
                     .optChannels(spec.channels()).optTestFraction(spec.testFraction())
-                    .optSplitSeed(spec.splitSeed()).build().load(spec.name());
+                    .optSplitSeed(spec.splitSeed()).optBadImages(spec.badImages()).build().load(spec.name());
         };
-        return new LoadedDataset(spec.name(), dir, d.train(), d.test(), spec.augmentation(), d.checks());
+        return d.as(spec.name(), spec.augmentation());
     }
 
     /**

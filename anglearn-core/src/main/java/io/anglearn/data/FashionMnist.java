@@ -63,7 +63,8 @@ public final class FashionMnist {
      * @throws IOException if no folder holds them
      */
     public static Path locate(DatasetLocator locator) throws IOException {
-        return locator.locate(NAME, IdxDataset::isComplete, HOW_TO_GET);
+        return locator.locate(NAME, IdxDataset::isComplete, dir -> PayloadReader.missing(dir, IdxDataset.FILES,
+                IdxDataset.LAYOUT), HOW_TO_GET);
     }
 
     /**

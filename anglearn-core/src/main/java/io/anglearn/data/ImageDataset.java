@@ -19,9 +19,11 @@ public final class ImageDataset {
     private final int height;
     private final int width;
     private final List<String> classNames;
+    private final List<String> sources;
 
     /**
-     * Creates a dataset.
+     * Creates a dataset whose images have no source of their own ({@link #source} names them by
+     * index).
      *
      * @param name a name for messages, e.g. {@code fashion-mnist/train}
      * @param pixels {@code size × channels × height × width} bytes
@@ -33,9 +35,30 @@ public final class ImageDataset {
      */
     public ImageDataset(String name, byte[] pixels, int[] labels, int channels, int height, int width,
             List<String> classNames) {
+        this(name, pixels, labels, channels, height, width, classNames, null);
+    }
+
+    /**
+     * Creates a dataset whose images came from files (or other named sources).
+     *
+     * @param name a name for messages, e.g. {@code photos/train}
+     * @param pixels {@code size × channels × height × width} bytes
+     * @param labels one label per image, each in {@code [0, classNames.size())}
+     * @param channels channels per image
+     * @param height image height
+     * @param width image width
+     * @param classNames the class names, in label order
+     * @param sources where each image came from, e.g. its file, one per image; or null for none
+     */
+    public ImageDataset(String name, byte[] pixels, int[] labels, int channels, int height, int width,
+            List<String> classNames, List<String> sources) {
         this.name = Objects.requireNonNull(name, "name");
         this.pixels = Objects.requireNonNull(pixels, "pixels");
         this.labels = Objects.requireNonNull(labels, "labels");
+        this.sources = sources == null ? null : List.copyOf(sources);
+        if (sources != null && sources.size() != labels.length) {
+            throw new IllegalArgumentException(name + ": " + sources.size() + " sources for " + labels.length + " images");
+        }
         this.classNames = List.copyOf(classNames);
         if (channels <= 0 || height <= 0 || width <= 0) {
             throw new IllegalArgumentException(name + ": image shape must be positive, got "
@@ -101,6 +124,23 @@ public final class ImageDataset {
         return labels[i];
     }
 
+    /**
+     * Returns where image {@code i} came from: its file for a dataset read from image files, else
+     * the dataset's name and the index, e.g. {@code fashion-mnist/test#17}.
+     *
+     * @param i the image index
+     * @return the source
+     */
+    public String source(int i) {
+        Objects.checkIndex(i, labels.length);
+        return sources != null ? sources.get(i) : name + "#" + i;
+    }
+
+    /** Returns whether the images carry sources of their own (files), not just their index. */
+    public boolean hasSources() {
+        return sources != null;
+    }
+
     /** Returns the pixel store, shared, not copied: do not modify. */
     byte[] pixelsUnsafe() {
         return pixels;
@@ -157,14 +197,18 @@ public final class ImageDataset {
         int img = imageSize();
         byte[] px = new byte[Math.multiplyExact(kept, img)];
         int[] lab = new int[kept];
+        List<String> src = sources == null ? null : new java.util.ArrayList<>(kept);
         int at = 0;
         for (int i = 0; i < labels.length; i++) {
             if (newLabel[labels[i]] >= 0) {
                 System.arraycopy(pixels, i * img, px, at * img, img);
                 lab[at++] = newLabel[labels[i]];
+                if (src != null) {
+                    src.add(sources.get(i));
+                }
             }
         }
-        return new ImageDataset(name + suffix, px, lab, channels, height, width, names);
+        return new ImageDataset(name + suffix, px, lab, channels, height, width, names, src);
     }
 
     /**
@@ -181,6 +225,40 @@ public final class ImageDataset {
             return this;
         }
         return new ImageDataset(name + "[:" + n + "]", Arrays.copyOf(pixels, n * imageSize()),
-                Arrays.copyOf(labels, n), channels, height, width, classNames);
+                Arrays.copyOf(labels, n), channels, height, width, classNames,
+                sources == null ? null : sources.subList(0, n));
+    }
+
+    /**
+     * Returns the images of two datasets of the same classes and image shape, the first's then the
+     * second's (the two splits of a dataset pooled, to be divided another way).
+     *
+     * @param name the pooled dataset's name
+     * @param first the first dataset
+     * @param second the second dataset
+     * @return every image of both, with their labels and sources
+     * @throws IllegalArgumentException if the two differ in image shape or classes
+     */
+    public static ImageDataset concat(String name, ImageDataset first, ImageDataset second) {
+        if (first.channels != second.channels || first.height != second.height || first.width != second.width
+                || !first.classNames.equals(second.classNames)) {
+            throw new IllegalArgumentException(first.name + " and " + second.name + " differ in image shape or classes;"
+                    + " they cannot be pooled");
+        }
+        byte[] px = Arrays.copyOf(first.pixels, Math.addExact(first.pixels.length, second.pixels.length));
+        System.arraycopy(second.pixels, 0, px, first.pixels.length, second.pixels.length);
+        int[] lab = Arrays.copyOf(first.labels, first.labels.length + second.labels.length);
+        System.arraycopy(second.labels, 0, lab, first.labels.length, second.labels.length);
+        List<String> src = null;
+        if (first.sources != null || second.sources != null) {
+            src = new java.util.ArrayList<>(lab.length);
+            for (int i = 0; i < first.size(); i++) {
+                src.add(first.source(i));
+            }
+            for (int i = 0; i < second.size(); i++) {
+                src.add(second.source(i));
+            }
+        }
+        return new ImageDataset(name, px, lab, first.channels, first.height, first.width, first.classNames, src);
     }
 }

@@ -11,6 +11,7 @@ import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
@@ -75,12 +76,14 @@ public final class ImageDecoder {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + " does not exist or is not a file");
         }
-        long bytes = Files.size(file);
-        if (bytes > Integer.MAX_VALUE - 16) {
-            throw new ImageDecodeException(ImageDecodeException.Reason.TOO_LARGE, file + ": " + bytes
-                    + " bytes, too large for an image", null);
+        if (Files.size(file) == 0) {
+            throw empty(file.toString());
         }
-        return decode(Files.readAllBytes(file), file.toString());
+        // Read from the file as the decoder asks, rather than all of it into memory first: a large
+        // file costs only what its (checked) dimensions allow.
+        try (ImageInputStream in = new FileImageInputStream(file.toFile())) {
+            return decode(in, file.toString());
+        }
     }
 
     /**
@@ -93,54 +96,62 @@ public final class ImageDecoder {
      */
     public byte[] decode(byte[] data, String name) throws ImageDecodeException {
         if (data.length == 0) {
-            throw new ImageDecodeException(ImageDecodeException.Reason.NOT_AN_IMAGE, name + " is empty; expected a PNG,"
-                    + " JPEG, BMP or GIF image", null);
+            throw empty(name);
         }
-        BufferedImage src;
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(data))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                throw new ImageDecodeException(ImageDecodeException.Reason.NOT_AN_IMAGE, name
-                        + " is not an image this decoder reads (expected PNG, JPEG, BMP or GIF)", null);
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                long w;
-                long h;
-                try {
-                    w = reader.getWidth(0);
-                    h = reader.getHeight(0);
-                } catch (IOException | RuntimeException e) {
-                    throw new ImageDecodeException(ImageDecodeException.Reason.DAMAGED, name + ": the "
-                            + reader.getFormatName() + " header cannot be read (" + e.getMessage() + ")", e);
-                }
-                if (w <= 0 || h <= 0 || w > maxSide || h > maxSide || w * h > maxPixels) {
-                    throw new ImageDecodeException(ImageDecodeException.Reason.TOO_LARGE, name + " declares " + w + "x" + h
-                            + " pixels; at most " + maxSide + " on a side and " + maxPixels + " in all are accepted", null);
-                }
-                // Decode only every k-th row and column of a large image: the decoded copy is then
-                // between 2 and 4 times the target size per axis, enough for the bilinear resize.
-                ImageReadParam param = reader.getDefaultReadParam();
-                int kx = (int) Math.max(1, w / (2L * size));
-                int ky = (int) Math.max(1, h / (2L * size));
-                if (kx > 1 || ky > 1) {
-                    param.setSourceSubsampling(kx, ky, 0, 0);
-                }
-                src = reader.read(0, param);
-            } catch (ImageDecodeException e) {
-                throw e;
-            } catch (IOException | RuntimeException e) {
-                throw new ImageDecodeException(ImageDecodeException.Reason.DAMAGED, name + ": the "
-                        + formatName(reader) + " data is truncated or corrupt (" + e.getMessage() + ")", e);
-            } finally {
-                reader.dispose();
-            }
+            return decode(in, name);
         } catch (ImageDecodeException e) {
             throw e;
         } catch (IOException e) {
             throw new ImageDecodeException(ImageDecodeException.Reason.DAMAGED, name + " cannot be read ("
                     + e.getMessage() + ")", e);
+        }
+    }
+
+    private static ImageDecodeException empty(String name) {
+        return new ImageDecodeException(ImageDecodeException.Reason.NOT_AN_IMAGE, name + " is empty; expected a PNG,"
+                + " JPEG, BMP or GIF image", null);
+    }
+
+    private byte[] decode(ImageInputStream in, String name) throws IOException {
+        BufferedImage src;
+        Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+        if (!readers.hasNext()) {
+            throw new ImageDecodeException(ImageDecodeException.Reason.NOT_AN_IMAGE, name
+                    + " is not an image this decoder reads (expected PNG, JPEG, BMP or GIF)", null);
+        }
+        ImageReader reader = readers.next();
+        try {
+            reader.setInput(in, true, true);
+            long w;
+            long h;
+            try {
+                w = reader.getWidth(0);
+                h = reader.getHeight(0);
+            } catch (IOException | RuntimeException e) {
+                throw new ImageDecodeException(ImageDecodeException.Reason.DAMAGED, name + ": the "
+                        + reader.getFormatName() + " header cannot be read (" + e.getMessage() + ")", e);
+            }
+            if (w <= 0 || h <= 0 || w > maxSide || h > maxSide || w * h > maxPixels) {
+                throw new ImageDecodeException(ImageDecodeException.Reason.TOO_LARGE, name + " declares " + w + "x" + h
+                        + " pixels; at most " + maxSide + " on a side and " + maxPixels + " in all are accepted", null);
+            }
+            // Decode only every k-th row and column of a large image: the decoded copy is then
+            // between 2 and 4 times the target size per axis, enough for the bilinear resize.
+            ImageReadParam param = reader.getDefaultReadParam();
+            int kx = (int) Math.max(1, w / (2L * size));
+            int ky = (int) Math.max(1, h / (2L * size));
+            if (kx > 1 || ky > 1) {
+                param.setSourceSubsampling(kx, ky, 0, 0);
+            }
+            src = reader.read(0, param);
+        } catch (ImageDecodeException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new ImageDecodeException(ImageDecodeException.Reason.DAMAGED, name + ": the "
+                    + formatName(reader) + " data is truncated or corrupt (" + e.getMessage() + ")", e);
+        } finally {
+            reader.dispose();
         }
         if (src == null) {
             throw new ImageDecodeException(ImageDecodeException.Reason.DAMAGED, name + " holds no image", null);

@@ -85,6 +85,25 @@ final class PayloadReader {
     }
 
     /**
+     * Says what a folder lacks to hold every member: the members found in none of the supported
+     * forms, and the archive that would stand for them all.
+     *
+     * @param dir the folder
+     * @param names the members' file names
+     * @param layout the official layout
+     * @return e.g. {@code lacks t10k-images-idx3-ubyte (plain or .gz)}, or null when nothing is missing
+     */
+    static String missing(Path dir, List<String> names, Layout layout) {
+        if (present(dir, names, layout)) {
+            return null;
+        }
+        List<String> absent = names.stream().filter(n -> findLoose(dir, n, layout) == null).toList();
+        return "lacks " + String.join(", ", absent) + " (plain or .gz"
+                + (layout.subfolder() == null ? "" : ", here or in " + layout.subfolder() + "/") + ")"
+                + (layout.archive() == null ? "" : " and the archive " + layout.archive());
+    }
+
+    /**
      * Reads the members from a folder. Loose files (plain or {@code .gz}) win over the archive.
      *
      * @param dir the folder

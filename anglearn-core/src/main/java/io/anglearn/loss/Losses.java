@@ -39,25 +39,32 @@ import java.util.function.Function;
  */
 public final class Losses {
 
-    private record Entry(Map<String, Double> defaults, BiFunction<Map<String, Double>, Miner, EmbeddingLoss> factory,
-            boolean pair) {}
+    private record Entry(String description, Map<String, Double> defaults,
+            BiFunction<Map<String, Double>, Miner, EmbeddingLoss> factory, boolean pair) {}
 
     private static final Map<String, Entry> REGISTRY = new LinkedHashMap<>();
 
     static {
-        register("soft", Map.of(), p -> new SoftmaxLoss());
-        register("center", params("lambda", CenterLoss.DEFAULT_LAMBDA, "alpha", CenterLoss.DEFAULT_ALPHA),
+        register("soft", "softmax cross-entropy on w_j·x without bias, the modified softmax (Liu et al., CVPR 2017)",
+                Map.of(), p -> new SoftmaxLoss());
+        register("center", "softmax plus a pull of each feature towards its class centre (Wen et al., ECCV 2016)",
+                params("lambda", CenterLoss.DEFAULT_LAMBDA, "alpha", CenterLoss.DEFAULT_ALPHA),
                 p -> CenterLoss.builder().optLambda(p.get("lambda")).optAlpha(p.get("alpha")).build());
-        register("arcface", params("s", ArcFaceLoss.DEFAULT_SCALE, "m", ArcFaceLoss.DEFAULT_MARGIN,
+        register("arcface", "ArcFace, an additive angular margin s·cos(θ_y + m) (Deng et al., CVPR 2019)",
+                params("s", ArcFaceLoss.DEFAULT_SCALE, "m", ArcFaceLoss.DEFAULT_MARGIN,
                 "easy_margin", 0.0, "epsilon", AngularLoss.DEFAULT_EPSILON),
                 p -> ArcFaceLoss.builder().optScale(p.get("s")).optMargin(p.get("m"))
                         .optEasyMargin(flag("arcface", "easy_margin", p)).optEpsilon(p.get("epsilon")).build());
-        register("arc", params("k", AngularLoss.DEFAULT_K, "epsilon", AngularLoss.DEFAULT_EPSILON),
+        register("arc", "the angular loss, logits k·(π/2 − θ_j): this project's method and the default, not ArcFace"
+                + " (Wu & Wang, arXiv:1912.07819)", params("k", AngularLoss.DEFAULT_K, "epsilon", AngularLoss.DEFAULT_EPSILON),
                 p -> AngularLoss.builder().optK(p.get("k")).optEpsilon(p.get("epsilon")).build());
-        register("cosface", params("s", CosFaceLoss.DEFAULT_SCALE, "m", CosFaceLoss.DEFAULT_MARGIN),
+        register("cosface", "CosFace / AM-Softmax, an additive cosine margin s·(cos θ_y − m) (Wang et al., CVPR 2018)",
+                params("s", CosFaceLoss.DEFAULT_SCALE, "m", CosFaceLoss.DEFAULT_MARGIN),
                 p -> CosFaceLoss.builder().optScale(p.get("s")).optMargin(p.get("m")).build());
         for (String name : List.of("sphereface", "lsoftmax")) {
-            register(name, params("m", (double) SphereFaceLoss.DEFAULT_M,
+            register(name, name.equals("sphereface")
+                    ? "SphereFace, a multiplicative angular margin ψ(m·θ_y) with annealing (Liu et al., CVPR 2017)"
+                    : "L-Softmax, the same multiplicative margin as sphereface (Liu et al., ICML 2016)", params("m", (double) SphereFaceLoss.DEFAULT_M,
                     "lambda_base", SphereFaceLoss.DEFAULT_LAMBDA_BASE, "gamma", SphereFaceLoss.DEFAULT_GAMMA,
                     "power", SphereFaceLoss.DEFAULT_POWER, "lambda_min", SphereFaceLoss.DEFAULT_LAMBDA_MIN,
                     "epsilon", AngularLoss.DEFAULT_EPSILON),
@@ -65,27 +72,31 @@ public final class Losses {
                             .optGamma(p.get("gamma")).optPower(p.get("power")).optLambdaMin(p.get("lambda_min"))
                             .optEpsilon(p.get("epsilon")).build(name));
         }
-        register("normface", params("s", NormFaceLoss.DEFAULT_SCALE),
+        register("normface", "normalised softmax s·cos θ_j (Wang et al., ACM MM 2017)", params("s", NormFaceLoss.DEFAULT_SCALE),
                 p -> NormFaceLoss.builder().optScale(p.get("s")).build());
-        register("adacos", params("dynamic", 1.0, "epsilon", AngularLoss.DEFAULT_EPSILON),
+        register("adacos", "normalised softmax with an adaptive scale s (Zhang et al., CVPR 2019)", params("dynamic", 1.0, "epsilon", AngularLoss.DEFAULT_EPSILON),
                 p -> AdaCosLoss.builder().optDynamic(flag("adacos", "dynamic", p)).optEpsilon(p.get("epsilon")).build());
-        register("subcenter-arcface", params("subcenters", (double) SubCenterArcFaceLoss.DEFAULT_SUB_CENTERS,
+        register("subcenter-arcface", "ArcFace against the nearest of K sub-centres per class (Deng et al., ECCV 2020)",
+                params("subcenters", (double) SubCenterArcFaceLoss.DEFAULT_SUB_CENTERS,
                 "s", ArcFaceLoss.DEFAULT_SCALE, "m", ArcFaceLoss.DEFAULT_MARGIN, "easy_margin", 0.0,
                 "epsilon", AngularLoss.DEFAULT_EPSILON),
                 p -> SubCenterArcFaceLoss.builder().optSubCenters(integer("subcenter-arcface", "subcenters", p))
                         .optScale(p.get("s")).optMargin(p.get("m"))
                         .optEasyMargin(flag("subcenter-arcface", "easy_margin", p)).optEpsilon(p.get("epsilon"))
                         .build());
-        registerPair("contrastive", params("pos_margin", ContrastiveLoss.DEFAULT_POSITIVE_MARGIN,
+        registerPair("contrastive", "pair loss: positives pulled together, negatives pushed beyond a margin"
+                + " (Hadsell, Chopra & LeCun, CVPR 2006)", params("pos_margin", ContrastiveLoss.DEFAULT_POSITIVE_MARGIN,
                 "neg_margin", ContrastiveLoss.DEFAULT_NEGATIVE_MARGIN, "cosine", 0.0, "normalize", 1.0),
                 (p, miner) -> ContrastiveLoss.builder().optPositiveMargin(p.get("pos_margin"))
                         .optNegativeMargin(p.get("neg_margin")).optCosine(flag("contrastive", "cosine", p))
                         .optNormalize(flag("contrastive", "normalize", p)).optMiner(miner).build());
-        registerPair("triplet", params("margin", TripletMarginLoss.DEFAULT_MARGIN, "squared", 1.0, "normalize", 1.0),
+        registerPair("triplet", "pair loss: an anchor nearer its positive than its negative by a margin"
+                + " (Schroff et al., FaceNet, CVPR 2015)", params("margin", TripletMarginLoss.DEFAULT_MARGIN, "squared", 1.0, "normalize", 1.0),
                 (p, miner) -> TripletMarginLoss.builder().optMargin(p.get("margin"))
                         .optSquared(flag("triplet", "squared", p)).optNormalize(flag("triplet", "normalize", p))
                         .optMiner(miner).build());
-        registerPair("multi-similarity", params("alpha", MultiSimilarityLoss.DEFAULT_ALPHA,
+        registerPair("multi-similarity", "pair loss weighting pairs by their own and relative similarities"
+                + " (Wang et al., CVPR 2019)", params("alpha", MultiSimilarityLoss.DEFAULT_ALPHA,
                 "beta", MultiSimilarityLoss.DEFAULT_BETA, "lambda", MultiSimilarityLoss.DEFAULT_LAMBDA),
                 (p, miner) -> MultiSimilarityLoss.builder().optAlpha(p.get("alpha")).optBeta(p.get("beta"))
                         .optLambda(p.get("lambda")).optMiner(miner).build());
@@ -178,36 +189,63 @@ public final class Losses {
     }
 
     /**
-     * Describes every loss and its parameters with their defaults, one line each, for help texts.
+     * Describes every loss, one line each, for help texts: its parameters with their defaults, what
+     * it is and the paper it comes from.
      *
-     * @return e.g. {@code arc: k=4, epsilon=1e-06}
+     * @return e.g. {@code arc: k=4, epsilon=1e-6 -- the angular loss, ... (Wu & Wang, arXiv:1912.07819)}
      */
     public static List<String> describe() {
         List<String> lines = new ArrayList<>();
         for (Map.Entry<String, Entry> e : REGISTRY.entrySet()) {
             List<String> ps = new ArrayList<>();
             e.getValue().defaults().forEach((k, v) -> ps.add(k + "=" + format(v)));
-            lines.add(e.getKey() + ": " + (ps.isEmpty() ? "no parameters" : String.join(", ", ps)));
+            lines.add(e.getKey() + ": " + (ps.isEmpty() ? "no parameters" : String.join(", ", ps)) + " -- "
+                    + e.getValue().description());
         }
         return lines;
     }
 
-    private static String format(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e6 ? Long.toString((long) v) : Double.toString(v);
+    /**
+     * Returns one line saying what a loss is and the paper it comes from.
+     *
+     * @param name the short name, in any case
+     * @return the description
+     * @throws IllegalArgumentException for an unknown name
+     */
+    public static String description(String name) {
+        return entry(name).description();
+    }
+
+    /**
+     * Writes a parameter's value as people write it: {@code 4}, {@code 0.35}, {@code 1e-6}.
+     *
+     * @param v the value
+     * @return the text
+     */
+    static String format(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e6) {
+            return Long.toString((long) v);
+        }
+        if (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e6) {
+            return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+        }
+        String[] parts = String.format(java.util.Locale.ROOT, "%.6e", v).split("e");
+        String mantissa = parts[0].replaceAll("\\.?0+$", "");
+        return mantissa + "e" + Integer.parseInt(parts[1]);
     }
 
     private static Entry entry(String name) {
         return REGISTRY.get(NameSuggestions.resolve("--loss", name, REGISTRY.keySet()));
     }
 
-    private static void register(String name, Map<String, Double> defaults,
+    private static void register(String name, String description, Map<String, Double> defaults,
             Function<Map<String, Double>, EmbeddingLoss> factory) {
-        REGISTRY.put(name, new Entry(defaults, (p, miner) -> factory.apply(p), false));
+        REGISTRY.put(name, new Entry(description, defaults, (p, miner) -> factory.apply(p), false));
     }
 
-    private static void registerPair(String name, Map<String, Double> defaults,
+    private static void registerPair(String name, String description, Map<String, Double> defaults,
             BiFunction<Map<String, Double>, Miner, EmbeddingLoss> factory) {
-        REGISTRY.put(name, new Entry(defaults, factory, true));
+        REGISTRY.put(name, new Entry(description, defaults, factory, true));
     }
 
     private static Map<String, Double> params(Object... keyValues) {

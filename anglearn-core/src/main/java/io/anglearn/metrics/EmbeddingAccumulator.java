@@ -93,9 +93,14 @@ public final class EmbeddingAccumulator {
         return ranked == 0 ? Double.NaN : 100.0 * (ranked - top1) / ranked;
     }
 
-    /** Returns the top-5 error in percent. */
+    /**
+     * Returns the top-5 error in percent, or NaN when there are 5 classes or fewer: then every
+     * class is among the top five and the error is 0 whatever the network does, which says nothing.
+     *
+     * @return the error, or NaN when not applicable
+     */
     public double top5Error() {
-        return ranked == 0 ? Double.NaN : 100.0 * (ranked - top5) / ranked;
+        return ranked == 0 || numClasses <= 5 ? Double.NaN : 100.0 * (ranked - top5) / ranked;
     }
 
     /**

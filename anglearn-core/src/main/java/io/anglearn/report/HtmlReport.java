@@ -10,6 +10,7 @@ import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.jfree.chart.JFreeChart;
@@ -78,8 +79,9 @@ public final class HtmlReport {
             h.append(i == 0 ? "" : ", ").append("<b>").append(esc(runs.get(i).name())).append("</b>");
         }
         h.append(".</p>\n");
-        configTable(h);
+        // The results first; the settings behind them (about sixty per run) after, folded where shared.
         metricsTable(h);
+        configTable(h);
         comparativeFigures(h);
         perRunFigures(h);
         if (!notes.isEmpty()) {
@@ -139,7 +141,10 @@ public final class HtmlReport {
             configRows(h, same, false);
             h.append("</details>\n");
         } else {
+            h.append("<details><summary>All ").append(same.size()).append(" settings of the run and what they resolved"
+                    + " to</summary>\n");
             configRows(h, same, false);
+            h.append("</details>\n");
         }
     }
 
@@ -199,7 +204,10 @@ public final class HtmlReport {
             }
         }
         if (wc.isEmpty()) {
-            missing(h, "Figure 5 (WC-Intra against iteration): no run has " + RunFiles.ANGLES_BY_ITERATION);
+            List<String> why = new ArrayList<>();
+            runs.forEach(r -> why.add(r.name() + ": " + whyNoAngles(r)));
+            missing(h, "Figure 5 (WC-Intra against iteration): no run recorded angle statistics by iteration ("
+                    + RunFiles.ANGLES_BY_ITERATION + "). " + String.join("; ", why));
         } else {
             figure(h, "wc_intra_by_iteration", MultiRunLineChart.create("WC-Intra during training (Figure 5)",
                     "iteration (training steps)", "WC-Intra (rad)", wc, true), WIDE_W, WIDE_H,
@@ -211,6 +219,42 @@ public final class HtmlReport {
             lines(h, "learning_curve_map_at_r", "Test MAP@R by epoch (runs evaluated by retrieval)", "MAP@R", "map_at_r");
         }
         lines(h, "learning_curve_train_loss", "Training loss by epoch", "mean training loss (nats)", "train_loss");
+    }
+
+    /** Says why a run has no angle statistics by iteration, from its configuration and metrics. */
+    static String whyNoAngles(RunArtifacts r) {
+        Map<String, String> c = r.config();
+        if ("false".equals(c.get("config.tensorBoard"))) {
+            return "it was trained with --no-tensorboard";
+        }
+        long interval = parseLong(c.get("config.angleInterval"), -1);
+        if (interval == 0) {
+            return "it was trained with --angle-interval 0 (off)";
+        }
+        long perEpoch = parseLong(c.get("resolved.stepsPerEpoch"), -1);
+        if (perEpoch < 0) {
+            long images = parseLong(c.get("resolved.trainImages"), -1);
+            long batch = parseLong(c.get("config.batchSize"), -1);
+            perEpoch = images < 0 || batch <= 0 ? -1 : Math.max(1, images / batch);
+        }
+        double[] epochs = r.metrics().get("epoch");
+        long trained = epochs == null || epochs.length == 0 || perEpoch < 0 ? -1 : perEpoch * (long) epochs[epochs.length - 1];
+        if (interval > 0 && trained >= 0 && trained < interval) {
+            return "it trained " + trained + " steps, fewer than its --angle-interval " + interval
+                    + " (the first row is written at step " + interval + ")";
+        }
+        return "its " + RunFiles.ANGLES_BY_ITERATION + " is missing or empty";
+    }
+
+    private static long parseLong(String v, long otherwise) {
+        if (v == null) {
+            return otherwise;
+        }
+        try {
+            return (long) Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            return otherwise;
+        }
     }
 
     private void lines(StringBuilder h, String file, String title, String yLabel, String column) throws IOException {
@@ -300,7 +344,35 @@ public final class HtmlReport {
         SimilarityMatrix m = SimilarityMatrix.of(e.features(), e.dim(), e.labels(), per);
         figure(h, r.name() + "_cosine_similarity", HeatMapChart.similarity(r.name() + ": cosine similarity",
                 m.cosine(), m.labels(), e.classNames()), 820, 720,
-                r.name() + ": " + per + " test image(s) per class, grouped by class.", false);
+                r.name() + ": " + usedPerClass(m.labels(), c, per) + ", grouped by class.", false);
+    }
+
+    /** Says how many images per class the matrix holds: the number used, not the number asked for. */
+    static String usedPerClass(int[] labels, int numClasses, int requested) {
+        int[] count = new int[numClasses];
+        for (int y : labels) {
+            count[y]++;
+        }
+        int min = Integer.MAX_VALUE;
+        int max = 0;
+        int present = 0;
+        for (int n : count) {
+            if (n > 0) {
+                present++;
+                min = Math.min(min, n);
+                max = Math.max(max, n);
+            }
+        }
+        if (present == 0) {
+            return "no test images";
+        }
+        String classes = present == numClasses ? "" : " of " + present + " of the " + numClasses + " classes";
+        if (min == max) {
+            return max + " test image" + (max == 1 ? "" : "s") + " per class" + classes
+                    + (max < requested ? " (all the recorded embedding holds; " + requested + " were asked for)" : "");
+        }
+        return min + " to " + max + " test images per class" + classes + " (up to " + requested + " each, as many as"
+                + " the recorded embedding holds)";
     }
 
     private void confusion(StringBuilder h, RunArtifacts r) throws IOException {

@@ -22,7 +22,15 @@ import java.util.List;
  * The suggested one-cycle peak is the rate at the lowest smoothed loss divided by 10, a common
  * reading of the plot (the loss is still falling steeply there, well before it blows up).
  *
- * <p>Defaults: rates 1e-7 to 10, 200 iterations, smoothing 0.98, divergence 4.
+ * <p>That reading needs a curve with a minimum inside it. When the loss never diverged, the sweep
+ * stopped before the rates at which training breaks down, and its lowest loss (often at its last
+ * rate) says nothing about the best peak; when the lowest loss comes in the first 5% of the
+ * steps ({@link #EDGE_FRACTION}), the sweep started too high. Either way no peak is
+ * suggested and {@link Result#warnings()} says why and what to change.
+ *
+ * <p>Defaults: rates 1e-7 to 10, 200 iterations, smoothing 0.98, divergence 4; momentum (Adam's β1,
+ * SGD's momentum) the configuration's one-cycle starting value for a one-cycle configuration, else
+ * its constant momentum.
  */
 public final class LearningRateFinder {
 
@@ -31,10 +39,35 @@ public final class LearningRateFinder {
     private final int iterations;
     private final double smoothing;
     private final double divergence;
+    private final double momentum;
 
-    /** What the sweep recorded. */
+    /** The share of the sweep's first steps in which a minimum means the sweep started too high. */
+    public static final double EDGE_FRACTION = 0.05;
+
+    /**
+     * What the sweep recorded.
+     *
+     * @param rates the rate of each step
+     * @param losses each step's training loss
+     * @param smoothed the smoothed loss at each step
+     * @param minLossRate the rate at the lowest smoothed loss
+     * @param suggestedPeak the suggested one-cycle peak rate, or NaN when the curve does not support one
+     * @param diverged whether the sweep stopped because the loss diverged
+     * @param warnings why no peak is suggested and what to change; empty when one is
+     */
     public record Result(double[] rates, double[] losses, double[] smoothed, double minLossRate,
-            double suggestedPeak, boolean diverged) {}
+            double suggestedPeak, boolean diverged, List<String> warnings) {
+
+        /** Copies the warnings. */
+        public Result {
+            warnings = List.copyOf(warnings);
+        }
+
+        /** Returns whether the sweep supports a suggested peak rate. */
+        public boolean hasSuggestion() {
+            return !Double.isNaN(suggestedPeak);
+        }
+    }
 
     private LearningRateFinder(Builder b) {
         minRate = b.minRate;
@@ -42,6 +75,7 @@ public final class LearningRateFinder {
         iterations = b.iterations;
         smoothing = b.smoothing;
         divergence = b.divergence;
+        momentum = b.momentum;
     }
 
     /** Returns a builder. */
@@ -75,7 +109,8 @@ public final class LearningRateFinder {
         EmbeddingNetwork net = TrainingRun.buildNetwork(config, data.train().numClasses(), loss);
         Normalization norm = Normalization.of(data.train());
         BatchLoader loader = TrainingRun.buildLoader(config, data, norm);
-        double momentum = config.schedule.equalsIgnoreCase("one-cycle") ? config.maxMomentum : config.momentum;
+        double momentum = !Double.isNaN(this.momentum) ? this.momentum
+                : config.schedule.equalsIgnoreCase("one-cycle") ? config.maxMomentum : config.momentum;
         Schedule sweep = new Schedule() {
             @Override
             public double learningRate(long step) {
@@ -132,17 +167,53 @@ public final class LearningRateFinder {
         double[] r = new double[n];
         double[] l = new double[n];
         double[] s = new double[n];
-        int argmin = 0;
         for (int i = 0; i < n; i++) {
             r[i] = rates.get(i);
             l[i] = losses.get(i);
             s[i] = smoothed.get(i);
+        }
+        return analyse(r, l, s, diverged[0], divergence);
+    }
+
+    /**
+     * Reads a recorded sweep: the rate at the lowest smoothed loss, and a suggested peak of a tenth
+     * of it only when the curve supports one (the loss diverged, and its minimum is not in the
+     * first {@link #EDGE_FRACTION} of the steps); otherwise the warnings say why not.
+     *
+     * @param r the rate of each step
+     * @param l each step's loss
+     * @param s the smoothed loss of each step
+     * @param diverged whether the sweep stopped because the loss diverged
+     * @param divergence the divergence factor the sweep used, for the warning
+     * @return the result
+     */
+    static Result analyse(double[] r, double[] l, double[] s, boolean diverged, double divergence) {
+        int n = r.length;
+        int argmin = 0;
+        for (int i = 1; i < n; i++) {
             if (s[i] < s[argmin]) {
                 argmin = i;
             }
         }
         double minLossRate = n == 0 ? Double.NaN : r[argmin];
-        return new Result(r, l, s, minLossRate, minLossRate / 10, diverged[0]);
+        long edge = Math.max(1, Math.round(EDGE_FRACTION * n));
+        List<String> warnings = new ArrayList<>();
+        if (n > 0 && !diverged) {
+            warnings.add(String.format(java.util.Locale.ROOT, "the loss did not diverge: its smoothed value stayed"
+                    + " below %s times its minimum up to lr %.3g, the sweep's last rate%s. The sweep stopped before"
+                    + " the rates at which training breaks down, so its lowest loss is no guide to the peak rate;"
+                    + " sweep to a higher --max-lr, or with more --iterations (the loss needs steps to respond"
+                    + " to each rate)", fmt(divergence), r[n - 1], argmin >= n - edge ? ", where the loss was lowest" : ""));
+        }
+        if (n > 0 && argmin < edge) {
+            warnings.add(String.format(java.util.Locale.ROOT, "the loss was lowest at the start of the sweep (lr %.3g):"
+                    + " it only rose, so the sweep started too high; lower --min-lr", minLossRate));
+        }
+        return new Result(r, l, s, minLossRate, warnings.isEmpty() ? minLossRate / 10 : Double.NaN, diverged, warnings);
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 
     /** Builds a {@link LearningRateFinder}; every setting is optional. */
@@ -152,8 +223,18 @@ public final class LearningRateFinder {
         private int iterations = 200;
         private double smoothing = 0.98;
         private double divergence = 4;
+        private double momentum = Double.NaN;
 
         private Builder() {}
+
+        /**
+         * Sets the momentum (Adam's β1, SGD's momentum) held during the sweep, in [0, 1) (default:
+         * the configuration's one-cycle starting momentum, or its constant momentum for other schedules).
+         */
+        public Builder optMomentum(double momentum) {
+            this.momentum = momentum;
+            return this;
+        }
 
         /** Sets the first rate (default 1e-7). */
         public Builder optMinRate(double minRate) {
@@ -195,6 +276,9 @@ public final class LearningRateFinder {
             }
             if (!(smoothing >= 0 && smoothing < 1)) {
                 throw new IllegalArgumentException("lr-find smoothing must be in [0, 1), got " + smoothing);
+            }
+            if (!Double.isNaN(momentum) && !(momentum >= 0 && momentum < 1)) {
+                throw new IllegalArgumentException("--momentum must be in [0, 1), got " + momentum);
             }
             if (!(divergence > 1)) {
                 throw new IllegalArgumentException("lr-find divergence factor must be > 1, got " + divergence);

@@ -12,17 +12,18 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import io.anglearn.data.ImageDataset;
+import io.anglearn.data.ImageDecodeException;
+import io.anglearn.data.ImageDecoder;
+import io.anglearn.data.ImageFolder;
 import io.anglearn.data.Normalization;
 import io.anglearn.engine.Engines;
+import io.anglearn.engine.NativeStderr;
 import io.anglearn.loss.EmbeddingLoss;
 import io.anglearn.model.EmbeddingNetwork;
 import io.anglearn.model.KernelCheck;
 import io.anglearn.model.ResNetCifar;
 import io.anglearn.report.AtomicFiles;
 import io.anglearn.report.NpyWriter;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -237,14 +238,16 @@ public final class TrainedRun implements AutoCloseable {
     }
 
     /**
-     * Computes the embedded features of a dataset.
+     * Computes the embedded features of a dataset. libtorch's native warnings are silenced meanwhile
+     * ({@link NativeStderr}): for a batch of one image libtorch tries NNPACK for each convolution,
+     * which prints "Could not initialize NNPACK" on processors NNPACK does not know.
      *
      * @param dataset the images, shaped as the run's
      * @return features, scores and labels in dataset order
      */
     public Embeddings embed(ImageDataset dataset) {
         checkShape(dataset);
-        return inference.embed(dataset, norm, 256);
+        return NativeStderr.silenced(() -> inference.embed(dataset, norm, 256));
     }
 
     /**
@@ -286,7 +289,7 @@ public final class TrainedRun implements AutoCloseable {
      * @throws IOException if writing fails
      */
     public EmbeddingFiles writeEmbeddings(Embeddings e, Path out) throws IOException {
-        return writeEmbeddings(e, out, classNames);
+        return writeEmbeddings(e, out, classNames, null);
     }
 
     /**
@@ -300,6 +303,30 @@ public final class TrainedRun implements AutoCloseable {
      * @throws IOException if writing fails
      */
     public EmbeddingFiles writeEmbeddings(Embeddings e, Path out, List<String> classNames) throws IOException {
+        return writeEmbeddings(e, out, classNames, null);
+    }
+
+    /**
+     * Writes the embeddings of a dataset as {@link #writeEmbeddings(Embeddings, Path)} does, with
+     * its class names and each image's source (its file, for images read from files) as a third
+     * metadata column.
+     *
+     * @param e the embeddings of {@code data}, in its order
+     * @param out the features file
+     * @param data the images embedded
+     * @return the four files
+     * @throws IOException if writing fails
+     */
+    public EmbeddingFiles writeEmbeddings(Embeddings e, Path out, ImageDataset data) throws IOException {
+        List<String> sources = new ArrayList<>(data.size());
+        for (int i = 0; i < data.size(); i++) {
+            sources.add(data.source(i));
+        }
+        return writeEmbeddings(e, out, data.classNames(), sources);
+    }
+
+    private EmbeddingFiles writeEmbeddings(Embeddings e, Path out, List<String> classNames, List<String> sources)
+            throws IOException {
         String name = out.getFileName().toString();
         String base = name.toLowerCase(Locale.ROOT).endsWith(".npy") ? name.substring(0, name.length() - 4) : name;
         if (base.isEmpty()) {
@@ -313,7 +340,7 @@ public final class TrainedRun implements AutoCloseable {
         NpyWriter.writeFloat32(features, e.features(), e.count(), e.dim());
         NpyWriter.writeInt32(labels, e.labels(), e.count());
         StringBuilder v = new StringBuilder();
-        StringBuilder m = new StringBuilder("label\tclass\n");
+        StringBuilder m = new StringBuilder(sources == null ? "label\tclass\n" : "label\tclass\tsource\n");
         for (int i = 0; i < e.count(); i++) {
             for (int k = 0; k < e.dim(); k++) {
                 if (k > 0) {
@@ -323,7 +350,11 @@ public final class TrainedRun implements AutoCloseable {
             }
             v.append('\n');
             int y = e.labels()[i];
-            m.append(y).append('\t').append(classNames.get(y).replace('\t', ' ')).append('\n');
+            m.append(y).append('\t').append(classNames.get(y).replace('\t', ' '));
+            if (sources != null) {
+                m.append('\t').append(sources.get(i).replace('\t', ' ').replace('\n', ' '));
+            }
+            m.append('\n');
         }
         AtomicFiles.writeString(vectors, v.toString());
         AtomicFiles.writeString(metadata, m.toString());
@@ -331,13 +362,13 @@ public final class TrainedRun implements AutoCloseable {
     }
 
     /**
-     * Classifies image files (PNG, JPEG, BMP, GIF). Each image is converted to the run's channels
-     * (grey by luminance, or RGB) and resized to the run's size with bilinear interpolation, then
-     * normalised with the run's statistics.
+     * Classifies image files (PNG, JPEG, BMP, GIF). Each image is read as {@link #readImages} reads
+     * it (converted to the run's channels and resized to its size, as a {@code folder:} dataset's
+     * images are for training), then normalised with the run's statistics.
      *
      * @param files the images
      * @return one prediction per file, in order
-     * @throws IOException if a file cannot be read or is not an image; the message names it
+     * @throws IOException if a file cannot be read or is not an image; the message names every such file
      * @throws IllegalStateException if the run has no classifier head (a pair loss)
      */
     public List<Prediction> predict(List<Path> files) throws IOException {
@@ -346,63 +377,123 @@ public final class TrainedRun implements AutoCloseable {
                     + " trains no class weights: it embeds images but does not classify them (anglearn embed writes"
                     + " their features)");
         }
-        List<Prediction> out = new ArrayList<>();
-        int c = imageShape[0];
-        int h = imageShape[1];
-        int w = imageShape[2];
+        return predict(readImages(files));
+    }
+
+    /**
+     * Classifies images already read ({@link #readImages}); each prediction's source is the image's.
+     *
+     * @param images the images, shaped as the run's
+     * @return one prediction per image, in order
+     * @throws IllegalStateException if the run has no classifier head (a pair loss)
+     */
+    public List<Prediction> predict(ImageDataset images) {
+        if (!inference.classifies()) {
+            throw new IllegalStateException(runDir + " was trained with the pair loss '" + config.loss + "', which"
+                    + " trains no class weights: it embeds images but does not classify them");
+        }
+        checkShape(images);
         double[][] weights = inference.classWeights();
-        for (Path f : files) {
-            float[] px = readImage(f, c, h, w);
-            float[][] res = inference.forward(px, 1, c, h, w);
-            float[] x = res[0];
-            float[] scores = res[1];
+        Embeddings e = NativeStderr.silenced(() -> inference.embed(images, norm, 64));
+        List<Prediction> out = new ArrayList<>();
+        for (int i = 0; i < e.count(); i++) {
+            float[] x = java.util.Arrays.copyOfRange(e.features(), i * e.dim(), (i + 1) * e.dim());
             double[] cos = new double[weights.length];
             for (int j = 0; j < weights.length; j++) {
                 cos[j] = cosine(x, weights[j]);
             }
             int best = 0;
-            for (int j = 1; j < scores.length; j++) {
-                if (scores[j] > scores[best]) {
+            for (int j = 1; j < e.numClasses(); j++) {
+                if (e.scores()[i * e.numClasses() + j] > e.scores()[i * e.numClasses() + best]) {
                     best = j;
                 }
             }
-            out.add(new Prediction(f.toString(), best, classNames.get(best), cos));
+            out.add(new Prediction(images.source(i), best, classNames.get(best), cos));
         }
         return out;
     }
 
-    private float[] readImage(Path f, int c, int h, int w) throws IOException {
-        if (!Files.isRegularFile(f)) {
-            throw new IOException(f + " does not exist or is not a file");
+    /**
+     * Reads image files (PNG, JPEG, BMP, GIF) as the run's input: converted to its channels (grey
+     * by luminance, or RGB) and resized to its size with bilinear interpolation, by the same
+     * defensive {@link ImageDecoder} a {@code folder:} dataset uses. A folder stands for every image
+     * file under it, in name order. Each image's label is its folder: the classes are the names of
+     * the folders the files are in, sorted.
+     *
+     * @param filesOrFolders image files and folders of them
+     * @return the images, each with its file as its source
+     * @throws IOException if a path does not exist, a folder holds no image, or files cannot be
+     *     decoded; the message names every such file
+     * @throws IllegalArgumentException if the run's images are not square
+     */
+    public ImageDataset readImages(List<Path> filesOrFolders) throws IOException {
+        if (imageShape[1] != imageShape[2]) {
+            throw new IllegalArgumentException("the run's images are " + imageShape[1] + "x" + imageShape[2]
+                    + "; reading image files needs a run trained on square images");
         }
-        BufferedImage img = javax.imageio.ImageIO.read(f.toFile());
-        if (img == null) {
-            throw new IOException(f + ": not an image this JVM can decode (expected PNG, JPEG, BMP or GIF)");
+        List<Path> files = imageFiles(filesOrFolders);
+        ImageDecoder decoder = ImageDecoder.builder().setImageSize(imageShape[1]).setChannels(imageShape[0]).build();
+        java.util.TreeSet<String> folders = new java.util.TreeSet<>();
+        for (Path f : files) {
+            folders.add(folderName(f));
         }
-        BufferedImage scaled = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = scaled.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.drawImage(img, 0, 0, w, h, null);
-        g.dispose();
-        float[] out = new float[c * h * w];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int rgb = scaled.getRGB(x, y);
-                int r = (rgb >> 16) & 0xFF;
-                int gr = (rgb >> 8) & 0xFF;
-                int b = rgb & 0xFF;
-                if (c == 1) {
-                    double lum = Math.round(0.299 * r + 0.587 * gr + 0.114 * b);
-                    out[y * w + x] = (float) ((lum / 255.0 - norm.mean()[0]) / norm.std()[0]);
-                } else {
-                    int[] ch = {r, gr, b};
-                    for (int k = 0; k < c; k++) {
-                        out[k * h * w + y * w + x] = (float) ((ch[Math.min(k, 2)] / 255.0 - norm.mean()[k]) / norm.std()[k]);
-                    }
+        List<String> classes = new ArrayList<>(folders);
+        int img = imageShape[0] * imageShape[1] * imageShape[2];
+        byte[] pixels = new byte[Math.multiplyExact(files.size(), img)];
+        int[] labels = new int[files.size()];
+        List<String> sources = new ArrayList<>(files.size());
+        List<String> failures = new ArrayList<>();
+        ImageDecodeException first = null;
+        for (int i = 0; i < files.size(); i++) {
+            Path f = files.get(i);
+            try {
+                System.arraycopy(decoder.decode(f), 0, pixels, i * img, img);
+            } catch (ImageDecodeException e) {
+                failures.add(e.getMessage());
+                first = first == null ? e : first;
+            }
+            labels[i] = classes.indexOf(folderName(f));
+            sources.add(f.toString());
+        }
+        if (!failures.isEmpty()) {
+            throw new ImageDecodeException(first.reason(), failures.size() == 1 ? failures.get(0) : failures.size()
+                    + " of " + files.size() + " images cannot be read:\n  " + String.join("\n  ", failures), first);
+        }
+        return new ImageDataset("images", pixels, labels, imageShape[0], imageShape[1], imageShape[2], classes, sources);
+    }
+
+    /**
+     * Lists the image files that paths stand for: a file as itself, a folder as every
+     * {@link ImageFolder#isImage image file} under it, in name order.
+     *
+     * @param filesOrFolders files and folders
+     * @return the files, in the order given (each folder's in name order)
+     * @throws IOException if a path does not exist, or a folder holds no image file
+     */
+    public static List<Path> imageFiles(List<Path> filesOrFolders) throws IOException {
+        List<Path> out = new ArrayList<>();
+        for (Path p : filesOrFolders) {
+            if (Files.isDirectory(p)) {
+                List<Path> found;
+                try (java.util.stream.Stream<Path> s = Files.walk(p)) {
+                    found = s.filter(f -> Files.isRegularFile(f) && ImageFolder.isImage(f)).sorted().toList();
                 }
+                if (found.isEmpty()) {
+                    throw new IOException(p + " holds no .png, .jpg, .jpeg, .bmp or .gif files");
+                }
+                out.addAll(found);
+            } else if (Files.isRegularFile(p)) {
+                out.add(p);
+            } else {
+                throw new IOException(p + " does not exist or is not a file");
             }
         }
         return out;
+    }
+
+    private static String folderName(Path file) {
+        Path parent = file.toAbsolutePath().normalize().getParent();
+        return parent == null || parent.getFileName() == null ? "/" : parent.getFileName().toString();
     }
 
     private static double cosine(float[] x, double[] w) {

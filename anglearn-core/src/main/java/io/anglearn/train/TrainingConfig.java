@@ -21,6 +21,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,8 +67,17 @@ public final class TrainingConfig {
     public int imageSize = 32;
     /** Channels of {@code folder:} images: 1 (grey) or 3 (RGB, default). */
     public int imageChannels = 3;
-    /** Share of each class held out for testing in a {@code folder:} dataset without train/test sub-folders (default 0.2). */
+    /**
+     * Share of each class held out for testing in a {@code folder:} dataset without train/test
+     * sub-folders, in (0, 1) (default 0.2); with {@link #splitClasses}, the share of the classes
+     * held out instead.
+     */
     public double testFraction = 0.2;
+    /**
+     * What a {@code folder:} dataset does with image files that cannot be decoded: {@code stop}
+     * with every such file listed (default) or {@code skip} them, recording them in the run.
+     */
+    public String badImages = "stop";
     /** Threads assembling training batches in the background (default 1). */
     public int dataWorkers = 1;
     /** Folder to look for the dataset in first, or null for the standard search order. */
@@ -88,6 +98,15 @@ public final class TrainingConfig {
      * errors, W-Inter and WC-Intra not applicable. Applied before {@link #limitTest}.
      */
     public String testClasses;
+    /**
+     * Divide the dataset by class instead of by image (default false): both splits are pooled,
+     * the training split gets every image of the training classes and the test split every image
+     * of the test classes, which are never seen in training (the metric-learning protocol). The
+     * classes are {@link #trainClasses} and {@link #testClasses} when given (disjoint; either one
+     * alone means the other is every remaining class), else the last
+     * {@code max(2, round(testFraction × C))} classes are the test classes.
+     */
+    public boolean splitClasses;
     /** Backbone architecture (default {@code resnet20}). */
     public String arch = "resnet20";
     /** Projection to d dimensions after the backbone (0 = none, the default). */
@@ -127,6 +146,13 @@ public final class TrainingConfig {
     public double stepGamma = 0.1;
     /** Epochs (default 10). */
     public int epochs = 10;
+    /**
+     * Epochs after which the learning-rate schedule starts again, ascending (default: none). A
+     * finished run extended with more epochs ({@code train --resume DIR --epochs N}) adds the
+     * epochs it had trained, and the schedule runs afresh over the added epochs
+     * ({@link TrainingRun#buildSchedule}).
+     */
+    public List<Integer> scheduleRestarts = new ArrayList<>();
     /** Mini-batch size (default 256). */
     public int batchSize = 256;
     /**
@@ -190,7 +216,9 @@ public final class TrainingConfig {
         // silently for the day it is used.
         require(imageSize >= 4 && imageSize <= 1024, "--image-size must be in 4..1024, got " + imageSize);
         require(imageChannels == 1 || imageChannels == 3, "--channels must be 1 or 3, got " + imageChannels);
-        require(testFraction >= 0 && testFraction < 1, "--test-fraction must be in [0, 1), got " + testFraction);
+        require(testFraction > 0 && testFraction < 1, "--test-fraction must be in (0, 1), more than 0 so that a run"
+                + " has test images to evaluate on, got " + testFraction);
+        io.anglearn.data.BadImagePolicy.parse(badImages);
         datasetSpec();
         NameSuggestions.resolve("--arch", arch, Architectures.NAMES);
         require(lossParams != null, "loss parameters must not be null");
@@ -201,12 +229,20 @@ public final class TrainingConfig {
         int m = MPerClassSampler.parse(sampler);
         require(m == 0 || batchSize % m == 0, "--sampler " + sampler + " needs a --batch-size that is a multiple of "
                 + m + ", got " + batchSize);
-        require(trainClasses != null || testClasses == null, "--test-classes needs --train-classes (the classes"
-                + " the network is trained on)");
+        require(trainClasses != null || testClasses == null || splitClasses, "--test-classes needs --train-classes"
+                + " (the classes the network is trained on), or --split-classes (then the others are trained on)");
         require(trainClasses == null || trainClassSubset().size() >= 2, "--train-classes needs at least 2 classes, got '"
                 + trainClasses + "'");
         require(testClasses == null || testClassSubset().size() >= 2, "--test-classes needs at least 2 classes, got '"
                 + testClasses + "'");
+        if (splitClasses && trainClasses != null && testClasses != null) {
+            java.util.Set<Integer> train = new java.util.HashSet<>();
+            Arrays.stream(trainClassSubset().classes()).forEach(train::add);
+            for (int c : testClassSubset().classes()) {
+                require(!train.contains(c), "--split-classes needs --train-classes and --test-classes without a class"
+                        + " in common (every image of a class goes to one split), but class " + c + " is in both");
+            }
+        }
         require(dataWorkers >= 1 && dataWorkers <= 64, "--data-workers must be in 1..64, got " + dataWorkers);
         NameSuggestions.resolve("--optimizer", optimizer, OPTIMIZERS);
         NameSuggestions.resolve("--schedule", schedule, SCHEDULES);
@@ -215,6 +251,13 @@ public final class TrainingConfig {
                 "--max-momentum and --min-momentum must satisfy 0 <= min <= max < 1, got " + minMomentum + ", " + maxMomentum);
         require(stepEpochs >= 0, "--step-epochs must be >= 0, got " + stepEpochs);
         require(stepGamma > 0 && stepGamma <= 1, "--step-gamma must be in (0, 1], got " + stepGamma);
+        require(scheduleRestarts != null, "scheduleRestarts must not be null");
+        for (int i = 0; i < scheduleRestarts.size(); i++) {
+            Integer e = scheduleRestarts.get(i);
+            require(e != null && e > 0 && e < epochs && (i == 0 || e > scheduleRestarts.get(i - 1)),
+                    "scheduleRestarts must be ascending epochs between 1 and --epochs - 1 (" + (epochs - 1) + "), got "
+                            + scheduleRestarts);
+        }
         require(evalEvery > 0, "--eval-every must be > 0, got " + evalEvery);
         require(checkpointEvery >= 0, "--checkpoint-every must be >= 0, got " + checkpointEvery);
         require(keepCheckpoints > 0, "--keep-checkpoints must be > 0, got " + keepCheckpoints);
@@ -235,8 +278,35 @@ public final class TrainingConfig {
     public io.anglearn.data.DatasetSpec datasetSpec() {
         return io.anglearn.data.DatasetSpec.builder().setName(dataset).optAugment(augment)
                 .optLabels(LabelKind.parse(labels))
-                .optImageSize(imageSize).optChannels(imageChannels).optTestFraction(testFraction)
-                .optSplitSeed(seed).build();
+                .optImageSize(imageSize).optChannels(imageChannels)
+                // Divided by class, a flat folder is read whole: its classes are split, not its images.
+                .optTestFraction(splitClasses ? 0 : testFraction)
+                .optBadImages(io.anglearn.data.BadImagePolicy.parse(badImages)).optSplitSeed(seed).build();
+    }
+
+    /**
+     * Spells every name the way the lists of valid names do ({@code --loss ArcFace} is stored as
+     * {@code arcface}), so that {@code config.json} and run names do not depend on how a name was
+     * typed. Call after {@link #validate()}; the names must be valid.
+     */
+    public void canonicalize() {
+        loss = NameSuggestions.resolve("--loss", loss, Losses.NAMES);
+        if (miner != null) {
+            miner = NameSuggestions.resolve("--miner", miner, Miners.NAMES);
+        }
+        arch = NameSuggestions.resolve("--arch", arch, Architectures.NAMES);
+        optimizer = NameSuggestions.resolve("--optimizer", optimizer, OPTIMIZERS);
+        schedule = NameSuggestions.resolve("--schedule", schedule, SCHEDULES);
+        labels = LabelKind.parse(labels).name().toLowerCase(java.util.Locale.ROOT);
+        onNonFinite = NonFinitePolicy.parse(onNonFinite).toString();
+        badImages = io.anglearn.data.BadImagePolicy.parse(badImages).toString();
+        sampler = sampler.trim().toLowerCase(java.util.Locale.ROOT);
+        device = device.trim().toLowerCase(java.util.Locale.ROOT);
+        String d = dataset.trim();
+        int colon = d.indexOf(':');
+        String lower = d.toLowerCase(java.util.Locale.ROOT);
+        dataset = lower.startsWith("idx:") || lower.startsWith("folder:")
+                ? lower.substring(0, colon) + d.substring(colon) : lower;
     }
 
     /**
@@ -267,13 +337,15 @@ public final class TrainingConfig {
     }
 
     /**
-     * Returns whether the test split holds the classes the network is trained on (no
-     * {@link #testClasses}, or the same set as {@link #trainClasses}).
+     * Returns whether the test split holds the classes the network is trained on, as far as the
+     * settings tell (no {@link #testClasses}, or the same set as {@link #trainClasses}, and no
+     * {@link #splitClasses}); a {@code folder:} dataset whose test sub-folder holds other classes
+     * is known only once it is read ({@link TrainingData#sameClasses()}).
      *
      * @return true when the test classes are the training classes
      */
     public boolean testsTrainingClasses() {
-        return testClasses == null || testClassSubset().equals(trainClassSubset());
+        return !splitClasses && (testClasses == null || testClassSubset().equals(trainClassSubset()));
     }
 
     /**

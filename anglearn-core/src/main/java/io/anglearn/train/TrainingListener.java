@@ -17,6 +17,15 @@ import java.util.List;
 public interface TrainingListener {
 
     /**
+     * Called once a {@link TrainingRun} has loaded its data and built its network, before it trains
+     * (also when it resumes), with what it is about to do: where the data came from, the classes,
+     * the image counts and shape, the steps, the device and the network's size.
+     *
+     * @param summary the run's set-up
+     */
+    default void onRunStart(RunSummary summary) {}
+
+    /**
      * Called once before the first step (also when a run resumes), with the trainer the run uses.
      *
      * @param trainer the trainer; listeners may keep it to evaluate or embed later
@@ -58,6 +67,15 @@ public interface TrainingListener {
     default void onBatchSkipped(int epoch, int batch, String diagnosis) {}
 
     /**
+     * Called when a {@link TrainingRun} starts evaluating an epoch on the test split (the epoch's
+     * training is done).
+     *
+     * @param epoch the epoch, from 1
+     * @param images the test images to evaluate
+     */
+    default void onEvaluationStart(int epoch, int images) {}
+
+    /**
      * Called after an epoch's evaluation on the test split, before {@link #onEpochEnd}, with the
      * features and scores the evaluation computed, so analytics need no second pass over the
      * test split. Not called in epochs that are not evaluated.
@@ -93,6 +111,11 @@ public interface TrainingListener {
         List<TrainingListener> list = List.of(listeners);
         return new TrainingListener() {
             @Override
+            public void onRunStart(RunSummary summary) {
+                list.forEach(l -> l.onRunStart(summary));
+            }
+
+            @Override
             public void onTrainingStart(Trainer trainer) {
                 list.forEach(l -> l.onTrainingStart(trainer));
             }
@@ -115,6 +138,11 @@ public interface TrainingListener {
             @Override
             public void onBatchSkipped(int epoch, int batch, String diagnosis) {
                 list.forEach(l -> l.onBatchSkipped(epoch, batch, diagnosis));
+            }
+
+            @Override
+            public void onEvaluationStart(int epoch, int images) {
+                list.forEach(l -> l.onEvaluationStart(epoch, images));
             }
 
             @Override

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.anglearn.data.BatchLoader;
 import io.anglearn.data.ImageDataset;
@@ -26,7 +27,6 @@ import io.anglearn.report.RunLog;
 import io.anglearn.report.RunRecorder;
 import io.anglearn.util.NameSuggestions;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +40,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -83,9 +82,14 @@ public final class TrainingRun {
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
+    /** The key in {@code resolved} of the SHA-256s of the configurations a run was extended from. */
+    private static final String PREVIOUS_CONFIGS = "previousConfigSha256";
+
     private final TrainingConfig config;
     private final TrainingData suppliedData;
     private final Path resumeDir;
+    /** For an extension of a finished run: the epochs it had trained; 0 otherwise. */
+    private final int extendedFrom;
 
     /**
      * Creates a new run whose data is found and loaded from the configuration.
@@ -108,10 +112,16 @@ public final class TrainingRun {
     }
 
     private TrainingRun(TrainingConfig config, TrainingData data, Path resumeDir) {
+        this(config, data, resumeDir, 0);
+    }
+
+    private TrainingRun(TrainingConfig config, TrainingData data, Path resumeDir, int extendedFrom) {
         config.validate();
         this.config = config.copy();
+        this.config.canonicalize();
         this.suppliedData = data;
         this.resumeDir = resumeDir;
+        this.extendedFrom = extendedFrom;
     }
 
     /**
@@ -122,7 +132,69 @@ public final class TrainingRun {
      * @throws IOException if the configuration cannot be read
      */
     public static TrainingRun resume(Path runDir) throws IOException {
-        return new TrainingRun(TrainingConfig.read(runDir.resolve("config.json")), null, runDir);
+        return new TrainingRun(readRunConfig(runDir), null, runDir);
+    }
+
+    /**
+     * Prepares to train a finished run for more epochs. The steps already trained keep the rates
+     * they had; the schedule runs afresh over the added epochs ({@link RestartedSchedule}: a
+     * one-cycle run warms up and anneals again, a cosine run anneals again from its peak, a step
+     * run starts again at its initial rate). {@code config.json} gets the new epochs and the
+     * restart ({@link TrainingConfig#scheduleRestarts}) when {@link #execute} starts, so a run
+     * extended and killed resumes as extended.
+     *
+     * @param runDir the run directory of a finished run
+     * @param epochs the epochs it should have in all, more than it has
+     * @return the run; {@link #execute} trains the added epochs
+     * @throws IOException if the run cannot be read
+     * @throws IllegalArgumentException if the run has not finished (resume it first) or already
+     *     has {@code epochs} epochs or more
+     */
+    public static TrainingRun extend(Path runDir, int epochs) throws IOException {
+        TrainingConfig c = readRunConfig(runDir);
+        RunStatus st = status(runDir);
+        if (!st.finished()) {
+            throw new IllegalArgumentException(runDir + " has not finished: " + st.epochsDone() + " of its " + st.epochs()
+                    + " epochs are done. Finish it first with 'anglearn train --resume " + runDir + "', then extend it"
+                    + " with --epochs");
+        }
+        if (epochs <= c.epochs) {
+            throw new IllegalArgumentException("--epochs " + epochs + ": " + runDir + " has already trained " + c.epochs
+                    + " epochs; give more to extend it");
+        }
+        int done = c.epochs;
+        c.scheduleRestarts = new ArrayList<>(c.scheduleRestarts);
+        c.scheduleRestarts.add(done);
+        c.epochs = epochs;
+        return new TrainingRun(c, null, runDir, done);
+    }
+
+    /**
+     * Says where a run stands: the epochs its newest intact checkpoint has finished, of how many.
+     *
+     * @param runDir the run directory
+     * @return its status
+     * @throws IOException if it is not a run directory or its configuration cannot be read
+     */
+    public static RunStatus status(Path runDir) throws IOException {
+        TrainingConfig c = readRunConfig(runDir);
+        Optional<CheckpointStore.Checkpoint> ckpt = new CheckpointStore(runDir.resolve("checkpoints"),
+                c.keepCheckpoints).latestValid(new ArrayList<>());
+        if (ckpt.isEmpty()) {
+            return new RunStatus(runDir, c.epochs, 0, 0, null, null);
+        }
+        TrainingState s = ckpt.get().state();
+        List<EpochRecord> records = s.records();
+        return new RunStatus(runDir, c.epochs, records.size(), s.step(), ckpt.get().dir().getFileName().toString(),
+                records.isEmpty() ? null : records.get(records.size() - 1));
+    }
+
+    private static TrainingConfig readRunConfig(Path runDir) throws IOException {
+        Path cfg = runDir.resolve("config.json");
+        if (!Files.isRegularFile(cfg)) {
+            throw new IOException(runDir + " is not a run directory: config.json is missing");
+        }
+        return TrainingConfig.read(cfg);
     }
 
     /**
@@ -134,7 +206,7 @@ public final class TrainingRun {
      * @throws IOException if the configuration cannot be read
      */
     public static TrainingRun resume(Path runDir, TrainingData data) throws IOException {
-        return new TrainingRun(TrainingConfig.read(runDir.resolve("config.json")), data, runDir);
+        return new TrainingRun(readRunConfig(runDir), data, runDir);
     }
 
     /** Returns the configuration. */
@@ -182,20 +254,39 @@ public final class TrainingRun {
     }
 
     /**
-     * Builds the schedule a configuration names.
+     * Builds the schedule a configuration names, restarted after each of its
+     * {@link TrainingConfig#scheduleRestarts} ({@link RestartedSchedule}).
      *
      * @param config the configuration
      * @param batchesPerEpoch optimiser steps per epoch
      * @return the schedule
      */
     public static Schedule buildSchedule(TrainingConfig config, int batchesPerEpoch) {
-        long total = (long) batchesPerEpoch * config.epochs;
+        if (config.scheduleRestarts.isEmpty()) {
+            return buildSchedule(config, batchesPerEpoch, config.epochs);
+        }
+        // Each segment between restarts gets the whole schedule over its own epochs.
+        int segments = config.scheduleRestarts.size() + 1;
+        long[] starts = new long[segments];
+        Schedule[] parts = new Schedule[segments];
+        int from = 0;
+        for (int k = 0; k < segments; k++) {
+            int to = k < segments - 1 ? config.scheduleRestarts.get(k) : config.epochs;
+            starts[k] = (long) batchesPerEpoch * from;
+            parts[k] = buildSchedule(config, batchesPerEpoch, to - from);
+            from = to;
+        }
+        return new RestartedSchedule(starts, parts);
+    }
+
+    private static Schedule buildSchedule(TrainingConfig config, int batchesPerEpoch, int epochs) {
+        long total = (long) batchesPerEpoch * epochs;
         return switch (config.schedule.toLowerCase(Locale.ROOT)) {
             case "one-cycle" -> new OneCycleSchedule(config.learningRate, total, config.warmupFraction, 25, 1e4,
                     config.maxMomentum, config.minMomentum);
             case "cosine" -> new CosineSchedule(config.learningRate, total).withMomentum(config.momentum);
             case "step" -> new StepSchedule(config.learningRate, (long) batchesPerEpoch
-                    * (config.stepEpochs > 0 ? config.stepEpochs : Math.max(1, config.epochs / 3)), config.stepGamma)
+                    * (config.stepEpochs > 0 ? config.stepEpochs : Math.max(1, epochs / 3)), config.stepGamma)
                     .withMomentum(config.momentum);
             case "constant" -> Schedule.constant(config.learningRate).withMomentum(config.momentum);
             default -> throw NameSuggestions.unknown("--schedule", config.schedule, TrainingConfig.SCHEDULES);
@@ -231,6 +322,10 @@ public final class TrainingRun {
         Device[] devices = Devices.parseList(config.device);
         EmbeddingLoss loss = buildLoss(config);
         TrainingData data = suppliedData != null ? suppliedData : TrainingData.load(config);
+        if (data.test().size() == 0) {
+            throw new IllegalArgumentException("the test split " + data.test().name() + " holds no images; a run"
+                    + " evaluates on its test split, so it needs some");
+        }
         Path runDir = resumeDir != null ? resumeDir : Path.of(config.runsDir).resolve(runName());
         if (resumeDir == null && (Files.exists(runDir.resolve("config.json")) || Files.exists(runDir.resolve("checkpoints")))) {
             throw new IOException(runDir + " already holds a run; continue it with --resume " + runDir
@@ -268,12 +363,22 @@ public final class TrainingRun {
                 .optNonFinitePolicy(NonFinitePolicy.parse(config.onNonFinite)).build()) {
             RunState run = new RunState(trainer, checkpoints, log, runDir);
             boolean classifies = !trainer.headless() && data.sameClasses();
+            String resumedFrom = null;
             if (resumeDir == null) {
-                writeConfig(runDir, data, norm, trainSum, testSum, trainer, classifies);
+                writeConfig(runDir, data, norm, trainSum, testSum, trainer, classifies, loader.batchesPerEpoch());
                 log.log("started " + runDir.getFileName() + ": " + config.dataset + ", " + config.arch + ", loss "
                         + config.loss + ", " + config.epochs + " epochs of " + loader.batchesPerEpoch() + " steps, "
                         + trainer.parameterCount() + " parameters, devices " + config.device);
+                if (!data.skipped().isEmpty()) {
+                    log.log("left out " + data.skipped().size() + " unreadable image files: "
+                            + String.join("; ", data.skipped()));
+                }
             } else {
+                if (extendedFrom > 0) {
+                    extendConfig(runDir, checkpoints);
+                    log.log("extended from " + extendedFrom + " to " + config.epochs + " epochs; the " + config.schedule
+                            + " schedule starts again at epoch " + (extendedFrom + 1));
+                }
                 List<String> skipped = new ArrayList<>();
                 Optional<CheckpointStore.Checkpoint> ckpt = checkpoints.latestValid(skipped);
                 for (String s : skipped) {
@@ -281,12 +386,15 @@ public final class TrainingRun {
                 }
                 if (ckpt.isPresent()) {
                     run.restore(ckpt.get());
-                    log.log("resumed from " + ckpt.get().dir().getFileName() + " (epoch " + run.progress.epoch()
-                            + ", batch " + run.progress.nextBatch() + ", step " + trainer.steps() + ")");
+                    resumedFrom = "epoch " + run.progress.epoch() + ", batch " + run.progress.nextBatch() + ", step "
+                            + trainer.steps();
+                    log.log("resumed from " + ckpt.get().dir().getFileName() + " (" + resumedFrom + ")");
                 } else {
+                    resumedFrom = "the beginning: no intact checkpoint";
                     log.log("resumed with no valid checkpoint: starting from the beginning");
                 }
             }
+            listener.onRunStart(summary(runDir, resumedFrom, data, trainer, classifies, loader.batchesPerEpoch()));
             try (RunRecorder recorder = config.tensorBoard ? buildRecorder(runDir, data, norm, classifies) : null) {
                 // The recorder before the run's checkpointing: a step's angle row must be on disk before
                 // a checkpoint says the step is done, or a kill in between loses the row for good.
@@ -295,6 +403,52 @@ public final class TrainingRun {
                 return train(runDir, data, norm, loader, schedule, trainer, run, all, classifies);
             }
         }
+    }
+
+    private RunSummary summary(Path runDir, String resumedFrom, TrainingData data, Trainer trainer, boolean classifies,
+            int stepsPerEpoch) {
+        String why = classifies ? null : trainer.headless()
+                ? "the pair loss '" + config.loss + "' trains no class weights"
+                : "the network has no class weights for classes it was not trained on";
+        ImageDataset train = data.train();
+        return new RunSummary(runDir, resumedFrom, config.dataset, data.location(), data.layout(), train.classNames(),
+                data.test().classNames(), classifies, why, train.size(), data.test().size(),
+                new int[] {train.channels(), train.height(), train.width()},
+                data.augmentation().describe(), data.skipped(), stepsPerEpoch, config.epochs,
+                config.batchSize, config.arch, trainer.parameterCount(), config.loss, config.optimizer, config.schedule,
+                config.learningRate, String.join(",", Arrays.stream(trainer.devices()).map(Devices::name).toList()));
+    }
+
+    /**
+     * Records an extension in config.json before training on: the new epochs and schedule restart,
+     * and the SHA-256 of the configuration the run's checkpoints were written under, which resuming
+     * then still accepts.
+     */
+    private void extendConfig(Path runDir, CheckpointStore checkpoints) throws IOException {
+        Path cfg = runDir.resolve("config.json");
+        byte[] before = Files.readAllBytes(cfg);
+        // Checked again under the run's lock: another process may have extended or resumed it meanwhile.
+        Optional<CheckpointStore.Checkpoint> ckpt = checkpoints.latestValid(new ArrayList<>());
+        TrainingConfig onDisk = TrainingConfig.read(cfg);
+        if (ckpt.isEmpty() || onDisk.epochs != extendedFrom || ckpt.get().state().records().size() < extendedFrom) {
+            throw new IOException(runDir + " changed while it was being extended: it no longer holds a finished run of "
+                    + extendedFrom + " epochs");
+        }
+        JsonObject doc = GSON.fromJson(new String(before, StandardCharsets.UTF_8), JsonObject.class);
+        doc.add("config", GSON.toJsonTree(config));
+        JsonObject resolved = doc.has("resolved") ? doc.getAsJsonObject("resolved") : new JsonObject();
+        JsonArray previous = resolved.has(PREVIOUS_CONFIGS) ? resolved.getAsJsonArray(PREVIOUS_CONFIGS) : new JsonArray();
+        previous.add(CheckpointStore.sha256(before));
+        resolved.add(PREVIOUS_CONFIGS, previous);
+        JsonArray extensions = resolved.has("extensions") ? resolved.getAsJsonArray("extensions") : new JsonArray();
+        JsonObject e = new JsonObject();
+        e.addProperty("fromEpochs", extendedFrom);
+        e.addProperty("toEpochs", config.epochs);
+        e.addProperty("at", Instant.now().toString());
+        extensions.add(e);
+        resolved.add("extensions", extensions);
+        doc.add("resolved", resolved);
+        AtomicFiles.writeString(cfg, GSON.toJson(doc) + "\n");
     }
 
     private RunRecorder buildRecorder(Path runDir, TrainingData data, Normalization norm, boolean classifies)
@@ -321,6 +475,7 @@ public final class TrainingRun {
                 EpochRecord r;
                 if (evaluate) {
                     log.log("epoch " + epoch + ": evaluating on " + data.test().size() + " test images");
+                    all.onEvaluationStart(epoch, data.test().size());
                     // One pass over the test split serves the metrics and the listeners' analytics.
                     Embeddings test = trainer.inference().embed(data.test(), norm, Math.max(config.batchSize, 256));
                     if (classifies) {
@@ -381,9 +536,15 @@ public final class TrainingRun {
     }
 
     private String runName() {
-        return config.name != null ? config.name
-                : config.dataset + "-" + config.loss + "-"
-                        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        if (config.name != null) {
+            return config.name;
+        }
+        // A folder: or idx: dataset is named by its folder, so the run directory does not nest its path.
+        Path folder = config.datasetSpec().path();
+        Path base = folder == null ? null : folder.toAbsolutePath().normalize().getFileName();
+        String data = folder == null ? config.dataset : base == null ? "data" : base.toString();
+        return data.replaceAll("[^A-Za-z0-9._+-]", "_") + "-" + config.loss + "-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     }
 
     /** The mutable state of an executing run; also the listener that writes mid-epoch checkpoints. */
@@ -446,7 +607,8 @@ public final class TrainingRun {
 
         void restore(CheckpointStore.Checkpoint ckpt) throws IOException {
             TrainingState s = ckpt.state();
-            if (s.configSha256() != null && !s.configSha256().equals(configSha256(runDir))) {
+            if (s.configSha256() != null && !s.configSha256().equals(configSha256(runDir))
+                    && !previousConfigs(runDir).contains(s.configSha256())) {
                 Path cfg = runDir.resolve("config.json");
                 throw new IOException(cfg + " was changed after " + ckpt.dir().getFileName() + " was written (its"
                         + " SHA-256 differs from the one the checkpoint recorded): restore it, or start a new run"
@@ -471,6 +633,17 @@ public final class TrainingRun {
         }
     }
 
+    /** The SHA-256 of the configurations a run was extended from, which its older checkpoints were written under. */
+    private static List<String> previousConfigs(Path runDir) throws IOException {
+        JsonObject doc = GSON.fromJson(Files.readString(runDir.resolve("config.json")), JsonObject.class);
+        JsonObject resolved = doc == null || !doc.has("resolved") ? null : doc.getAsJsonObject("resolved");
+        List<String> out = new ArrayList<>();
+        if (resolved != null && resolved.has(PREVIOUS_CONFIGS)) {
+            resolved.getAsJsonArray(PREVIOUS_CONFIGS).forEach(e -> out.add(e.getAsString()));
+        }
+        return out;
+    }
+
     /** The SHA-256 of the run's config.json as it is on disk now. */
     private static String configSha256(Path runDir) throws IOException {
         return CheckpointStore.sha256(Files.readAllBytes(runDir.resolve("config.json")));
@@ -491,16 +664,19 @@ public final class TrainingRun {
     }
 
     private void writeConfig(Path runDir, TrainingData data, Normalization norm, String trainSum, String testSum,
-            Trainer trainer, boolean classifies) throws IOException {
+            Trainer trainer, boolean classifies, int stepsPerEpoch) throws IOException {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("config", config);
         Map<String, Object> resolved = new LinkedHashMap<>();
         resolved.put("datasetLocation", data.location() == null ? null : data.location().toAbsolutePath().toString());
+        resolved.put("datasetLayout", data.layout());
         resolved.put("augmentation", data.augmentation());
         resolved.put("trainImages", data.train().size());
         resolved.put("testImages", data.test().size());
         resolved.put("trainSha256", trainSum);
         resolved.put("testSha256", testSum);
+        resolved.put("skippedImages", data.skipped().size());
+        resolved.put("skippedImageFiles", data.skipped());
         resolved.put("numClasses", data.train().numClasses());
         resolved.put("classNames", data.train().classNames());
         resolved.put("testClassNames", data.test().classNames());
@@ -509,9 +685,10 @@ public final class TrainingRun {
         resolved.put("normalizationMean", norm.mean());
         resolved.put("normalizationStd", norm.std());
         resolved.put("parameters", trainer.parameterCount());
+        resolved.put("stepsPerEpoch", stepsPerEpoch);
         resolved.put("optimizer", trainer.optimizer().describe());
         resolved.put("devices", Arrays.stream(trainer.devices()).map(Devices::name).toList());
-        resolved.put("anglearnVersion", anglearnVersion());
+        resolved.put("anglearnVersion", io.anglearn.util.Version.current());
         resolved.put("engine", Engines.describe());
         resolved.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
         resolved.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
@@ -521,21 +698,6 @@ public final class TrainingRun {
         resolved.put("angleStatistics", "c_inter and wc_intra use raw class means; *_norm use means of L2-normalised features");
         doc.put("resolved", resolved);
         AtomicFiles.writeString(runDir.resolve("config.json"), GSON.toJson(doc) + "\n");
-    }
-
-    /** Returns anglearn's version from the jar's Maven metadata, or "development build". */
-    static String anglearnVersion() {
-        try (InputStream in = TrainingRun.class.getResourceAsStream(
-                "/META-INF/maven/io.anglearn/anglearn-core/pom.properties")) {
-            if (in != null) {
-                Properties p = new Properties();
-                p.load(in);
-                return p.getProperty("version", "unknown");
-            }
-        } catch (IOException e) {
-            // fall through
-        }
-        return "development build";
     }
 
     /**

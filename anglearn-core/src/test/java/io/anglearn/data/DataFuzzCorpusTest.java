@@ -90,12 +90,13 @@ class DataFuzzCorpusTest {
         return Stream.of(
                 new Case("image-folder", "huge-dimensions.png", "1.png", "declares 65535x65535 pixels"),
                 new Case("image-folder", "billions-of-pixels.png", "1.png", "declares 2000000000x2000000000 pixels"),
-                new Case("image-folder", "forged-2729x32768.png", "1.png", "cannot be decoded as an image"),
-                new Case("image-folder", "zero-width.png", "1.png", "cannot be decoded as an image"),
-                new Case("image-folder", "truncated.png", "1.png", "cannot be decoded as an image"),
-                new Case("image-folder", "text.png", "1.png", "is not a PNG or JPEG image"),
-                new Case("image-folder", "empty.jpg", "1.jpg", "is not a PNG or JPEG image"),
-                new Case("image-folder", "png-magic-only.png", "1.png", "cannot be decoded as an image"));
+                new Case("image-folder", "forged-2729x32768.png", "1.png", "the png data is truncated or corrupt"),
+                new Case("image-folder", "zero-width.png", "1.png", "the png header cannot be read"),
+                new Case("image-folder", "truncated.png", "1.png", "the png data is truncated or corrupt"),
+                new Case("image-folder", "text.png", "1.png", "is not an image this decoder reads (expected PNG,"
+                        + " JPEG, BMP or GIF)"),
+                new Case("image-folder", "empty.jpg", "1.jpg", "is empty; expected a PNG, JPEG, BMP or GIF image"),
+                new Case("image-folder", "png-magic-only.png", "1.png", "the png header cannot be read"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -49,4 +49,27 @@ class DatasetSpecTest {
                 && e.getMessage().contains("anglearn data fetch cifar10"), e.getMessage());
         assertEquals(dir, locator.defaultStore());
     }
+
+    @Test
+    void anExplicitDataDirIsTheOnlyPlaceSearchedAndItsGapsAreNamed(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        // A complete copy where $ANGLEARN_DATA points must not stand in for what --data-dir lacks.
+        Path env = java.nio.file.Files.createDirectories(dir.resolve("env/fashion-mnist"));
+        for (String f : IdxDataset.FILES) {
+            java.nio.file.Files.write(env.resolve(f), new byte[] {0});
+        }
+        Path mine = java.nio.file.Files.createDirectories(dir.resolve("mine/fashion-mnist"));
+        java.nio.file.Files.write(mine.resolve("train-images-idx3-ubyte.gz"), new byte[] {0});
+        DatasetLocator explicit = new DatasetLocator(dir.resolve("mine"), dir.resolve("env").toString(), null);
+        assertEquals(java.util.List.of(dir.resolve("mine")), explicit.roots());
+        Exception e = assertThrows(DatasetLocator.DatasetNotFoundException.class, () -> FashionMnist.locate(explicit));
+        String m = e.getMessage();
+        assertTrue(m.startsWith("dataset 'fashion-mnist' is not in --data-dir " + dir.resolve("mine") + ": "), m);
+        assertTrue(m.contains(mine + " lacks train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte"
+                + " (plain or .gz)"), m);
+        assertTrue(!m.contains(env.toString()), "the copy elsewhere is not offered: " + m);
+        // Without --data-dir the search goes on to $ANGLEARN_DATA.
+        DatasetLocator search = new DatasetLocator(null, dir.resolve("env").toString(), null);
+        assertEquals(env, FashionMnist.locate(search));
+    }
 }

@@ -99,7 +99,105 @@ class ImageFolderTest {
         Files.write(bad, new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
         DatasetFormatException e = assertThrows(DatasetFormatException.class,
                 () -> ImageFolder.builder().setRoot(dir).optTestFraction(0).build().load("x"));
-        assertTrue(e.getMessage().startsWith(bad.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("1 of 5 image files cannot be read:\n  " + bad
+                + " is not an image this decoder reads"), e.getMessage());
+    }
+
+    /** Writes one solid image in a format ImageIO writes: png, jpg, bmp or gif. */
+    private static Path writeImage(Path file, String format, Color colour) throws Exception {
+        Files.createDirectories(file.getParent());
+        BufferedImage img = new BufferedImage(9, 7, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setColor(colour);
+        g.fillRect(0, 0, 9, 7);
+        g.dispose();
+        assertTrue(ImageIO.write(img, format, file.toFile()), "no writer for " + format);
+        return file;
+    }
+
+    @Test
+    void readsBmpAndGifBesidePngAndJpeg() throws Exception {
+        writeImage(dir.resolve("a/1.png"), "png", Color.RED);
+        writeImage(dir.resolve("a/2.BMP"), "bmp", Color.RED);
+        writeImage(dir.resolve("b/1.jpg"), "jpg", Color.BLUE);
+        writeImage(dir.resolve("b/2.gif"), "gif", Color.BLUE);
+        LoadedDataset d = ImageFolder.builder().setRoot(dir).optImageSize(4).optTestFraction(0).build().load("x");
+        assertEquals(4, d.train().size());
+        assertEquals(0, d.test().size());
+        assertEquals("every image in the training split (none held out)", d.layout());
+        byte[] img = new byte[3 * 16];
+        d.train().copyImage(1, img, 0);
+        assertEquals(dir.resolve("a/2.BMP").toString(), d.train().source(1));
+        assertEquals(255, img[5] & 0xFF, "the BMP's red channel");
+        assertEquals(0, img[2 * 16 + 5] & 0xFF, "the BMP's blue channel");
+        d.train().copyImage(3, img, 0);
+        assertTrue((img[2 * 16 + 5] & 0xFF) > 240 && (img[5] & 0xFF) < 15, "the GIF is blue");
+    }
+
+    /** A corrupt PNG, a zero-byte file and a text file named .png: three bad files. */
+    private List<Path> writeFolderWithThreeBadFiles() throws Exception {
+        for (String c : List.of("a", "b")) {
+            for (int i = 0; i < 3; i++) {
+                writeImage(dir.resolve(c + "/" + i + ".png"), "png", c.equals("a") ? Color.RED : Color.BLUE);
+            }
+        }
+        Path corrupt = dir.resolve("a/corrupt.png");
+        byte[] good = Files.readAllBytes(dir.resolve("a/0.png"));
+        Files.write(corrupt, java.util.Arrays.copyOf(good, good.length / 2));
+        Path empty = Files.write(dir.resolve("b/empty.jpg"), new byte[0]);
+        Path text = Files.writeString(dir.resolve("b/text.gif"), "not an image");
+        return List.of(corrupt, empty, text);
+    }
+
+    @Test
+    void listsEveryUnreadableFileInOnePassByDefault() throws Exception {
+        List<Path> bad = writeFolderWithThreeBadFiles();
+        DatasetFormatException e = assertThrows(DatasetFormatException.class,
+                () -> ImageFolder.builder().setRoot(dir).optImageSize(4).build().load("x"));
+        String m = e.getMessage();
+        assertTrue(m.contains("3 of 9 image files cannot be read:"), m);
+        assertTrue(m.contains(bad.get(0) + ": the png data is truncated or corrupt")
+                || m.contains(bad.get(0) + ": the png header cannot be read"), m);
+        assertTrue(m.contains(bad.get(1) + " is empty; expected a PNG, JPEG, BMP or GIF image"), m);
+        assertTrue(m.contains(bad.get(2) + " is not an image this decoder reads"), m);
+        assertTrue(m.endsWith("Repair or remove them, or leave them out with --bad-images skip"), m);
+    }
+
+    @Test
+    void skipsUnreadableFilesWhenAskedAndSaysWhich() throws Exception {
+        List<Path> bad = writeFolderWithThreeBadFiles();
+        LoadedDataset d = ImageFolder.builder().setRoot(dir).optImageSize(4).optTestFraction(0)
+                .optBadImages(BadImagePolicy.SKIP).build().load("x");
+        assertEquals(6, d.train().size());
+        assertArrayEquals(new int[] {3, 3}, d.train().classHistogram());
+        assertEquals(3, d.skipped().size());
+        for (int i = 0; i < 3; i++) {
+            assertTrue(d.skipped().get(i).startsWith(bad.get(i).toString()), d.skipped().get(i));
+        }
+        for (int i = 0; i < d.train().size(); i++) {
+            assertTrue(!bad.contains(Path.of(d.train().source(i))), d.train().source(i));
+        }
+        assertEquals(BadImagePolicy.SKIP, BadImagePolicy.parse("Skip"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BadImagePolicy.parse("skipp"));
+        assertTrue(e.getMessage().contains("--bad-images") && e.getMessage().contains("skip"), e.getMessage());
+    }
+
+    @Test
+    void trainAndTestSubfoldersMayHoldDifferentClasses() throws Exception {
+        for (String c : List.of("cat", "dog")) {
+            writeImage(dir.resolve("train/" + c + "/1.png"), "png", Color.RED);
+            writeImage(dir.resolve("train/" + c + "/2.png"), "png", Color.RED);
+        }
+        for (String c : List.of("fox", "owl", "yak")) {
+            writeImage(dir.resolve("test/" + c + "/1.png"), "png", Color.BLUE);
+        }
+        LoadedDataset d = ImageFolder.builder().setRoot(dir).optImageSize(4).build().load("x");
+        assertEquals(List.of("cat", "dog"), d.train().classNames());
+        assertEquals(List.of("fox", "owl", "yak"), d.test().classNames());
+        assertTrue(!d.sameClasses());
+        assertEquals(4, d.train().size());
+        assertEquals(3, d.test().size());
+        assertEquals("splits from its train/ and test/ sub-folders, whose classes differ", d.layout());
     }
 
     @Test

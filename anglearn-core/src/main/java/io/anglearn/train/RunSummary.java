@@ -1,0 +1,99 @@
+package io.anglearn.train;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What a {@link TrainingRun} is about to do, once its data is loaded and its network built: where
+ * the data came from and how it was split, the classes of both splits and how the test split is
+ * evaluated, the image counts and shape, the steps, the network's size and the device.
+ * {@link #lines()} says it in a few lines, as {@code anglearn train} prints it before the first
+ * epoch.
+ *
+ * @param runDir the run directory
+ * @param resumedFrom for a resumed run, where it continues (e.g. {@code epoch 3, batch 5, step 45}); null for a new run
+ * @param dataset the dataset as configured, e.g. {@code folder:photos}
+ * @param location the folder the data was read from, or null for data supplied in memory
+ * @param layout how the splits were formed, or null when the dataset's files fix them
+ * @param trainClasses the training split's class names, in label order
+ * @param testClasses the test split's class names, in label order
+ * @param classifies whether the test split is evaluated by classification (else by retrieval)
+ * @param retrievalReason why the test split is evaluated by retrieval, or null
+ * @param trainImages images in the training split
+ * @param testImages images in the test split
+ * @param imageShape {channels, height, width}
+ * @param augmentation the training augmentation, e.g. {@code none}
+ * @param skipped files left out because they could not be read, each with its reason
+ * @param stepsPerEpoch optimiser steps per epoch
+ * @param epochs the epochs the run trains in all
+ * @param batchSize the mini-batch size
+ * @param arch the backbone
+ * @param parameters the network's parameter count
+ * @param loss the loss
+ * @param optimizer the optimiser
+ * @param schedule the learning-rate schedule
+ * @param learningRate its peak or initial rate
+ * @param devices the devices, e.g. {@code cpu}
+ */
+public record RunSummary(Path runDir, String resumedFrom, String dataset, Path location, String layout,
+        List<String> trainClasses, List<String> testClasses, boolean classifies, String retrievalReason,
+        int trainImages, int testImages, int[] imageShape, String augmentation, List<String> skipped,
+        int stepsPerEpoch, int epochs, int batchSize, String arch, long parameters, String loss, String optimizer,
+        String schedule, double learningRate, String devices) {
+
+    /** Class names listed by name in {@link #lines()}; the rest are counted. */
+    public static final int NAMES_SHOWN = 8;
+
+    /** Copies the lists and the shape. */
+    public RunSummary {
+        trainClasses = List.copyOf(trainClasses);
+        testClasses = List.copyOf(testClasses);
+        skipped = List.copyOf(skipped);
+        imageShape = imageShape.clone();
+    }
+
+    /**
+     * Says what the run is about to do, one aspect per line.
+     *
+     * @return the lines, each starting with a short label
+     */
+    public List<String> lines() {
+        List<String> out = new ArrayList<>();
+        out.add("data      " + dataset + (location == null ? " (supplied in memory)"
+                : " from " + location.toAbsolutePath().normalize()));
+        if (layout != null) {
+            out.add("          " + layout);
+        }
+        out.add("classes   " + trainClasses.size() + " to train on: " + names(trainClasses));
+        if (trainClasses.equals(testClasses)) {
+            out.add("          test split: the same classes" + (classifies ? ", evaluated by classification"
+                    : ", evaluated by retrieval (" + retrievalReason + ")"));
+        } else {
+            long shared = testClasses.stream().filter(trainClasses::contains).count();
+            out.add("          test split: " + testClasses.size() + " classes, " + (shared == 0 ? "none of them"
+                    : shared + " of them") + " trained on: " + names(testClasses));
+            out.add("          evaluated by retrieval (" + retrievalReason + "): P@1, R-precision, MAP@R, NMI, C-Inter");
+        }
+        String kind = imageShape[0] == 1 ? "grey" : imageShape[0] == 3 ? "RGB" : imageShape[0] + " channels";
+        out.add(String.format(Locale.ROOT, "images    %d for training, %d for testing; %dx%dx%d (%s); augmentation %s",
+                trainImages, testImages, imageShape[0], imageShape[1], imageShape[2], kind, augmentation));
+        if (!skipped.isEmpty()) {
+            out.add("          " + skipped.size() + " unreadable file" + (skipped.size() == 1 ? "" : "s")
+                    + " left out (--bad-images skip), listed in config.json and train.log");
+        }
+        out.add(String.format(Locale.ROOT, "steps     %d per epoch (batch %d), %d epochs, %d steps in all; %s, %s to lr %.3g",
+                stepsPerEpoch, batchSize, epochs, (long) stepsPerEpoch * epochs, optimizer, schedule, learningRate));
+        out.add(String.format(Locale.ROOT, "model     %s, %,d parameters, loss %s, on %s", arch, parameters, loss, devices));
+        out.add("run       " + runDir + (resumedFrom == null ? "" : " (resuming at " + resumedFrom + ")"));
+        return out;
+    }
+
+    private static String names(List<String> names) {
+        if (names.size() <= NAMES_SHOWN) {
+            return String.join(", ", names);
+        }
+        return String.join(", ", names.subList(0, NAMES_SHOWN)) + ", ... (" + (names.size() - NAMES_SHOWN) + " more)";
+    }
+}
