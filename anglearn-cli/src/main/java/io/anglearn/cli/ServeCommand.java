@@ -110,12 +110,19 @@ final class ServeCommand implements Callable<Integer> {
             // main thread returns and the process exits with 0 (or 1 if the drain failed); the
             // shutdown hook covers the JVM's other ways of ending (SIGHUP, System.exit).
             AtomicReference<java.io.IOException> stopFailure = new AtomicReference<>();
+            java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+            CountDownLatch stopped = new CountDownLatch(1);
             Runnable stop = () -> {
+                if (!stopping.compareAndSet(false, true)) {
+                    return;
+                }
                 try {
                     server.stop();
                 } catch (java.io.IOException e) {
                     stopFailure.compareAndSet(null, e);
                     System.err.println("anglearn serve: " + e.getMessage());
+                } finally {
+                    stopped.countDown();
                 }
             };
             TerminationSignals.onTermination("anglearn-serve-stop", stop);
@@ -137,6 +144,11 @@ final class ServeCommand implements Callable<Integer> {
             out.flush();
             try {
                 server.join();
+                // The server's thread pool has ended; the stop (the service's forward worker) may
+                // still be finishing, and the run must stay open until it has.
+                if (stopping.get()) {
+                    stopped.await(drainSeconds + 10, TimeUnit.SECONDS);
+                }
             } finally {
                 cleaned.countDown();
             }
