@@ -27,7 +27,14 @@ import java.util.stream.Stream;
  *       query item itself removed from both answers before the top 10 are compared;
  *   <li>{@code synthetic N DIM [QUERIES] [SEED]} — N random unit vectors of dimension DIM (normal
  *       coordinates, normalised; seeded) indexed into a temporary folder, queried with QUERIES
- *       (default 1000) other random unit vectors.
+ *       (default 1000) other random unit vectors (the next ones of the same seeded sequence);
+ *   <li>{@code synthetic-build DIR N DIM [SEED] [THREADS]} — only builds that index, in DIR, adding
+ *       from THREADS threads (default 1) with as many HNSW merge threads
+ *       ({@link EmbeddingIndex.Builder#optBuildThreads}), and merges it to one segment as
+ *       {@code anglearn index build} does;
+ *   <li>{@code synthetic-search DIR N DIM [QUERIES] [SEED]} — only measures the index DIR that
+ *       {@code synthetic-build} made with the same N, DIM and SEED, with the same queries as
+ *       {@code synthetic}, so that a long build and the timed search can run at different times.
  * </ul>
  * Latency: each query is timed alone on one thread after 200 warm-up queries; five rounds
  * alternate HNSW and exact (interleaved), and the medians of the rounds' p50 and p99 are printed.
@@ -51,7 +58,8 @@ public final class IndexSearchBenchmark {
      */
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: IndexSearchBenchmark index INDEX [QUERIES] | synthetic N DIM [QUERIES] [SEED]");
+            System.err.println("usage: IndexSearchBenchmark index INDEX [QUERIES] | synthetic N DIM [QUERIES] [SEED]"
+                    + " | synthetic-build DIR N DIM [SEED] [THREADS] | synthetic-search DIR N DIM [QUERIES] [SEED]");
             System.exit(2);
         }
         if (args[0].equals("index")) {
@@ -69,6 +77,40 @@ public final class IndexSearchBenchmark {
                         + " self removed)%n", args[1], index.size(), index.dimension(), queries.size());
                 measure(index, queries, self);
             }
+        } else if (args[0].equals("synthetic-build")) {
+            Path dir = Path.of(args[1]);
+            int n = Integer.parseInt(args[2]);
+            int dim = Integer.parseInt(args[3]);
+            long seed = args.length > 4 ? Long.parseLong(args[4]) : 1;
+            int threads = args.length > 5 ? Integer.parseInt(args[5]) : 1;
+            buildSynthetic(dir, n, dim, new Random(seed), seed, threads);
+        } else if (args[0].equals("synthetic-search")) {
+            Path dir = Path.of(args[1]);
+            int n = Integer.parseInt(args[2]);
+            int dim = Integer.parseInt(args[3]);
+            int nq = args.length > 4 ? Integer.parseInt(args[4]) : 1000;
+            long seed = args.length > 5 ? Long.parseLong(args[5]) : 1;
+            Random rnd = new Random(seed);
+            for (int i = 0; i < n; i++) {
+                gaussian(rnd, dim); // the indexed vectors: the queries come after them in the sequence
+            }
+            try (EmbeddingIndex index = EmbeddingIndex.open(dir)) {
+                if (index.size() != n || index.dimension() != dim
+                        || !index.provenance().checkpointDigest().equals("synthetic-" + seed)) {
+                    throw new IllegalArgumentException(dir + " holds " + index.size() + " vectors of dimension "
+                            + index.dimension() + " (" + index.provenance().checkpointDigest() + "), not the " + n
+                            + " of dimension " + dim + " of seed " + seed);
+                }
+                List<float[]> queries = new ArrayList<>();
+                List<Long> none = new ArrayList<>();
+                for (int i = 0; i < nq; i++) {
+                    queries.add(gaussian(rnd, dim));
+                    none.add(-1L);
+                }
+                System.out.printf(Locale.ROOT, "index %s: %d random unit vectors of dimension %d; %d queries%n", dir,
+                        n, dim, nq);
+                measure(index, queries, none);
+            }
         } else if (args[0].equals("synthetic")) {
             int n = Integer.parseInt(args[1]);
             int dim = Integer.parseInt(args[2]);
@@ -77,20 +119,7 @@ public final class IndexSearchBenchmark {
             Path tmp = Files.createTempDirectory("anglearn-index-bench");
             try {
                 Random rnd = new Random(seed);
-                IndexProvenance p = new IndexProvenance("synthetic", 0, "synthetic-" + seed, dim, List.of("none"));
-                long start = System.nanoTime();
-                try (EmbeddingIndex index = EmbeddingIndex.builder().setDirectory(tmp.resolve("index")).setProvenance(p)
-                        .optRamBufferMb(1900).build()) {
-                    for (int i = 0; i < n; i++) {
-                        index.add(gaussian(rnd, dim), 0, null);
-                        if ((i + 1) % 100_000 == 0) {
-                            System.out.printf(Locale.ROOT, "  added %d in %.0f s%n", i + 1, (System.nanoTime() - start) / 1e9);
-                        }
-                    }
-                    index.commit(true);
-                }
-                System.out.printf(Locale.ROOT, "built %d random unit vectors of dimension %d in %.1f s%n", n, dim,
-                        (System.nanoTime() - start) / 1e9);
+                buildSynthetic(tmp.resolve("index"), n, dim, rnd, seed, 1);
                 try (EmbeddingIndex index = EmbeddingIndex.open(tmp.resolve("index"))) {
                     List<float[]> queries = new ArrayList<>();
                     List<Long> none = new ArrayList<>();
@@ -108,6 +137,51 @@ public final class IndexSearchBenchmark {
         } else {
             System.err.println("unknown mode " + args[0] + "; expected index or synthetic");
             System.exit(2);
+        }
+    }
+
+    /** Indexes n random unit vectors drawn from rnd, adding from the given number of threads. */
+    private static void buildSynthetic(Path dir, int n, int dim, Random rnd, long seed, int threads) throws Exception {
+        IndexProvenance p = new IndexProvenance("synthetic", 0, "synthetic-" + seed, dim, List.of("none"));
+        float[][] vectors = new float[n][];
+        for (int i = 0; i < n; i++) {
+            vectors[i] = gaussian(rnd, dim);
+        }
+        long start = System.nanoTime();
+        java.util.concurrent.atomic.AtomicInteger added = new java.util.concurrent.atomic.AtomicInteger();
+        try (EmbeddingIndex index = EmbeddingIndex.builder().setDirectory(dir).setProvenance(p).optRamBufferMb(1900)
+                .optBuildThreads(threads).build()) {
+            List<Thread> adders = new ArrayList<>();
+            List<Exception> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (int t = 0; t < threads; t++) {
+                int first = t;
+                Thread a = new Thread(() -> {
+                    try {
+                        for (int i = first; i < n; i += threads) {
+                            index.add(vectors[i], 0, null);
+                            if (added.incrementAndGet() % 100_000 == 0) {
+                                System.out.printf(Locale.ROOT, "  added %d in %.0f s%n", added.get(),
+                                        (System.nanoTime() - start) / 1e9);
+                            }
+                        }
+                    } catch (Exception e) {
+                        failures.add(e);
+                    }
+                });
+                adders.add(a);
+                a.start();
+            }
+            for (Thread a : adders) {
+                a.join();
+            }
+            if (!failures.isEmpty()) {
+                throw failures.get(0);
+            }
+            long merge = System.nanoTime();
+            index.commit(true);
+            System.out.printf(Locale.ROOT, "built %d random unit vectors of dimension %d in %.1f s on %d thread(s)"
+                    + " (adding %.1f s, merging to one segment %.1f s)%n", n, dim, (System.nanoTime() - start) / 1e9,
+                    threads, (merge - start) / 1e9, (System.nanoTime() - merge) / 1e9);
         }
     }
 

@@ -28,12 +28,14 @@ import javax.imageio.ImageIO;
 /**
  * Sustained {@code POST /search} throughput and latency of {@code anglearn serve}: the server runs
  * in this JVM on a loopback port, with a trained run and its index; CLIENTS threads each send
- * PNG-encoded test-split images one request after another for SECONDS; requests per second and
- * the p50 and p99 of the client-side latency are printed for each of five rounds, then their
- * medians. Every answer must be 200.
+ * PNG-encoded test-split images one request after another for SECONDS; requests per second, the
+ * p50 and p99 of the client-side latency and the mean images per forward pass are printed for each
+ * of five rounds, then their medians. A warm-up of WARMUP seconds (default 3) comes first: the
+ * first forward passes of a fresh JVM are slower (compilation, the native libraries' caches).
+ * Every answer must be 200.
  *
  * <p>Usage: {@code java -cp anglearn-cli/target/anglearn.jar:anglearn-bench/target/classes
- * io.anglearn.bench.ServerLoadBenchmark RUN INDEX [CLIENTS] [SECONDS]}.
+ * io.anglearn.bench.ServerLoadBenchmark RUN INDEX [CLIENTS] [SECONDS] [WARMUP]}.
  */
 public final class ServerLoadBenchmark {
 
@@ -44,7 +46,8 @@ public final class ServerLoadBenchmark {
     /**
      * Runs the benchmark.
      *
-     * @param args the run directory, the index, the clients (default 32), seconds per round (default 10)
+     * @param args the run directory, the index, the clients (default 32), seconds per round (default 10),
+     *     seconds of warm-up (default 3)
      * @throws Exception if the run or index cannot be opened
      */
     public static void main(String[] args) throws Exception {
@@ -53,6 +56,7 @@ public final class ServerLoadBenchmark {
         Path indexDir = Path.of(args[1]);
         int clients = args.length > 2 ? Integer.parseInt(args[2]) : 32;
         int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 10;
+        int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 3;
         try (TrainedRun run = TrainedRun.open(runDir); EmbeddingIndex index = EmbeddingIndex.open(indexDir)) {
             ImageDataset test = run.split("test");
             List<byte[]> bodies = new ArrayList<>();
@@ -65,20 +69,22 @@ public final class ServerLoadBenchmark {
             try {
                 HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
                 URI uri = URI.create("http://127.0.0.1:" + server.port() + "/search?k=10");
-                System.out.printf(Locale.ROOT, "%d clients, %d s per round, run %s, index of %d%n", clients, seconds,
-                        runDir, index.size());
-                round(http, uri, bodies, clients, 3); // warm-up
+                System.out.printf(Locale.ROOT, "%d clients, %d s per round after %d s of warm-up, run %s, index of %d%n",
+                        clients, seconds, warmup, runDir, index.size());
+                round(http, uri, bodies, clients, warmup);
                 double[] rps = new double[ROUNDS];
                 double[] p50 = new double[ROUNDS];
                 double[] p99 = new double[ROUNDS];
                 for (int r = 0; r < ROUNDS; r++) {
+                    long images = server.service().metrics().forwardImages();
+                    long passes = server.service().metrics().forwardPasses();
                     double[] res = round(http, uri, bodies, clients, seconds);
                     rps[r] = res[0];
                     p50[r] = res[1];
                     p99[r] = res[2];
                     System.out.printf(Locale.ROOT, "  round %d: %.1f requests/s, p50 %.1f ms, p99 %.1f ms, mean batch %.1f%n",
-                            r + 1, rps[r], p50[r], p99[r], (double) server.service().metrics().forwardImages()
-                                    / server.service().metrics().forwardPasses());
+                            r + 1, rps[r], p50[r], p99[r], (double) (server.service().metrics().forwardImages() - images)
+                                    / (server.service().metrics().forwardPasses() - passes));
                 }
                 System.out.printf(Locale.ROOT, "median of %d rounds: %.1f requests/s, p50 %.1f ms, p99 %.1f ms%n", ROUNDS,
                         median(rps), median(p50), median(p99));

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Model.CommandSpec;
         mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Start an HTTP server: GET / (search page), GET /health, GET /metrics (Prometheus),",
             "POST /embed, /predict, /search?k=K (image bytes in, JSON out), POST /verify ({\"a\": base64, \"b\": base64}).",
-            "Concurrent requests share forward passes. SIGTERM (Ctrl-C) stops accepting and answers the requests in flight."})
+            "Concurrent requests share forward passes. SIGTERM (or Ctrl-C) stops accepting connections, answers the",
+            "requests in flight (up to --drain-seconds) and exits with 0."})
 final class ServeCommand implements Callable<Integer> {
 
     /** The environment variable read for the token when --token is not given. */
@@ -75,9 +77,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Longest wait for a batch to fill, microseconds (default: ${DEFAULT-VALUE}).")
     long batchDelayMicros;
 
-    @Option(names = "--softmax-scale", defaultValue = "10",
-            description = "Scale s of /predict's probabilities softmax(s cos) (default: ${DEFAULT-VALUE}).")
-    double softmaxScale;
+    @Option(names = "--softmax-scale", paramLabel = "S",
+            description = "Scale s of /predict's probabilities softmax(s cos) (default: the softmax of the run's loss's own"
+                + " logits without the margin: k(pi/2 - theta) for arc, s cos for arcface, cosface, normface, adacos).")
+    Double softmaxScale;
 
     @Option(names = "--drain-seconds", defaultValue = "30",
             description = "Time requests in flight get to finish on shutdown (default: ${DEFAULT-VALUE}).")
@@ -103,13 +106,29 @@ final class ServeCommand implements Callable<Integer> {
                 service.close();
                 throw e;
             }
-            CountDownLatch cleaned = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
+            // SIGTERM and SIGINT stop the server from a thread of our own, so that after the drain the
+            // main thread returns and the process exits with 0 (or 1 if the drain failed); the
+            // shutdown hook covers the JVM's other ways of ending (SIGHUP, System.exit).
+            AtomicReference<java.io.IOException> stopFailure = new AtomicReference<>();
+            java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runnable stop = () -> {
+                if (!stopping.compareAndSet(false, true)) {
+                    return;
+                }
                 try {
                     server.stop();
                 } catch (java.io.IOException e) {
+                    stopFailure.compareAndSet(null, e);
                     System.err.println("anglearn serve: " + e.getMessage());
+                } finally {
+                    stopped.countDown();
                 }
+            };
+            TerminationSignals.onTermination("anglearn-serve-stop", stop);
+            CountDownLatch cleaned = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                stop.run();
                 try {
                     cleaned.await(drainSeconds + 10, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
@@ -125,8 +144,22 @@ final class ServeCommand implements Callable<Integer> {
             out.flush();
             try {
                 server.join();
+                // The server's thread pool has ended; the stop (the service's forward worker) may
+                // still be finishing, and the run must stay open until it has.
+                if (stopping.get()) {
+                    stopped.await(drainSeconds + 10, TimeUnit.SECONDS);
+                }
             } finally {
                 cleaned.countDown();
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // The JVM is already shutting down (the hook stopped the server).
+            }
+            if (stopFailure.get() != null) {
+                spec.commandLine().getErr().println("anglearn serve: stopped without draining cleanly");
+                return 1;
             }
         }
         out.println("server stopped");

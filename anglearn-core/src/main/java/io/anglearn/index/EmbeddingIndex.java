@@ -20,6 +20,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene912.Lucene912Codec;
@@ -76,7 +79,15 @@ import org.apache.lucene.util.Bits;
  * {@value #DEFAULT_MAX_CONNECTIONS}, Lucene's default) and its beam width while building (default
  * {@value #DEFAULT_BEAM_WIDTH}); the candidates a search explores (default
  * {@value #DEFAULT_NUM_CANDIDATES}, at least k); the indexing buffer (default
- * {@value #DEFAULT_RAM_BUFFER_MB} MB; a larger buffer makes fewer, larger segments and graphs).
+ * {@value #DEFAULT_RAM_BUFFER_MB} MB; a larger buffer makes fewer, larger segments and graphs); the
+ * threads that build the graph (default {@value #DEFAULT_BUILD_THREADS}).
+ *
+ * <p>Threads: {@link #add} may be called from several threads at once (not while {@link #commit}
+ * or {@link #close} runs); each adding thread fills a segment of its own and inserts into that
+ * segment's graph, so the graphs grow in parallel. With more than one build thread, merging
+ * segments (the {@code commit(true)} that leaves one graph) inserts the smaller segments' vectors
+ * into the largest one's graph on that many threads. The index is the same either way: one
+ * segment, one graph of the same connections and beam width; only the insertion order differs.
  */
 public final class EmbeddingIndex implements Closeable {
 
@@ -92,6 +103,8 @@ public final class EmbeddingIndex implements Closeable {
     public static final int DEFAULT_NUM_CANDIDATES = 100;
     /** Default indexing buffer, in MB. */
     public static final double DEFAULT_RAM_BUFFER_MB = 256;
+    /** Default threads that build the HNSW graph when segments are merged. */
+    public static final int DEFAULT_BUILD_THREADS = 1;
     /** The largest dimension Lucene 9 indexes. */
     public static final int MAX_DIMENSION = 1024;
 
@@ -110,12 +123,12 @@ public final class EmbeddingIndex implements Closeable {
     private final Builder settings;
     private Path writeDir;
     private Directory directory;
-    private IndexWriter writer;
+    private volatile IndexWriter writer;
     private DirectoryReader reader;
     private IndexSearcher searcher;
-    private long nextOrdinal;
+    private final AtomicLong nextOrdinal = new AtomicLong();
     private boolean published;
-    private boolean dirty;
+    private volatile boolean dirty;
 
     private EmbeddingIndex(Path dir, IndexProvenance provenance, List<String> imageSets, int numCandidates,
             Builder settings) {
@@ -166,7 +179,7 @@ public final class EmbeddingIndex implements Closeable {
             index.published = true;
             index.reader = DirectoryReader.open(d);
             index.searcher = new IndexSearcher(index.reader);
-            index.nextOrdinal = index.reader.maxDoc();
+            index.nextOrdinal.set(index.reader.maxDoc());
             return index;
         } catch (IOException | RuntimeException e) {
             d.close();
@@ -257,7 +270,7 @@ public final class EmbeddingIndex implements Closeable {
     }
 
     /**
-     * Adds one item. Its embedding is L2-normalised here.
+     * Adds one item. Its embedding is L2-normalised here. Several threads may add at once.
      *
      * @param embedding d values, not all zero
      * @param label its class, or -1 for none
@@ -265,8 +278,8 @@ public final class EmbeddingIndex implements Closeable {
      * @return the item's ordinal
      * @throws IOException if Lucene cannot write
      */
-    public synchronized long add(float[] embedding, int label, String source) throws IOException {
-        requireWriter();
+    public long add(float[] embedding, int label, String source) throws IOException {
+        IndexWriter w = requireWriter();
         float[] unit = unit(embedding);
         if (label < -1 || label >= provenance.classNames().size()) {
             throw new IllegalArgumentException("label " + label + " of " + source + " is not a class of the run (0.."
@@ -277,11 +290,13 @@ public final class EmbeddingIndex implements Closeable {
         doc.add(new NumericDocValuesField(LABEL, label));
         doc.add(new StoredField(LABEL, label));
         doc.add(new StoredField(SOURCE, source == null ? "" : source));
-        doc.add(new NumericDocValuesField(ORDINAL, nextOrdinal));
-        doc.add(new StoredField(ORDINAL, nextOrdinal));
-        writer.addDocument(doc);
+        long ordinal = nextOrdinal.getAndIncrement();
+        doc.add(new NumericDocValuesField(ORDINAL, ordinal));
+        doc.add(new StoredField(ORDINAL, ordinal));
+        // IndexWriter is thread-safe: concurrent adders fill segments of their own in parallel.
+        w.addDocument(doc);
         dirty = true;
-        return nextOrdinal++;
+        return ordinal;
     }
 
     /**
@@ -564,10 +579,12 @@ public final class EmbeddingIndex implements Closeable {
         return u;
     }
 
-    private void requireWriter() {
-        if (writer == null) {
+    private IndexWriter requireWriter() {
+        IndexWriter w = writer;
+        if (w == null) {
             throw new IllegalStateException("index " + dir + " is open for searching only");
         }
+        return w;
     }
 
     /**
@@ -596,6 +613,9 @@ public final class EmbeddingIndex implements Closeable {
             }
         } catch (IOException e) {
             failure = failure == null ? e : failure;
+        }
+        if (settings != null && settings.mergeExecutor != null) {
+            settings.mergeExecutor.shutdownNow();
         }
         if (!published && writeDir != null) {
             deleteRecursively(writeDir);
@@ -670,6 +690,8 @@ public final class EmbeddingIndex implements Closeable {
         private int beamWidth = DEFAULT_BEAM_WIDTH;
         private int numCandidates = DEFAULT_NUM_CANDIDATES;
         private double ramBufferMb = DEFAULT_RAM_BUFFER_MB;
+        private int buildThreads = DEFAULT_BUILD_THREADS;
+        private ExecutorService mergeExecutor;
 
         /** Sets the index folder (required). A new index is created there; an existing one is added to. */
         public Builder setDirectory(Path dir) {
@@ -707,8 +729,19 @@ public final class EmbeddingIndex implements Closeable {
             return this;
         }
 
+        /**
+         * Sets the threads that build the HNSW graph when segments are merged (default
+         * {@value EmbeddingIndex#DEFAULT_BUILD_THREADS}, at most 64). Adding from as many threads
+         * builds the segments' graphs in parallel too.
+         */
+        public Builder optBuildThreads(int buildThreads) {
+            this.buildThreads = buildThreads;
+            return this;
+        }
+
         IndexWriterConfig writerConfig(IndexWriterConfig.OpenMode mode) {
-            KnnVectorsFormat format = new Lucene99HnswVectorsFormat(maxConnections, beamWidth);
+            KnnVectorsFormat format = mergeExecutor == null ? new Lucene99HnswVectorsFormat(maxConnections, beamWidth)
+                    : new Lucene99HnswVectorsFormat(maxConnections, beamWidth, buildThreads, mergeExecutor);
             IndexWriterConfig c = new IndexWriterConfig();
             c.setCodec(new Lucene912Codec() {
                 @Override
@@ -750,7 +783,29 @@ public final class EmbeddingIndex implements Closeable {
             if (!(ramBufferMb >= 1 && ramBufferMb <= 2047)) {
                 throw new IllegalArgumentException("the indexing buffer must be in 1..2047 MB, got " + ramBufferMb);
             }
+            if (buildThreads < 1 || buildThreads > 64) {
+                throw new IllegalArgumentException("the HNSW build threads must be in 1..64, got " + buildThreads);
+            }
             Builder settings = copy();
+            if (buildThreads > 1) {
+                AtomicLong count = new AtomicLong();
+                settings.mergeExecutor = Executors.newFixedThreadPool(buildThreads, r -> {
+                    Thread t = new Thread(r, "anglearn-hnsw-merge-" + count.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            try {
+                return create(settings);
+            } catch (IOException | RuntimeException e) {
+                if (settings.mergeExecutor != null) {
+                    settings.mergeExecutor.shutdownNow();
+                }
+                throw e;
+            }
+        }
+
+        private EmbeddingIndex create(Builder settings) throws IOException {
             if (Files.exists(dir)) {
                 if (!Files.isDirectory(dir)) {
                     throw new IOException(dir + " is a file, not an index folder");
@@ -772,7 +827,7 @@ public final class EmbeddingIndex implements Closeable {
             index.writeDir = tmp;
             try {
                 index.directory = FSDirectory.open(tmp);
-                index.writer = new IndexWriter(index.directory, writerConfig(IndexWriterConfig.OpenMode.CREATE));
+                index.writer = new IndexWriter(index.directory, settings.writerConfig(IndexWriterConfig.OpenMode.CREATE));
             } catch (IOException | RuntimeException e) {
                 index.close();
                 throw e;
@@ -795,12 +850,12 @@ public final class EmbeddingIndex implements Closeable {
                 index.published = true;
                 index.writeDir = dir;
                 try {
-                    index.writer = new IndexWriter(d, writerConfig(IndexWriterConfig.OpenMode.APPEND));
+                    index.writer = new IndexWriter(d, settings.writerConfig(IndexWriterConfig.OpenMode.APPEND));
                 } catch (LockObtainFailedException e) {
                     throw new IOException("index " + dir + " is being written by another process (its write lock is held)", e);
                 }
                 index.refreshReader();
-                index.nextOrdinal = index.reader.maxDoc();
+                index.nextOrdinal.set(index.reader.maxDoc());
                 return index;
             } catch (IOException | RuntimeException e) {
                 d.close();
@@ -816,6 +871,7 @@ public final class EmbeddingIndex implements Closeable {
             b.beamWidth = beamWidth;
             b.numCandidates = numCandidates;
             b.ramBufferMb = ramBufferMb;
+            b.buildThreads = buildThreads;
             return b;
         }
     }

@@ -42,8 +42,9 @@ import javax.imageio.ImageIO;
  * <ul>
  *   <li>embed: {@code {dimension, embedding}}, the embedding L2-normalised;
  *   <li>predict: the head's class ({@code predicted}, {@code className}) and per class its cosine
- *       similarity and a probability, softmax(s · cos θ_j) over the classes with s the softmax
- *       scale;
+ *       similarity and a probability: the softmax of the run's loss's own logits without the
+ *       margin ({@link ClassProbabilities}; for the angular loss {@code softmax(k·(π/2 − θ_j))}),
+ *       or {@code softmax(s·cos θ_j)} when a softmax scale s is given;
  *   <li>search: the prediction and the k nearest indexed items ({@code hits}: ordinal, label, class,
  *       source, cosine, angle in degrees, optionally a PNG thumbnail as a data URI);
  *   <li>verify: the cosine similarity and angle of two images' embeddings and, when the service has
@@ -52,14 +53,12 @@ import javax.imageio.ImageIO;
  * </ul>
  *
  * <p>Options: the index (default none: search answers 404), the verification threshold (default
- * none), the softmax scale s (default {@value #DEFAULT_SOFTMAX_SCALE}), the batch size and delay
+ * none), the softmax scale s (default none: the run's loss decides, see {@link ClassProbabilities}), the batch size and delay
  * of the {@link BatchingEmbedder}, the image limits of the {@link ImageDecoder}, the executor that
  * runs searches after their forward pass (default the common pool).
  */
 public final class EmbeddingService implements AutoCloseable {
 
-    /** Default softmax scale s of predict's probabilities. */
-    public static final double DEFAULT_SOFTMAX_SCALE = 10;
     /** Largest k a search may ask for. */
     public static final int MAX_K = 1000;
     /** Side of the thumbnails, in pixels. */
@@ -70,7 +69,7 @@ public final class EmbeddingService implements AutoCloseable {
     private final TrainedRun run;
     private final EmbeddingIndex index;
     private final Double threshold;
-    private final double softmaxScale;
+    private final ClassProbabilities probabilities;
     private final ImageDecoder decoder;
     private final ImageDecoder thumbnailDecoder;
     private final BatchingEmbedder embedder;
@@ -83,7 +82,8 @@ public final class EmbeddingService implements AutoCloseable {
         run = b.run;
         index = b.index;
         threshold = b.threshold;
-        softmaxScale = b.softmaxScale;
+        probabilities = b.softmaxScale != null ? ClassProbabilities.ofScale(b.softmaxScale)
+                : ClassProbabilities.of(run.loss(), run.classNames().size());
         executor = b.executor;
         int[] shape = run.imageShape();
         decoder = ImageDecoder.builder().setImageSize(shape[1]).setChannels(shape[0]).optMaxSide(b.maxImageSide)
@@ -146,6 +146,7 @@ public final class EmbeddingService implements AutoCloseable {
         if (threshold != null) {
             o.addProperty("threshold", threshold);
         }
+        o.addProperty("probabilities", probabilities.describe());
         return o;
     }
 
@@ -303,21 +304,14 @@ public final class EmbeddingService implements AutoCloseable {
         float[] u = unit(out.embedding());
         int c = unitWeights.length;
         double[] cos = new double[c];
-        double max = Double.NEGATIVE_INFINITY;
         for (int j = 0; j < c; j++) {
             double s = 0;
             for (int i = 0; i < u.length; i++) {
                 s += u[i] * unitWeights[j][i];
             }
             cos[j] = s;
-            max = Math.max(max, softmaxScale * s);
         }
-        double sum = 0;
-        double[] p = new double[c];
-        for (int j = 0; j < c; j++) {
-            p[j] = Math.exp(softmaxScale * cos[j] - max);
-            sum += p[j];
-        }
+        double[] p = probabilities.probabilities(out.scores(), out.embedding());
         int best = 0;
         for (int j = 1; j < c; j++) {
             if (out.scores()[j] > out.scores()[best]) {
@@ -333,7 +327,7 @@ public final class EmbeddingService implements AutoCloseable {
             e.addProperty("label", j);
             e.addProperty("className", run.classNames().get(j));
             e.addProperty("cosine", cos[j]);
-            e.addProperty("probability", p[j] / sum);
+            e.addProperty("probability", p[j]);
             classes.add(e);
         }
         o.add("classes", classes);
@@ -456,7 +450,7 @@ public final class EmbeddingService implements AutoCloseable {
         private TrainedRun run;
         private EmbeddingIndex index;
         private Double threshold;
-        private double softmaxScale = DEFAULT_SOFTMAX_SCALE;
+        private Double softmaxScale;
         private int maxBatch = BatchingEmbedder.DEFAULT_MAX_BATCH;
         private long batchDelayMicros = BatchingEmbedder.DEFAULT_MAX_DELAY_MICROS;
         private int maxImageSide = ImageDecoder.DEFAULT_MAX_SIDE;
@@ -481,8 +475,11 @@ public final class EmbeddingService implements AutoCloseable {
             return this;
         }
 
-        /** Sets the softmax scale s of predict's probabilities (default {@value EmbeddingService#DEFAULT_SOFTMAX_SCALE}). */
-        public Builder optSoftmaxScale(double softmaxScale) {
+        /**
+         * Sets the scale s of predict's probabilities {@code softmax(s·cos θ_j)} (default null: the
+         * softmax of the run's loss's own logits, see {@link ClassProbabilities}).
+         */
+        public Builder optSoftmaxScale(Double softmaxScale) {
             this.softmaxScale = softmaxScale;
             return this;
         }
@@ -529,7 +526,7 @@ public final class EmbeddingService implements AutoCloseable {
             if (threshold != null && !(threshold >= -1 && threshold <= 1)) {
                 throw new IllegalArgumentException("--threshold must be a cosine in [-1, 1], got " + threshold);
             }
-            if (!(softmaxScale > 0 && softmaxScale <= 1000)) {
+            if (softmaxScale != null && !(softmaxScale > 0 && softmaxScale <= 1000)) {
                 throw new IllegalArgumentException("--softmax-scale must be in (0, 1000], got " + softmaxScale);
             }
             if (executor == null) {

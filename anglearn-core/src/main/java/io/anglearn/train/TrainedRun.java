@@ -56,6 +56,7 @@ public final class TrainedRun implements AutoCloseable {
     private final String checkpointDigest;
     private final NDManager manager;
     private final Inference inference;
+    private final EmbeddingLoss loss;
     private TrainingData data;
 
     private TrainedRun(Path runDir, TrainingConfig config, Normalization norm, List<String> classNames,
@@ -73,7 +74,19 @@ public final class TrainedRun implements AutoCloseable {
         Engine engine = Engines.pytorch();
         manager = engine.newBaseManager(Device.cpu());
         try {
-            net.initialize(manager, DataType.FLOAT32, new Shape(1, imageShape[0], imageShape[1], imageShape[2]));
+            Shape inputShape = new Shape(1, imageShape[0], imageShape[1], imageShape[2]);
+            net.initialize(manager, DataType.FLOAT32, inputShape);
+            // The loss's own state (e.g. AdaCos's adapted scale) as the checkpoint saved it.
+            loss.initializeState(manager, DataType.FLOAT32, net.head().numClasses(),
+                    net.getOutputShapes(new Shape[] {inputShape})[0].get(1));
+            Path lossFile = checkpoint.dir().resolve(CheckpointStore.LOSS_FILE);
+            if (Files.isRegularFile(lossFile) && Files.size(lossFile) > 0) {
+                try (java.io.DataInputStream is = new java.io.DataInputStream(
+                        new java.io.ByteArrayInputStream(Files.readAllBytes(lossFile)))) {
+                    loss.loadState(manager, is);
+                }
+            }
+            this.loss = loss;
             List<String> names = new ArrayList<>();
             NDList targets = new NDList();
             net.getParameters().forEach(p -> {
@@ -194,6 +207,11 @@ public final class TrainedRun implements AutoCloseable {
     /** Returns the inference runner over the loaded network. */
     public Inference inference() {
         return inference;
+    }
+
+    /** Returns the loss the run was trained with, with its own state as the checkpoint saved it. */
+    public EmbeddingLoss loss() {
+        return loss;
     }
 
     /**

@@ -99,6 +99,65 @@ class EmbeddingIndexTest {
     }
 
     @Test
+    void concurrentAddsAndMergeThreadsBuildTheSameSearchableIndex(@TempDir Path tmp) throws Exception {
+        float[][] v = clustered(2000, 5);
+        long[] ordinalOf = new long[v.length];
+        try (EmbeddingIndex index = EmbeddingIndex.builder().setDirectory(tmp.resolve("idx")).setProvenance(RUN_A)
+                .optBuildThreads(2).optRamBufferMb(1).build()) {
+            List<Thread> adders = new ArrayList<>();
+            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (int t = 0; t < 2; t++) {
+                int first = t;
+                Thread a = new Thread(() -> {
+                    try {
+                        for (int i = first; i < v.length; i += 2) {
+                            ordinalOf[i] = index.add(v[i], i % 3, "test#" + i);
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                });
+                adders.add(a);
+                a.start();
+            }
+            for (Thread a : adders) {
+                a.join();
+            }
+            assertEquals(List.of(), failures);
+            index.commit(true);
+        }
+        try (EmbeddingIndex index = EmbeddingIndex.open(tmp.resolve("idx"))) {
+            assertEquals(2000, index.size());
+            assertArrayEquals(new int[] {667, 667, 666}, index.countsPerClass());
+            // Every ordinal once, and each names the vector it was returned for.
+            java.util.Set<Long> seen = new java.util.HashSet<>();
+            index.forEachVector((ordinal, label, unit) -> assertTrue(seen.add(ordinal), "ordinal " + ordinal + " twice"));
+            assertEquals(2000, seen.size());
+            for (int i = 0; i < v.length; i += 97) {
+                List<SearchHit> self = index.search(v[i], 1);
+                assertEquals(ordinalOf[i], self.get(0).ordinal());
+                assertEquals("test#" + i, self.get(0).source());
+                assertEquals(1.0, self.get(0).cosine(), 1e-6);
+            }
+            // The merged graph answers as the exact scan does.
+            int agree = 0;
+            float[][] queries = clustered(20, 6);
+            for (float[] q : queries) {
+                List<SearchHit> exact = index.searchExact(q, 10);
+                java.util.Set<Long> hnsw = new java.util.HashSet<>();
+                index.search(q, 10).forEach(h -> hnsw.add(h.ordinal()));
+                for (SearchHit h : exact) {
+                    agree += hnsw.contains(h.ordinal()) ? 1 : 0;
+                }
+            }
+            assertTrue(agree >= 198, "recall@10 of the merged graph " + agree / 200.0);
+        }
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> EmbeddingIndex.builder()
+                .setDirectory(tmp.resolve("other")).setProvenance(RUN_A).optBuildThreads(0).build());
+        assertTrue(bad.getMessage().contains("build threads must be in 1..64"), bad.getMessage());
+    }
+
+    @Test
     void retrievalThroughTheExactScanEqualsTheDirectComputation(@TempDir Path tmp) throws Exception {
         float[][] v = clustered(150, 3);
         float[] flat = new float[150 * DIM];

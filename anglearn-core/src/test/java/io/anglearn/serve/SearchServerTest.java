@@ -135,12 +135,21 @@ class SearchServerTest {
         JsonObject predict = json(post("/predict", bytes, true));
         assertEquals(p.predicted(), predict.get("predicted").getAsInt());
         double sum = 0;
+        // The run's loss is the angular loss with k = 4: probabilities softmax(4·(π/2 − θ_j)).
+        double[] z = new double[3];
+        double zSum = 0;
+        for (int j = 0; j < 3; j++) {
+            z[j] = Math.exp(4 * (Math.PI / 2 - Math.acos(p.cosines()[j])));
+            zSum += z[j];
+        }
         for (int j = 0; j < 3; j++) {
             JsonObject c = predict.getAsJsonArray("classes").get(j).getAsJsonObject();
             assertEquals(p.cosines()[j], c.get("cosine").getAsDouble(), 1e-4);
+            assertEquals(z[j] / zSum, c.get("probability").getAsDouble(), 1e-4);
             sum += c.get("probability").getAsDouble();
         }
         assertEquals(1.0, sum, 1e-9);
+        assertEquals("softmax(k·(π/2 − θ_j)), k = 4 of the loss arc", health.get("probabilities").getAsString());
 
         // Test image 5 is the index's item 5 (test#5): it finds itself first.
         JsonObject search = json(post("/search?k=4&thumbnails=true", bytes, true));
