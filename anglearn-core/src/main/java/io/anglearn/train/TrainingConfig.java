@@ -13,6 +13,7 @@ import io.anglearn.loss.Losses;
 import io.anglearn.loss.miners.Miner;
 import io.anglearn.loss.miners.Miners;
 import io.anglearn.model.Architectures;
+import io.anglearn.model.TorchScriptBackbone;
 import io.anglearn.util.NameSuggestions;
 import java.io.IOException;
 import java.lang.reflect.Field;
@@ -88,8 +89,18 @@ public final class TrainingConfig {
      * errors, W-Inter and WC-Intra not applicable. Applied before {@link #limitTest}.
      */
     public String testClasses;
-    /** Backbone architecture (default {@code resnet20}). */
+    /** Backbone architecture (default {@code resnet20}); not used when {@link #backbone} is given. */
     public String arch = "resnet20";
+    /**
+     * A backbone of the user's instead of {@link #arch}: {@code torchscript:PATH}, a TorchScript
+     * module file ({@link io.anglearn.model.TorchScriptBackbone}); null (default) = {@link #arch}.
+     */
+    public String backbone;
+    /**
+     * Epochs, from the first, during which the backbone is frozen and only the projection and the
+     * head train (default 0: the whole network trains from the start); at most {@link #epochs}.
+     */
+    public int freezeBackboneEpochs;
     /** Projection to d dimensions after the backbone (0 = none, the default). */
     public int embeddingDim;
     /** Loss name (default {@code arc}). */
@@ -193,6 +204,11 @@ public final class TrainingConfig {
         require(testFraction >= 0 && testFraction < 1, "--test-fraction must be in [0, 1), got " + testFraction);
         datasetSpec();
         NameSuggestions.resolve("--arch", arch, Architectures.NAMES);
+        require(backbone == null || backbone.startsWith(TorchScriptBackbone.PREFIX)
+                && backbone.length() > TorchScriptBackbone.PREFIX.length(), "--backbone must be "
+                + TorchScriptBackbone.PREFIX + "PATH (a TorchScript module file), got '" + backbone + "'");
+        require(freezeBackboneEpochs >= 0 && freezeBackboneEpochs <= epochs, "--freeze-backbone-epochs must be in 0.."
+                + epochs + " (the epochs), got " + freezeBackboneEpochs);
         require(lossParams != null, "loss parameters must not be null");
         require(minerParams != null, "miner parameters must not be null");
         require(miner != null || minerParams.isEmpty(), "--miner-param needs a --miner");
@@ -237,6 +253,24 @@ public final class TrainingConfig {
                 .optLabels(LabelKind.parse(labels))
                 .optImageSize(imageSize).optChannels(imageChannels).optTestFraction(testFraction)
                 .optSplitSeed(seed).build();
+    }
+
+    /**
+     * Returns the TorchScript module file of {@link #backbone}.
+     *
+     * @return the file, or null when the backbone is {@link #arch}
+     */
+    public Path backboneFile() {
+        return backbone == null ? null : Path.of(backbone.substring(TorchScriptBackbone.PREFIX.length()));
+    }
+
+    /**
+     * Returns what the backbone is, for logs: {@link #backbone} when given, else {@link #arch}.
+     *
+     * @return the description
+     */
+    public String describeBackbone() {
+        return backbone != null ? backbone : arch;
     }
 
     /**
