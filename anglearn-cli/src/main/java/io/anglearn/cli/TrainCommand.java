@@ -173,6 +173,10 @@ final class TrainCommand implements Callable<Integer> {
             }
             run = new TrainingRun(c);
         }
+        if (run.config().backbone != null) {
+            // A missing or foreign module file fails before the table's header is printed.
+            io.anglearn.model.TorchScriptBackbone.check(run.config().backboneFile());
+        }
         boolean retrieval = run.config().evaluatesByRetrieval();
         if (retrieval) {
             out.println(String.format(Locale.ROOT, "%5s %10s %8s %8s %8s %8s %8s %9s %7s %8s",

@@ -57,6 +57,14 @@ final class TrainingOptions {
     @Option(names = "--arch", paramLabel = "NAME", description = "Backbone: resnet18, resnet20 (default), resnet32, resnet34, resnet44, resnet56, resnet110; see anglearn model.")
     String arch;
 
+    @Option(names = "--backbone", paramLabel = "torchscript:PATH", description = "Use a TorchScript module"
+            + " (torch.jit.script/trace, then .save) as the backbone instead of --arch, and fine-tune it.")
+    String backbone;
+
+    @Option(names = "--freeze-backbone-epochs", paramLabel = "N", description = "Train only the projection and"
+            + " head for the first N epochs, the backbone frozen (default: 0).")
+    Integer freezeBackboneEpochs;
+
     @Option(names = "--embedding-dim", paramLabel = "D", description = "Project features to D dimensions (0 = none, default).")
     Integer embeddingDim;
 
@@ -134,7 +142,7 @@ final class TrainingOptions {
                 || channels != null || testFraction != null || dataWorkers != null || limitTrain != null || limitTest != null
                 || trainClasses != null || testClasses != null || miner != null || !minerParams.isEmpty()
                 || sampler != null
-                || arch != null || embeddingDim != null || loss != null || !lossParams.isEmpty() || optimizer != null
+                || arch != null || backbone != null || freezeBackboneEpochs != null || embeddingDim != null || loss != null || !lossParams.isEmpty() || optimizer != null
                 || weightDecay != null || momentum != null || nesterov != null || lr != null || schedule != null
                 || warmup != null || maxMomentum != null || minMomentum != null || stepEpochs != null
                 || stepGamma != null || epochs != null || batchSize != null || seed != null || device != null;
@@ -204,6 +212,12 @@ final class TrainingOptions {
         }
         if (arch != null) {
             c.arch = arch;
+        }
+        if (backbone != null) {
+            c.backbone = backbone;
+        }
+        if (freezeBackboneEpochs != null) {
+            c.freezeBackboneEpochs = freezeBackboneEpochs;
         }
         if (embeddingDim != null) {
             c.embeddingDim = embeddingDim;
