@@ -88,7 +88,7 @@ final class LrFindCommand implements Callable<Integer> {
         c.canonicalize();
         w.printf(Locale.ROOT, "sweeping %.1e to %.1e over %d steps (%s: %d training images of %d classes; %s, loss %s,"
                 + " %s, batch %d)%n", minLr, maxLr, iterations, c.dataset, data.train().size(),
-                data.train().numClasses(), c.arch, c.loss, c.optimizer, c.batchSize);
+                data.train().numClasses(), c.describeBackbone(), c.loss, c.optimizer, c.batchSize);
         w.flush();
         LearningRateFinder.Result r;
         try (Progress progress = new Progress(iterations, !noProgress && System.console() != null)) {

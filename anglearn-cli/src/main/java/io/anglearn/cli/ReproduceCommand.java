@@ -1,5 +1,8 @@
 package io.anglearn.cli;
 
+import io.anglearn.data.DatasetLocator;
+import io.anglearn.data.DatasetSpec;
+import io.anglearn.data.Datasets;
 import io.anglearn.engine.Devices;
 import io.anglearn.report.AtomicFiles;
 import io.anglearn.study.Scale;
@@ -39,7 +42,8 @@ final class ReproduceCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--study", required = true,
-            description = "table4, table5, table6, table7, tables2-3, figure5, figure6, figure7 or figure8.")
+            description = "table4, table5, table6, table7, tables2-3, figure5, figure6, figure7, figure8, or unseen"
+                    + " (retrieval on classes not trained on, every loss family).")
     String study;
 
     @Option(names = "--scale", defaultValue = "cpu", description = "cpu (the quick smoke scale: data subsets, a few"
@@ -117,7 +121,12 @@ final class ReproduceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Scale sc = Scale.parse(scale);
-        Study s = Studies.create(study, sc, seeds).withOverrides(epochs, limitTrain, limitTest);
+        if (dataDir != null) {
+            PathOptions.existingDirectory("--data-dir", Path.of(dataDir));
+        }
+        DatasetLocator locator = new DatasetLocator(dataDir == null ? null : Path.of(dataDir));
+        Study s = Studies.create(study, sc, seeds, name -> present(name, locator))
+                .withOverrides(epochs, limitTrain, limitTest);
         if (resultsDir == null) {
             resultsDir = sc.resultsDir(Path.of("results"));
         }
@@ -125,9 +134,6 @@ final class ReproduceCommand implements Callable<Integer> {
             emit = NameSuggestions.resolve("--emit", emit, EMIT_FORMATS);
         }
         Devices.checkNames(device);
-        if (dataDir != null) {
-            PathOptions.existingDirectory("--data-dir", Path.of(dataDir));
-        }
         PathOptions.writableDirectory("--results-dir", resultsDir);
         if (emitDir != null) {
             PathOptions.writableDirectory("--emit-dir", emitDir);
@@ -239,6 +245,16 @@ final class ReproduceCommand implements Callable<Integer> {
     /** Single-quotes a word for the shell. */
     static String quote(String s) {
         return s.matches("[A-Za-z0-9_./:=,+-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    /** Whether a dataset a study may include (CIFAR-100 in {@code unseen}) is found where training would look. */
+    private static boolean present(String dataset, DatasetLocator locator) {
+        try {
+            Datasets.locate(DatasetSpec.of(dataset), locator);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     private static void log(PrintWriter out, String line) {

@@ -5,9 +5,9 @@ import picocli.CommandLine.Option;
 
 /**
  * The options only a full training run takes, not {@code lr-find}: the learning-rate schedule and
- * its momentum, the run's length, and the test split's limit. Each is applied only when given, so
- * it overrides a {@code --config} file or a {@code --preset}; the defaults are
- * {@link TrainingConfig}'s.
+ * its momentum, the run's length, the test split's limit, and how long a backbone stays frozen.
+ * Each is applied only when given, so it overrides a {@code --config} file or a {@code --preset};
+ * the defaults are {@link TrainingConfig}'s.
  */
 final class RunOptions {
 
@@ -36,6 +36,10 @@ final class RunOptions {
     @Option(names = "--step-epochs", paramLabel = "E", description = "Step schedule: epochs between decays (default: a third of the run).")
     Integer stepEpochs;
 
+    @Option(names = "--freeze-backbone-epochs", paramLabel = "N", description = "Train only the projection and"
+            + " head for the first N epochs, the backbone frozen (default: 0).")
+    Integer freezeBackboneEpochs;
+
     @Option(names = "--step-gamma", paramLabel = "G", description = "Step schedule: factor per decay (default: 0.1).")
     Double stepGamma;
 
@@ -46,11 +50,15 @@ final class RunOptions {
     /** Returns whether any option other than {@code --epochs} was given. */
     boolean anyGivenButEpochs() {
         return limitTest != null || momentum != null || lr != null || schedule != null || warmup != null
-                || maxMomentum != null || minMomentum != null || stepEpochs != null || stepGamma != null;
+                || maxMomentum != null || minMomentum != null || stepEpochs != null || stepGamma != null
+                || freezeBackboneEpochs != null;
     }
 
     /** Applies every given option. */
     void apply(TrainingConfig c) {
+        if (freezeBackboneEpochs != null) {
+            c.freezeBackboneEpochs = freezeBackboneEpochs;
+        }
         if (limitTest != null) {
             c.limitTest = limitTest;
         }

@@ -198,6 +198,10 @@ final class TrainCommand implements Callable<Integer> {
             }
             run = new TrainingRun(c);
         }
+        if (run.config().backbone != null) {
+            // A missing or foreign module file fails before the summary and the table are printed.
+            io.anglearn.model.TorchScriptBackbone.check(run.config().backboneFile());
+        }
         out.flush();
         Listener listener = new Listener(out, !noProgress && System.console() != null);
         TrainingRun.Result result = run.execute(listener);

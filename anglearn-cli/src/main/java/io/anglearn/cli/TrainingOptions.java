@@ -66,6 +66,10 @@ final class TrainingOptions {
     @Option(names = "--arch", paramLabel = "NAME", description = "Backbone: resnet18, resnet20 (default), resnet32, resnet34, resnet44, resnet56, resnet110; see anglearn model.")
     String arch;
 
+    @Option(names = "--backbone", paramLabel = "torchscript:PATH", description = "Use a TorchScript module"
+            + " (torch.jit.script/trace, then .save) as the backbone instead of --arch, and fine-tune it.")
+    String backbone;
+
     @Option(names = "--embedding-dim", paramLabel = "D", description = "Project features to D dimensions (0 = none, default).")
     Integer embeddingDim;
 
@@ -115,9 +119,9 @@ final class TrainingOptions {
         return dataset != null || dataDir != null || label != null || augment != null || imageSize != null
                 || channels != null || testFraction != null || badImages != null || dataWorkers != null
                 || limitTrain != null || trainClasses != null || testClasses != null || splitClasses != null
-                || miner != null || !minerParams.isEmpty() || sampler != null || arch != null || embeddingDim != null
-                || loss != null || !lossParams.isEmpty() || optimizer != null || weightDecay != null
-                || nesterov != null || batchSize != null || seed != null || device != null;
+                || miner != null || !minerParams.isEmpty() || sampler != null || arch != null || backbone != null
+                || embeddingDim != null || loss != null || !lossParams.isEmpty() || optimizer != null
+                || weightDecay != null || nesterov != null || batchSize != null || seed != null || device != null;
     }
 
     /**
@@ -187,6 +191,9 @@ final class TrainingOptions {
         }
         if (arch != null) {
             c.arch = arch;
+        }
+        if (backbone != null) {
+            c.backbone = backbone;
         }
         if (embeddingDim != null) {
             c.embeddingDim = embeddingDim;

@@ -68,6 +68,19 @@ class OptionValidationTest {
     }
 
     @Test
+    void aBackboneOfTheUsersIsCheckedBeforeAnyWork(@TempDir Path dir) throws IOException {
+        fails("train --backbone resnet50.pt", "--backbone must be torchscript:PATH (a TorchScript module file), got"
+                + " 'resnet50.pt'");
+        fails("train --freeze-backbone-epochs 11", "--freeze-backbone-epochs must be in 0..10 (the epochs), got 11");
+        Path missing = dir.resolve("missing.pt");
+        fails(List.of("train", "--backbone", "torchscript:" + missing, "--runs-dir", dir.toString()),
+                "--backbone torchscript:" + missing + ": does not exist");
+        Path weights = Files.writeString(dir.resolve("weights.pt"), "not a module");
+        fails(List.of("train", "--backbone", "torchscript:" + weights, "--runs-dir", dir.toString()),
+                "is not a TorchScript module: not a zip archive");
+    }
+
+    @Test
     void unknownOptionsAndCommandsGetPicocliSuggestions() {
         CliRun r = CliRun.of("train", "--lossx", "arc");
         assertEquals(2, r.code());

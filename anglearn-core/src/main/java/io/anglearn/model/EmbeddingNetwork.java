@@ -32,10 +32,15 @@ import java.io.IOException;
  *
  * Its weights start Kaiming normal with fan-in (DJL's default for weights), its bias at zero.
  *
+ * <p>The backbone is any block mapping images to {@code N×F}: a {@link ResNetCifar}, or a
+ * user's {@link TorchScriptBackbone}. It can be {@link #freezeBackbone frozen}, so that training
+ * moves only the projection and the head.
+ *
  * <p>Parameters are saved and loaded with DJL's {@link #saveParameters}/{@link #loadParameters}
  * (BatchNorm running statistics included). The saved metadata records d, the number of classes
  * and the head's kind, and loading into a network built differently fails with a
- * {@link MalformedModelException} saying which of them differs.
+ * {@link MalformedModelException} saying which of them differs. (A {@link TorchScriptBackbone} is
+ * not saved this way: its module is written whole.)
  */
 public final class EmbeddingNetwork extends AbstractBlock {
 
@@ -45,6 +50,7 @@ public final class EmbeddingNetwork extends AbstractBlock {
     private final Block projection;
     private final ClassifierHead head;
     private final int embeddingDim;
+    private volatile boolean backboneFrozen;
 
     /**
      * Creates the network.
@@ -82,15 +88,38 @@ public final class EmbeddingNetwork extends AbstractBlock {
     }
 
     /**
+     * Freezes or thaws the backbone. While frozen, a training forward pass runs the backbone as
+     * an evaluation pass does (BatchNorm on its running statistics, which stay as they are;
+     * dropout off) and cuts the gradient at its output, so only the projection and the head
+     * learn, and nothing in the backbone changes. Evaluation passes are the same either way.
+     *
+     * @param frozen true to freeze, false (the initial state) to train the backbone too
+     */
+    public void freezeBackbone(boolean frozen) {
+        this.backboneFrozen = frozen;
+    }
+
+    /** Returns whether the backbone is frozen ({@link #freezeBackbone}). */
+    public boolean backboneFrozen() {
+        return backboneFrozen;
+    }
+
+    /**
      * Computes the embedded features only.
      *
      * @param store the parameter store
      * @param images {@code N×C×H×W}
-     * @param training whether BatchNorm uses batch statistics
+     * @param training whether BatchNorm uses batch statistics (in the backbone only while it is not
+     *     {@link #freezeBackbone frozen})
      * @return {@code N×d} features
      */
     public NDArray embed(ParameterStore store, NDArray images, boolean training) {
-        NDList x = backbone.forward(store, new NDList(images), training);
+        NDList x;
+        if (training && backboneFrozen) {
+            x = new NDList(backbone.forward(store, new NDList(images), false).singletonOrThrow().stopGradient());
+        } else {
+            x = backbone.forward(store, new NDList(images), training);
+        }
         if (projection != null) {
             x = projection.forward(store, x, training);
         }

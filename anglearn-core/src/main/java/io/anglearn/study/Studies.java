@@ -25,6 +25,9 @@ import java.util.Map;
  * 30% and 90% in an independent reproduction (SPEC §6), and one rate for all keeps the
  * comparison from favouring any loss.
  *
+ * <p>Beside the paper's studies, {@code unseen} ({@link UnseenClassStudy}) measures every loss
+ * family by retrieval on classes not trained on.
+ *
  * <p>Loss parameters are the library's defaults at both scales (arc k, ArcFace s and m, center λ
  * and α), so a study compares the losses as a user gets them.
  */
@@ -32,7 +35,7 @@ public final class Studies {
 
     /** The study names {@link #create} accepts. */
     public static final List<String> NAMES = List.of("table4", "table5", "table6", "table7", "tables2-3",
-            "figure5", "figure6", "figure7", "figure8");
+            "figure5", "figure6", "figure7", "figure8", "unseen");
 
     /** The four losses the paper compares, in its column order. */
     public static final List<String> PAPER_LOSSES = List.of("soft", "center", "arcface", "arc");
@@ -51,6 +54,20 @@ public final class Studies {
      * @return the study
      */
     public static Study create(String name, Scale scale, int seeds) {
+        return create(name, scale, seeds, dataset -> true);
+    }
+
+    /**
+     * Creates a study's grid, leaving out the rows of optional datasets that are not at hand:
+     * the {@code unseen} study's CIFAR-100 row is run only where CIFAR-100 is present.
+     *
+     * @param name one of {@link #NAMES}
+     * @param scale cpu, full or paper
+     * @param seeds the number of seeds per cell (seeds 1..N)
+     * @param datasetPresent tells whether a dataset (as {@code --dataset} names it) can be found
+     * @return the study
+     */
+    public static Study create(String name, Scale scale, int seeds, java.util.function.Predicate<String> datasetPresent) {
         if (seeds < 1 || seeds > 100) {
             throw new IllegalArgumentException("--seeds must be in 1..100, got " + seeds);
         }
@@ -73,6 +90,8 @@ public final class Studies {
                 return figure7(scale, seeds);
             case "figure8":
                 return figure8(scale, seeds);
+            case "unseen":
+                return UnseenClassStudy.create(scale, seeds, datasetPresent.test("cifar100"));
             default:
                 throw new IllegalStateException("no grid for study " + name);
         }
@@ -316,7 +335,7 @@ public final class Studies {
         return scale == Scale.PAPER ? paper : scale == Scale.FULL ? full : cpu;
     }
 
-    private static TrainingConfig base(String dataset, String arch, int epochs, int batch, String loss, Scale scale,
+    static TrainingConfig base(String dataset, String arch, int epochs, int batch, String loss, Scale scale,
             boolean cifar) {
         TrainingConfig c = new TrainingConfig();
         c.dataset = dataset;

@@ -162,15 +162,22 @@ public final class StudyRunner {
                 }
                 long start = System.nanoTime();
                 if (run == null) {
-                    log.accept(cell.id() + ": training (" + c.dataset + ", " + c.arch + ", " + c.loss + ", "
+                    log.accept(cell.id() + ": training (" + c.dataset + ", " + c.describeBackbone() + ", " + c.loss + ", "
                             + c.epochs + " epochs, seed " + c.seed + ")");
                     run = new TrainingRun(c);
                 }
                 TrainingRun.Result r = run.execute(new TrainingListener() {
                     @Override
                     public void onEpochEnd(EpochRecord rec) {
-                        log.accept(String.format(java.util.Locale.ROOT, "%s: epoch %d, test error %.2f%%, WC-Intra %.4f",
-                                cell.id(), rec.epoch(), rec.testTop1Error(), rec.angles().wcIntraRaw()));
+                        if (!rec.evaluated()) {
+                            log.accept(cell.id() + ": epoch " + rec.epoch() + " (not evaluated)");
+                        } else if (rec.quality() != null) {
+                            log.accept(String.format(java.util.Locale.ROOT, "%s: epoch %d, MAP@R %.4f, P@1 %.4f",
+                                    cell.id(), rec.epoch(), rec.mapAtR(), rec.quality().retrieval().precisionAt1()));
+                        } else {
+                            log.accept(String.format(java.util.Locale.ROOT, "%s: epoch %d, test error %.2f%%, WC-Intra %.4f",
+                                    cell.id(), rec.epoch(), rec.testTop1Error(), rec.angles().wcIntraRaw()));
+                        }
                     }
                 });
                 double seconds = (System.nanoTime() - start) / 1e9;
@@ -184,6 +191,13 @@ public final class StudyRunner {
                 m.put("c_inter_norm", last.angles().cInterNorm());
                 m.put("wc_intra_norm", last.angles().wcIntraNorm());
                 m.put("train_loss", last.trainLoss());
+                if (last.quality() != null) {
+                    // Evaluated by retrieval (test classes other than the training ones).
+                    m.put("map_at_r", last.quality().retrieval().mapAtR());
+                    m.put("p_at_1", last.quality().retrieval().precisionAt1());
+                    m.put("r_precision", last.quality().retrieval().rPrecision());
+                    m.put("nmi", last.quality().nmi());
+                }
                 CellResult result = new CellResult(cell.id(), cell.row(), cell.column(), cell.seed(), m, seconds,
                         TrainingRun.gitCommit(), io.anglearn.util.CpuInfo.describe());
                 AtomicFiles.writeString(resultFile(cell), GSON.toJson(result) + "\n");

@@ -18,6 +18,11 @@ import java.util.Map;
  * does when a scheduler changes β1. The moment estimates live beside the weights, on the
  * weights' manager.
  *
+ * <p>t counts the updates of each parameter, as PyTorch's Adam counts them per parameter: a
+ * parameter left out of some steps (a backbone frozen for the first epochs) starts its moments
+ * and its bias correction at its own first update, not at the optimiser's step count. The counts
+ * are part of {@link #state()}.
+ *
  * <p>Defaults: weight decay {@value #DEFAULT_WEIGHT_DECAY} (the paper's), β2
  * {@value #DEFAULT_BETA2}, ε {@value #DEFAULT_EPSILON}.
  */
@@ -35,7 +40,11 @@ public final class AdamOptimizer implements Optimizer {
     private final double epsilon;
     private final List<NDArray> means = new ArrayList<>();
     private final List<NDArray> variances = new ArrayList<>();
+    private long[] updates = new long[0];
+    private NDArray updateCounts;
     private long steps;
+    private double stepRate;
+    private double stepBeta1;
     private float learningRate;
     private float correctedRate;
     private float beta1;
@@ -81,6 +90,12 @@ public final class AdamOptimizer implements Optimizer {
             means.add(w.zerosLike());
             variances.add(w.zerosLike());
         }
+        updates = new long[params.size()];
+        if (!params.isEmpty()) {
+            NDArray w = params.get(0).getArray();
+            updateCounts = w.getManager().zeros(new ai.djl.ndarray.types.Shape(params.size()),
+                    ai.djl.ndarray.types.DataType.INT64);
+        }
     }
 
     @Override
@@ -89,19 +104,27 @@ public final class AdamOptimizer implements Optimizer {
             throw new IllegalArgumentException("Adam: beta1 must be in [0, 1), got " + momentum);
         }
         steps++;
-        double coef1 = 1 - Math.pow(momentum, steps);
-        double coef2 = 1 - Math.pow(beta2, steps);
+        this.stepRate = learningRate;
+        this.stepBeta1 = momentum;
         this.learningRate = (float) learningRate;
-        this.correctedRate = (float) (learningRate * Math.sqrt(coef2) / coef1);
+        this.correctedRate = correctedRate(steps);
         this.beta1 = (float) momentum;
+    }
+
+    /** The step's learning rate with the bias correction of a parameter's t-th update. */
+    private float correctedRate(long t) {
+        double coef1 = 1 - Math.pow(stepBeta1, t);
+        double coef2 = 1 - Math.pow(beta2, t);
+        return (float) (stepRate * Math.sqrt(coef2) / coef1);
     }
 
     @Override
     public void update(int index, NDArray weight, NDArray gradient) {
+        long t = ++updates[index];
         weight.getNDArrayInternal().adamUpdate(
                 new NDList(weight, gradient, means.get(index), variances.get(index)), new NDList(weight),
-                learningRate, correctedRate, (float) weightDecay, 1f, -1f, beta1, (float) beta2,
-                (float) epsilon, true, false);
+                learningRate, t == steps ? correctedRate : correctedRate(t), (float) weightDecay, 1f, -1f, beta1,
+                (float) beta2, (float) epsilon, true, false);
     }
 
     @Override
@@ -109,24 +132,56 @@ public final class AdamOptimizer implements Optimizer {
         return steps;
     }
 
+    /**
+     * Returns the first moments, the second moments, then (with at least one parameter) one INT64
+     * array of the number of updates each parameter has had.
+     */
     @Override
     public NDList state() {
         NDList out = new NDList();
         out.addAll(means);
         out.addAll(variances);
+        if (updateCounts != null) {
+            updateCounts.set(java.nio.LongBuffer.wrap(updates));
+            out.add(updateCounts);
+        }
         return out;
     }
 
+    /**
+     * Restores {@link #state()}'s arrays. A state without the update counts (written before they
+     * were kept) is read as every parameter updated at every step, which is what such runs did.
+     */
     @Override
     public void restore(NDList arrays, long steps) {
-        if (arrays.size() != means.size() * 2) {
+        int n = means.size();
+        if (arrays.size() != n * 2 && arrays.size() != n * 2 + 1) {
             throw new IllegalArgumentException("Adam state has " + arrays.size() + " arrays, expected "
-                    + means.size() * 2 + " (first and second moments of " + means.size() + " parameters)");
+                    + (n * 2 + 1) + " (first and second moments of " + n + " parameters and their update counts)");
         }
-        for (int i = 0; i < means.size(); i++) {
+        long[] counts = new long[n];
+        if (arrays.size() == n * 2 + 1) {
+            NDArray saved = arrays.get(n * 2);
+            if (saved.getDataType() != ai.djl.ndarray.types.DataType.INT64 || saved.getShape().dimension() != 1
+                    || saved.getShape().get(0) != n) {
+                throw new IllegalArgumentException("Adam update counts are " + saved.getShape() + " "
+                        + saved.getDataType() + ", expected (" + n + ") INT64");
+            }
+            counts = saved.toLongArray();
+            for (long c : counts) {
+                if (c < 0 || c > steps) {
+                    throw new IllegalArgumentException("Adam update count " + c + " is outside 0.." + steps
+                            + ", the steps taken");
+                }
+            }
+        } else {
+            java.util.Arrays.fill(counts, steps);
+        }
+        for (int i = 0; i < n; i++) {
             Optimizer.copyInto(arrays.get(i), means.get(i), "Adam first moment " + i);
-            Optimizer.copyInto(arrays.get(means.size() + i), variances.get(i), "Adam second moment " + i);
+            Optimizer.copyInto(arrays.get(n + i), variances.get(i), "Adam second moment " + i);
         }
+        this.updates = counts;
         this.steps = steps;
     }
 

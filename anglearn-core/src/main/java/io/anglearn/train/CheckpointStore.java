@@ -47,6 +47,9 @@ import java.util.stream.Stream;
  *       empty if none;
  *   <li>{@code state.json} — the {@link TrainingState}: step, position in the epoch's data order,
  *       finished epochs' records;
+ *   <li>{@code backbone.pt}, only for a network whose backbone is a TorchScript module — the whole
+ *       module as it is at this step, its buffers (BatchNorm running statistics) included, which
+ *       are not among the parameters of {@code model.ndlist};
  *   <li>{@code manifest.json}, written last — the SHA-256 and size of each file above.
  * </ul>
  *
@@ -77,6 +80,8 @@ public final class CheckpointStore {
     public static final String STATE_FILE = "state.json";
     /** The manifest's file. */
     public static final String MANIFEST_FILE = "manifest.json";
+    /** The TorchScript backbone's file, in checkpoints of networks that have one. */
+    public static final String BACKBONE_FILE = "backbone.pt";
 
     /** Largest array file read (a byte array's limit). */
     static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 16;
@@ -145,6 +150,17 @@ public final class CheckpointStore {
         public long step() {
             return state.step();
         }
+
+        /**
+         * Returns the TorchScript backbone's module saved with this checkpoint (its checksum was
+         * verified with the others).
+         *
+         * @return {@link #BACKBONE_FILE}, or empty for a network without a TorchScript backbone
+         */
+        public Optional<Path> backboneModule() {
+            Path p = dir.resolve(BACKBONE_FILE);
+            return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+        }
     }
 
     /**
@@ -158,15 +174,33 @@ public final class CheckpointStore {
      * @throws IOException if writing fails; earlier checkpoints are then intact
      */
     public Path save(TrainingState state, NDList model, NDList optimizer, byte[] lossState) throws IOException {
+        return save(state, model, optimizer, lossState, null);
+    }
+
+    /**
+     * Writes a checkpoint atomically, with a TorchScript backbone's module, then removes the ones
+     * no longer kept.
+     *
+     * @param state the training state; its step names the folder
+     * @param model the network's parameters
+     * @param optimizer the optimiser's state
+     * @param lossState the loss's state as it serialises it (may be empty)
+     * @param backbone the backbone's module as TorchScript writes it, or null for none
+     * @return the checkpoint's folder
+     * @throws IOException if writing fails; earlier checkpoints are then intact
+     */
+    public Path save(TrainingState state, NDList model, NDList optimizer, byte[] lossState, byte[] backbone)
+            throws IOException {
         try {
-            return write(state, model, optimizer, lossState);
+            return write(state, model, optimizer, lossState, backbone);
         } catch (IOException e) {
             throw new IOException("cannot write the checkpoint of step " + state.step() + " in " + dir + ": "
                     + io.anglearn.util.IoErrors.describe(e) + " (the earlier checkpoints are intact)", e);
         }
     }
 
-    private Path write(TrainingState state, NDList model, NDList optimizer, byte[] lossState) throws IOException {
+    private Path write(TrainingState state, NDList model, NDList optimizer, byte[] lossState, byte[] backbone)
+            throws IOException {
         Files.createDirectories(dir);
         Path target = dir.resolve(folderName(state.step()));
         Path tmp = Files.createTempDirectory(dir, ".tmp-" + folderName(state.step()) + "-");
@@ -175,6 +209,9 @@ public final class CheckpointStore {
             files.put(MODEL_FILE, model.encode());
             files.put(OPTIMIZER_FILE, optimizer.encode());
             files.put(LOSS_FILE, lossState);
+            if (backbone != null) {
+                files.put(BACKBONE_FILE, backbone);
+            }
             files.put(STATE_FILE, (GSON.toJson(state) + "\n").getBytes(StandardCharsets.UTF_8));
             JsonObject manifest = new JsonObject();
             manifest.addProperty("format", FORMAT);
@@ -256,7 +293,14 @@ public final class CheckpointStore {
             throw new IOException(mf + ": format version " + version + ", this build reads " + VERSION);
         }
         JsonElement files = manifest.get("files");
-        for (String name : List.of(MODEL_FILE, OPTIMIZER_FILE, LOSS_FILE, STATE_FILE)) {
+        List<String> names = new ArrayList<>(List.of(MODEL_FILE, OPTIMIZER_FILE, LOSS_FILE, STATE_FILE));
+        boolean listsBackbone = files != null && files.isJsonObject() && files.getAsJsonObject().has(BACKBONE_FILE);
+        if (listsBackbone) {
+            names.add(BACKBONE_FILE);
+        } else if (Files.exists(checkpointDir.resolve(BACKBONE_FILE))) {
+            throw new IOException(mf + " does not list " + BACKBONE_FILE + ", which the checkpoint holds");
+        }
+        for (String name : names) {
             Path f = checkpointDir.resolve(name);
             JsonElement entry = files != null && files.isJsonObject() ? files.getAsJsonObject().get(name) : null;
             if (entry == null || !entry.isJsonObject()) {

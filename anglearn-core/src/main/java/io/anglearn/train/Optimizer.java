@@ -12,7 +12,9 @@ import java.util.Map;
  * <p>The life of an optimiser: {@link #initialize} once with the trainable parameters (it allocates
  * its state beside each weight, on the weight's long-lived manager); then, for each training
  * step, {@link #beginStep} with the step's learning rate and momentum, followed by one
- * {@link #update} per parameter. Its whole state is {@link #steps()} plus {@link #state()}, which a
+ * {@link #update} per parameter that takes part in the step. A parameter left out of a step (a
+ * frozen backbone's) keeps its weight and its state: no weight decay, no change of its momentum
+ * or moments. Its whole state is {@link #steps()} plus {@link #state()}, which a
  * checkpoint saves and {@link #restore} copies back, so a resumed run continues bit for bit.
  */
 public interface Optimizer {

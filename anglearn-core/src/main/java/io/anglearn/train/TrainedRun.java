@@ -70,7 +70,14 @@ public final class TrainedRun implements AutoCloseable {
         // The checksums were verified on opening; the digest identifies the weights for indexes built with them.
         this.checkpointDigest = CheckpointStore.sha256(Files.readAllBytes(checkpoint.dir().resolve(CheckpointStore.MODEL_FILE)));
         EmbeddingLoss loss = TrainingRun.buildLoss(config);
-        EmbeddingNetwork net = TrainingRun.buildNetwork(config, classNames.size(), loss);
+        // A TorchScript backbone comes from the checkpoint, with its buffers as they were then; the
+        // run directory is enough, the module file it was trained from is not needed.
+        Path module = null;
+        if (config.backbone != null) {
+            module = checkpoint.backboneModule().orElseThrow(() -> new IOException(checkpoint.dir() + " lacks "
+                    + CheckpointStore.BACKBONE_FILE + ", the TorchScript backbone's module"));
+        }
+        EmbeddingNetwork net = TrainingRun.buildNetwork(config, classNames.size(), loss, module);
         Engine engine = Engines.pytorch();
         manager = engine.newBaseManager(Device.cpu());
         try {

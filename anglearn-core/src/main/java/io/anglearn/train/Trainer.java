@@ -46,6 +46,13 @@ import java.util.Objects;
  * whole batch's, and a {@link MultiDeviceParameterServer} applies it. This path follows DJL's own
  * multi-device training; it has been exercised with copies on one CPU, not on several GPUs.
  *
+ * <p>The backbone can be frozen for the first epochs ({@link Builder#optFreezeBackboneEpochs}):
+ * during them the network runs its backbone as in evaluation and cuts the gradient after it
+ * ({@link EmbeddingNetwork#freezeBackbone}), and the optimiser leaves the backbone's parameters
+ * out of every step, so their values, BatchNorm statistics and optimiser state stay as they were.
+ * Whether an epoch is frozen depends on its number only, so a resumed run freezes exactly the
+ * epochs the uninterrupted one did.
+ *
  * <p>The trainer measures its own overhead: the time spent in forward, backward and the update
  * ({@link EpochProgress#modelSeconds()}) against the epoch's wall time; the rest is data loading,
  * copying batches in, metrics and listeners.
@@ -64,6 +71,10 @@ public final class Trainer implements AutoCloseable {
     private final List<Parameter> parameters = new ArrayList<>();
     private final Inference inference;
     private final NonFinitePolicy nonFinitePolicy;
+    private final int freezeBackboneEpochs;
+    /** Whether each trainable parameter, in optimiser order, belongs to the backbone. */
+    private final boolean[] inBackbone;
+    private boolean frozen;
     private volatile boolean stopRequested;
     private int consecutiveSkips;
 
@@ -77,6 +88,7 @@ public final class Trainer implements AutoCloseable {
         this.schedule = b.schedule;
         this.optimizer = b.optimizer;
         this.nonFinitePolicy = b.nonFinitePolicy;
+        this.freezeBackboneEpochs = b.freezeBackboneEpochs;
         Engine engine = Engines.pytorch();
         // Seeds PyTorch's generator, which the parameter initialisers draw from: the only randomness
         // on the native side.
@@ -97,6 +109,12 @@ public final class Trainer implements AutoCloseable {
                 indexById.put(p.getValue().getId(), trainable.size());
                 trainable.add(p.getValue());
             }
+        }
+        java.util.Set<String> backboneIds = new java.util.HashSet<>();
+        network.backbone().getParameters().forEach(p -> backboneIds.add(p.getValue().getId()));
+        inBackbone = new boolean[trainable.size()];
+        for (int i = 0; i < trainable.size(); i++) {
+            inBackbone[i] = backboneIds.contains(trainable.get(i).getId());
         }
         optimizer.initialize(Collections.unmodifiableList(trainable));
         store = new ParameterStore(manager, false);
@@ -139,6 +157,15 @@ public final class Trainer implements AutoCloseable {
     /** Returns the evaluation runner over this trainer's network (on the first device). */
     public Inference inference() {
         return inference;
+    }
+
+    /**
+     * Returns whether the backbone is frozen in the epoch being (or last) trained.
+     *
+     * @return true during the first {@link Builder#optFreezeBackboneEpochs} epochs
+     */
+    public boolean backboneFrozen() {
+        return frozen;
     }
 
     /** Returns the number of trainable parameter values. */
@@ -248,6 +275,8 @@ public final class Trainer implements AutoCloseable {
     public EpochProgress trainEpoch(BatchLoader loader, EpochProgress progress, TrainingListener listener) {
         int epoch = progress.epoch();
         int total = loader.batchesPerEpoch();
+        frozen = epoch <= freezeBackboneEpochs;
+        network.freezeBackbone(frozen);
         listener.onEpochStart(epoch, total);
         long mark = System.nanoTime();
         // Closing the iterator cancels batches already scheduled when a step fails or a stop is requested.
@@ -276,6 +305,9 @@ public final class Trainer implements AutoCloseable {
                     optimizer.beginStep(lr, momentum);
                     if (devices.length == 1) {
                         for (int i = 0; i < trainable.size(); i++) {
+                            if (frozen && inBackbone[i]) {
+                                continue;
+                            }
                             NDArray w = trainable.get(i).getArray();
                             try (NDArray g = w.getGradient()) {
                                 optimizer.update(i, w, g);
@@ -307,8 +339,11 @@ public final class Trainer implements AutoCloseable {
     /** Cheap check of every gradient at once: the sum of their sums is finite unless one of them is not. */
     private boolean gradientsFinite(NDManager scope) {
         NDList sums = new NDList(trainable.size());
-        for (Parameter p : trainable) {
-            try (NDArray g = p.getArray().getGradient()) {
+        for (int i = 0; i < trainable.size(); i++) {
+            if (frozen && inBackbone[i]) {
+                continue;
+            }
+            try (NDArray g = trainable.get(i).getArray().getGradient()) {
                 NDArray s = g.sum();
                 s.attach(scope);
                 sums.add(s);
@@ -484,6 +519,7 @@ public final class Trainer implements AutoCloseable {
         private Device[] devices = {Device.cpu()};
         private long seed = 42;
         private NonFinitePolicy nonFinitePolicy = NonFinitePolicy.STOP;
+        private int freezeBackboneEpochs;
 
         private Builder() {}
 
@@ -535,6 +571,15 @@ public final class Trainer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Sets how many epochs, from the first, train with the backbone frozen: only the projection
+         * and the head learn (default 0: the whole network trains from the start).
+         */
+        public Builder optFreezeBackboneEpochs(int epochs) {
+            this.freezeBackboneEpochs = epochs;
+            return this;
+        }
+
         /** Validates and builds; initialises the network's parameters. */
         public Trainer build() {
             Objects.requireNonNull(network, "Trainer needs setNetwork");
@@ -551,6 +596,17 @@ public final class Trainer implements AutoCloseable {
             }
             if (devices.length == 0) {
                 throw new IllegalArgumentException("Trainer needs at least one device");
+            }
+            if (freezeBackboneEpochs < 0) {
+                throw new IllegalArgumentException("--freeze-backbone-epochs must be >= 0, got " + freezeBackboneEpochs);
+            }
+            if (devices.length > 1 && network.backbone() instanceof io.anglearn.model.TorchScriptBackbone) {
+                throw new IllegalArgumentException("a TorchScript backbone runs its module on one device, with its own"
+                        + " parameters; train it on one device");
+            }
+            if (devices.length > 1 && freezeBackboneEpochs > 0) {
+                throw new IllegalArgumentException("--freeze-backbone-epochs trains on one device only (the"
+                        + " multi-device update does not leave parameters out of a step)");
             }
             if (devices.length > 1 && loss instanceof io.anglearn.loss.PairLoss) {
                 throw new IllegalArgumentException("loss '" + loss.getName() + "' compares every sample of a batch"

@@ -13,6 +13,7 @@ import io.anglearn.loss.Losses;
 import io.anglearn.loss.miners.Miner;
 import io.anglearn.loss.miners.Miners;
 import io.anglearn.model.Architectures;
+import io.anglearn.model.TorchScriptBackbone;
 import io.anglearn.util.NameSuggestions;
 import java.io.IOException;
 import java.lang.reflect.Field;
@@ -107,8 +108,18 @@ public final class TrainingConfig {
      * {@code max(2, round(testFraction × C))} classes are the test classes.
      */
     public boolean splitClasses;
-    /** Backbone architecture (default {@code resnet20}). */
+    /** Backbone architecture (default {@code resnet20}); not used when {@link #backbone} is given. */
     public String arch = "resnet20";
+    /**
+     * A backbone of the user's instead of {@link #arch}: {@code torchscript:PATH}, a TorchScript
+     * module file ({@link io.anglearn.model.TorchScriptBackbone}); null (default) = {@link #arch}.
+     */
+    public String backbone;
+    /**
+     * Epochs, from the first, during which the backbone is frozen and only the projection and the
+     * head train (default 0: the whole network trains from the start); at most {@link #epochs}.
+     */
+    public int freezeBackboneEpochs;
     /** Projection to d dimensions after the backbone (0 = none, the default). */
     public int embeddingDim;
     /** Loss name (default {@code arc}). */
@@ -221,6 +232,11 @@ public final class TrainingConfig {
         io.anglearn.data.BadImagePolicy.parse(badImages);
         datasetSpec();
         NameSuggestions.resolve("--arch", arch, Architectures.NAMES);
+        require(backbone == null || backbone.startsWith(TorchScriptBackbone.PREFIX)
+                && backbone.length() > TorchScriptBackbone.PREFIX.length(), "--backbone must be "
+                + TorchScriptBackbone.PREFIX + "PATH (a TorchScript module file), got '" + backbone + "'");
+        require(freezeBackboneEpochs >= 0 && freezeBackboneEpochs <= epochs, "--freeze-backbone-epochs must be in 0.."
+                + epochs + " (the epochs), got " + freezeBackboneEpochs);
         require(lossParams != null, "loss parameters must not be null");
         require(minerParams != null, "miner parameters must not be null");
         require(miner != null || minerParams.isEmpty(), "--miner-param needs a --miner");
@@ -307,6 +323,24 @@ public final class TrainingConfig {
         String lower = d.toLowerCase(java.util.Locale.ROOT);
         dataset = lower.startsWith("idx:") || lower.startsWith("folder:")
                 ? lower.substring(0, colon) + d.substring(colon) : lower;
+    }
+
+    /**
+     * Returns the TorchScript module file of {@link #backbone}.
+     *
+     * @return the file, or null when the backbone is {@link #arch}
+     */
+    public Path backboneFile() {
+        return backbone == null ? null : Path.of(backbone.substring(TorchScriptBackbone.PREFIX.length()));
+    }
+
+    /**
+     * Returns what the backbone is, for logs: {@link #backbone} when given, else {@link #arch}.
+     *
+     * @return the description
+     */
+    public String describeBackbone() {
+        return backbone != null ? backbone : arch;
     }
 
     /**

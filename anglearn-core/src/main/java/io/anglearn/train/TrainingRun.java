@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
@@ -21,6 +22,7 @@ import io.anglearn.metrics.EmbeddingAccumulator;
 import io.anglearn.metrics.EmbeddingQuality;
 import io.anglearn.model.Architectures;
 import io.anglearn.model.EmbeddingNetwork;
+import io.anglearn.model.TorchScriptBackbone;
 import io.anglearn.report.AtomicFiles;
 import io.anglearn.report.MetricsTable;
 import io.anglearn.report.RunLog;
@@ -226,7 +228,24 @@ public final class TrainingRun {
      * @return the network
      */
     public static EmbeddingNetwork buildNetwork(TrainingConfig config, int numClasses, EmbeddingLoss loss) {
-        return new EmbeddingNetwork(Architectures.backbone(config.arch), config.embeddingDim, loss.newHead(numClasses));
+        return buildNetwork(config, numClasses, loss, null);
+    }
+
+    /**
+     * Builds the network a configuration describes (uninitialised), its TorchScript backbone read
+     * from a given file: the module a checkpoint saved, with the buffers it had then.
+     *
+     * @param config the configuration
+     * @param numClasses C
+     * @param loss the loss, whose head kind the network gets
+     * @param module the TorchScript module to read instead of the configuration's file, or null
+     *     for that file; ignored when the configuration names no TorchScript backbone
+     * @return the network
+     */
+    public static EmbeddingNetwork buildNetwork(TrainingConfig config, int numClasses, EmbeddingLoss loss, Path module) {
+        Block backbone = config.backbone == null ? Architectures.backbone(config.arch)
+                : new TorchScriptBackbone(module != null ? module : config.backboneFile());
+        return new EmbeddingNetwork(backbone, config.embeddingDim, loss.newHead(numClasses));
     }
 
     /**
@@ -321,6 +340,13 @@ public final class TrainingRun {
         Engines.pytorch(); // fail first, and in one line, when the native library is missing
         Device[] devices = Devices.parseList(config.device);
         EmbeddingLoss loss = buildLoss(config);
+        if (config.backbone != null) {
+            // Before the data is loaded: a missing or foreign module file fails at once.
+            TorchScriptBackbone.check(config.backboneFile());
+            if (resumeDir != null) {
+                checkSameBackbone(resumeDir);
+            }
+        }
         TrainingData data = suppliedData != null ? suppliedData : TrainingData.load(config);
         if (data.test().size() == 0) {
             throw new IllegalArgumentException("the test split " + data.test().name() + " holds no images; a run"
@@ -353,20 +379,30 @@ public final class TrainingRun {
         }
         BatchLoader loader = buildLoader(config, data, norm);
         Schedule schedule = buildSchedule(config, loader.batchesPerEpoch());
-        EmbeddingNetwork net = buildNetwork(config, data.train().numClasses(), loss);
         CheckpointStore checkpoints = new CheckpointStore(runDir.resolve("checkpoints"), config.keepCheckpoints);
+        List<String> skipped = new ArrayList<>();
+        Optional<CheckpointStore.Checkpoint> ckpt = resumeDir == null ? Optional.empty()
+                : checkpoints.latestValid(skipped);
+        Path module = null;
+        if (config.backbone != null && ckpt.isPresent()) {
+            // The module as it was at the checkpoint: its buffers are not among the saved parameters.
+            module = ckpt.get().backboneModule().orElseThrow(() -> new IOException(ckpt.get().dir() + " lacks "
+                    + CheckpointStore.BACKBONE_FILE + ", the TorchScript backbone's module, which this run needs"));
+        }
+        EmbeddingNetwork net = buildNetwork(config, data.train().numClasses(), loss, module);
         Optimizer optimizer = buildOptimizer(config);
         ImageDataset train = data.train();
         try (Trainer trainer = Trainer.builder().setNetwork(net).setLoss(loss)
                 .setInputShape(new Shape(train.channels(), train.height(), train.width())).setSchedule(schedule)
                 .optOptimizer(optimizer).optDevices(devices).optSeed(config.seed)
+                .optFreezeBackboneEpochs(config.freezeBackboneEpochs)
                 .optNonFinitePolicy(NonFinitePolicy.parse(config.onNonFinite)).build()) {
             RunState run = new RunState(trainer, checkpoints, log, runDir);
             boolean classifies = !trainer.headless() && data.sameClasses();
             String resumedFrom = null;
             if (resumeDir == null) {
                 writeConfig(runDir, data, norm, trainSum, testSum, trainer, classifies, loader.batchesPerEpoch());
-                log.log("started " + runDir.getFileName() + ": " + config.dataset + ", " + config.arch + ", loss "
+                log.log("started " + runDir.getFileName() + ": " + config.dataset + ", " + config.describeBackbone() + ", loss "
                         + config.loss + ", " + config.epochs + " epochs of " + loader.batchesPerEpoch() + " steps, "
                         + trainer.parameterCount() + " parameters, devices " + config.device);
                 if (!data.skipped().isEmpty()) {
@@ -379,8 +415,6 @@ public final class TrainingRun {
                     log.log("extended from " + extendedFrom + " to " + config.epochs + " epochs; the " + config.schedule
                             + " schedule starts again at epoch " + (extendedFrom + 1));
                 }
-                List<String> skipped = new ArrayList<>();
-                Optional<CheckpointStore.Checkpoint> ckpt = checkpoints.latestValid(skipped);
                 for (String s : skipped) {
                     log.log(s);
                 }
@@ -415,7 +449,7 @@ public final class TrainingRun {
                 data.test().classNames(), classifies, why, train.size(), data.test().size(),
                 new int[] {train.channels(), train.height(), train.width()},
                 data.augmentation().describe(), data.skipped(), stepsPerEpoch, config.epochs,
-                config.batchSize, config.arch, trainer.parameterCount(), config.loss, config.optimizer, config.schedule,
+                config.batchSize, config.describeBackbone(), trainer.parameterCount(), config.loss, config.optimizer, config.schedule,
                 config.learningRate, String.join(",", Arrays.stream(trainer.devices()).map(Devices::name).toList()));
     }
 
@@ -594,7 +628,8 @@ public final class TrainingRun {
             TrainingState state = new TrainingState(trainer.steps(), p.epoch(), p.nextBatch(), p.lossSum(), p.correct(),
                     p.images(), p.seconds(), p.modelSeconds(), records, bestStep,
                     bestTop1Error, trainer.parameterNames(), p.skippedBatches(), configSha());
-            return store.save(state, trainer.parameterArrays(), trainer.optimizer().state(), trainer.lossState());
+            byte[] module = trainer.network().backbone() instanceof TorchScriptBackbone t ? t.moduleBytes() : null;
+            return store.save(state, trainer.parameterArrays(), trainer.optimizer().state(), trainer.lossState(), module);
         }
 
         /** config.json is written once, before the first checkpoint: hash it once. */
@@ -649,6 +684,30 @@ public final class TrainingRun {
         return CheckpointStore.sha256(Files.readAllBytes(runDir.resolve("config.json")));
     }
 
+    /**
+     * Refuses to resume with a TorchScript module other than the one the run started with: its
+     * SHA-256 must be the one {@code config.json} recorded.
+     */
+    private void checkSameBackbone(Path runDir) throws IOException {
+        Path cfg = runDir.resolve("config.json");
+        if (!Files.isRegularFile(cfg)) {
+            return;
+        }
+        JsonObject doc = GSON.fromJson(Files.readString(cfg), JsonObject.class);
+        JsonObject resolved = doc != null && doc.has("resolved") ? doc.getAsJsonObject("resolved") : null;
+        if (resolved == null || !resolved.has("backboneSha256")) {
+            return; // written before the run's first checkpoint was: nothing to continue
+        }
+        Path file = config.backboneFile();
+        String recorded = resolved.get("backboneSha256").getAsString();
+        String now = TorchScriptBackbone.sha256(file);
+        if (!recorded.equals(now)) {
+            throw new IOException(file + ": SHA-256 " + now + " differs from that of the module this run was trained"
+                    + " with (" + recorded + ", in " + cfg + "); resuming would continue another network. Restore the"
+                    + " original file, or start a new run with this module");
+        }
+    }
+
     private void checkSameData(Path runDir, String trainSum, String testSum) throws IOException {
         Path cfg = runDir.resolve("config.json");
         JsonObject doc = GSON.fromJson(Files.readString(cfg), JsonObject.class);
@@ -686,6 +745,11 @@ public final class TrainingRun {
         resolved.put("normalizationStd", norm.std());
         resolved.put("parameters", trainer.parameterCount());
         resolved.put("stepsPerEpoch", stepsPerEpoch);
+        if (trainer.network().backbone() instanceof TorchScriptBackbone t) {
+            resolved.put("backboneFile", t.file().toAbsolutePath().toString());
+            resolved.put("backboneSha256", TorchScriptBackbone.sha256(t.file()));
+            resolved.put("backboneFeatures", t.features());
+        }
         resolved.put("optimizer", trainer.optimizer().describe());
         resolved.put("devices", Arrays.stream(trainer.devices()).map(Devices::name).toList());
         resolved.put("anglearnVersion", io.anglearn.util.Version.current());

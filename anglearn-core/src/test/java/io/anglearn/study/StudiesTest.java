@@ -31,6 +31,34 @@ class StudiesTest {
     }
 
     @Test
+    void theUnseenClassStudyGivesEveryLossTheSameNetworkAndBudget() {
+        Study cpu = Studies.create("unseen", Scale.CPU, 2, dataset -> false);
+        assertEquals(2 * 7 * 2, cpu.cells().size(), "Fashion-MNIST and CIFAR-10, 7 losses, 2 seeds");
+        assertEquals(List.of("soft", "arcface", "cosface", "arc", "contrastive", "triplet", "multi-similarity"),
+                cpu.cells().stream().map(StudyCell::column).distinct().toList());
+        assertEquals(List.of("map_at_r", "p_at_1", "r_precision", "nmi"), cpu.metrics());
+        assertTrue(cpu.notes().contains("CIFAR-100 (fine labels 0-49 / 50-99) was not found"), cpu.notes());
+        for (StudyCell c : cpu.cells()) {
+            TrainingConfig cfg = c.config();
+            assertEquals("0-4", cfg.trainClasses, c.id());
+            assertEquals("5-9", cfg.testClasses, c.id());
+            assertTrue(cfg.evaluatesByRetrieval(), c.id());
+            assertEquals("resnet20/3/100/5000/0.003/one-cycle/64", budget(cfg).substring(budget(cfg).indexOf('/') + 1));
+            assertEquals(0, cfg.limitTest, "every test image of the unseen classes");
+            boolean pair = List.of("contrastive", "triplet", "multi-similarity").contains(c.column());
+            assertEquals(pair ? "m-per-class:20" : "shuffle", cfg.sampler, c.id());
+            assertEquals(Map.of("triplet", "batch-hard", "multi-similarity", "multi-similarity").get(c.column()),
+                    cfg.miner, c.id());
+        }
+        Study withCifar100 = Studies.create("unseen", Scale.CPU, 2, "cifar100"::equals);
+        List<StudyCell> c100 = withCifar100.cells().stream().filter(c -> c.config().dataset.equals("cifar100")).toList();
+        assertEquals(14, c100.size());
+        assertTrue(c100.stream().allMatch(c -> c.config().trainClasses.equals("0-49")
+                && c.config().testClasses.equals("50-99") && c.config().labels.equals("fine")));
+        assertEquals(42, Studies.create("unseen", Scale.PAPER, 2).cells().size(), "every row where data is not looked up");
+    }
+
+    @Test
     void paperScaleFollowsTable1() {
         Study t6 = Studies.create("table6", Scale.PAPER, 1);
         for (StudyCell c : t6.cells()) {

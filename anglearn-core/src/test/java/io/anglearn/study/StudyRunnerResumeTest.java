@@ -81,6 +81,45 @@ class StudyRunnerResumeTest {
         assertTrue(html.contains("<html") && html.contains("cell-0"), "the report covers the cell's run");
     }
 
+    @Test
+    void aCellEvaluatedByRetrievalRecordsItsRetrievalMetrics(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("data");
+        writeIdx(data, IdxDataset.TRAIN_IMAGES, IdxDataset.TRAIN_LABELS, 64, 1);
+        writeIdx(data, IdxDataset.TEST_IMAGES, IdxDataset.TEST_LABELS, 32, 2);
+        TrainingConfig c = new TrainingConfig();
+        c.dataset = "idx:" + data;
+        c.epochs = 2;
+        c.evalEvery = 2;
+        c.batchSize = 8;
+        c.angleInterval = 0;
+        c.loss = "triplet";
+        c.miner = "batch-hard";
+        c.sampler = "m-per-class:4";
+        c.trainClasses = "0-1";
+        c.testClasses = "2-3";
+        Study study = new Study("retrieval", "retrieval test", Scale.CPU,
+                List.of(new StudyCell("cell-0", "row", "triplet", 1, c)), List.of("map_at_r", "p_at_1"), Map.of(), "");
+        StudyRunner runner = new StudyRunner(study, tmp.resolve("results"), "cpu", null);
+        List<String> log = new ArrayList<>();
+        assertEquals(StudyRunner.Outcome.TRAINED, runner.runCell(0, log::add));
+        assertTrue(log.contains("cell-0: epoch 1 (not evaluated)"), log.toString());
+        Map<String, Double> m = runner.result(study.cell(0)).metrics();
+        // The last row of the run's metrics.csv holds the same values.
+        List<String> rows = Files.readAllLines(runner.runsDir().resolve("cell-0/metrics.csv"));
+        List<String> header = List.of(rows.get(0).split(","));
+        String[] last = rows.get(rows.size() - 1).split(",");
+        for (String metric : List.of("map_at_r", "p_at_1", "r_precision", "nmi")) {
+            double recorded = Double.parseDouble(last[header.indexOf(metric)]);
+            assertTrue(recorded >= 0 && recorded <= 1, metric + " " + recorded);
+            assertEquals(recorded, m.get(metric), 1e-6, metric);
+        }
+        assertTrue(Double.isNaN(m.get("test_top1_err")), "no classification of classes not trained on");
+        assertTrue(runner.aggregateIfComplete());
+        String table = Files.readString(runner.studyDir().resolve("table.md"));
+        assertTrue(table.contains("## map_at_r") && table.contains(String.format(java.util.Locale.ROOT, "%.4f ± 0.0000 (n=1)",
+                m.get("map_at_r"))), table);
+    }
+
     private static void writeIdx(Path dir, String images, String labels, int n, long seed) throws IOException {
         Files.createDirectories(dir);
         Random r = new Random(seed);

@@ -72,6 +72,47 @@ class OptimizerTest {
     }
 
     @Test
+    void adamCountsEachParametersOwnUpdates() {
+        try (NDManager m = Engines.pytorch().newBaseManager()) {
+            Parameter early = param(m, 1f);
+            Parameter late = param(m, 1f);
+            AdamOptimizer adam = new AdamOptimizer(0);
+            adam.initialize(List.of(early, late));
+            // Two steps; the second parameter is left out of the first (as a frozen backbone is).
+            adam.beginStep(0.01, 0.9);
+            try (NDArray g = m.create(new float[] {2f})) {
+                adam.update(0, early.getArray(), g);
+            }
+            adam.beginStep(0.01, 0.9);
+            try (NDArray g = m.create(new float[] {-4f}); NDArray h = m.create(new float[] {-4f})) {
+                adam.update(0, early.getArray(), g);
+                adam.update(1, late.getArray(), h);
+            }
+            // The late parameter's first update is bias-corrected as a first update: it moves by the
+            // learning rate exactly, as it would have at step 1.
+            assertArrayEquals(new float[] {1.01f}, late.getArray().toFloatArray(), 1e-6f);
+            // The early one's second: m = 0.1(0.9·2 - 4), v = 0.001(0.999·4 + 16), bias corrections of t = 2;
+            // w = 0.99 - 0.01 (√(1 - 0.999²) / (1 - 0.9²)) m / (√v + ε)
+            double mean = 0.1 * (0.9 * 2 - 4);
+            double var = 0.001 * (0.999 * 4 + 16);
+            double rate = 0.01 * Math.sqrt(1 - 0.999 * 0.999) / (1 - 0.81);
+            assertArrayEquals(new float[] {(float) (0.99 - rate * mean / (Math.sqrt(var) + 1e-8))},
+                    early.getArray().toFloatArray(), 1e-6f);
+            assertArrayEquals(new long[] {2, 1}, adam.state().get(4).toLongArray());
+            assertEquals(5, adam.state().size());
+
+            // A state with counts beyond the steps taken is refused; one without counts (an older
+            // checkpoint) reads as every parameter updated at every step.
+            NDList state = adam.state();
+            NDList bad = new NDList(state.get(0), state.get(1), state.get(2), state.get(3),
+                    m.create(new long[] {3, 1}));
+            assertThrows(IllegalArgumentException.class, () -> adam.restore(bad, 2));
+            adam.restore(new NDList(state.get(0), state.get(1), state.get(2), state.get(3)), 2);
+            assertArrayEquals(new long[] {2, 2}, adam.state().get(4).toLongArray());
+        }
+    }
+
+    @Test
     void restoreRejectsStateOfAnotherShape() {
         try (NDManager m = Engines.pytorch().newBaseManager()) {
             Parameter p = param(m, 1f, 1f);
