@@ -34,14 +34,16 @@ import org.slf4j.LoggerFactory;
  * network in its own layout and in 32-bit floats, against a copy in 64-bit floats, which libtorch
  * computes with its own reference kernels (oneDNN has none for 64 bits); the features and every
  * parameter gradient must agree to {@value #TOLERANCE} of their largest magnitude. Correct kernels
- * agree to about 1e-6. The network itself is neither run nor changed unless it must change layout,
+ * usually agree to about 1e-6, but BatchNorm over two images can amplify float32 rounding: on some
+ * random weights a correct ResNet20 step differed by 2e-3. The wrong kernels found so far were off
+ * by 0.4 and more, so the tolerance sits well between the two. The network itself is neither run nor changed unless it must change layout,
  * so its BatchNorm statistics and the engine's random stream are untouched. A verdict is kept per
  * architecture, layout and image shape for the life of the process.
  */
 public final class KernelCheck {
 
     /** The largest difference accepted, relative to the largest magnitude of each compared output. */
-    public static final double TOLERANCE = 1e-3;
+    public static final double TOLERANCE = 1e-2;
 
     private static final Logger LOG = LoggerFactory.getLogger(KernelCheck.class);
     private static final Map<String, Verdict> VERDICTS = new ConcurrentHashMap<>();
