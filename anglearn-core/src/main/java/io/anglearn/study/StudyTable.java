@@ -200,6 +200,9 @@ public final class StudyTable {
         StringBuilder s = new StringBuilder();
         if (e.n() == 0) {
             s.append("not run");
+        } else if (e.n() == 1) {
+            // One seed has no spread to show; "± 0" would claim one.
+            s.append(String.format(Locale.ROOT, digits + " (n=1)", e.mean()));
         } else {
             s.append(String.format(Locale.ROOT, digits + " ± " + digits + " (n=%d)", e.mean(), e.std(), e.n()));
         }

@@ -116,7 +116,7 @@ class StudyRunnerResumeTest {
         assertTrue(Double.isNaN(m.get("test_top1_err")), "no classification of classes not trained on");
         assertTrue(runner.aggregateIfComplete());
         String table = Files.readString(runner.studyDir().resolve("table.md"));
-        assertTrue(table.contains("## map_at_r") && table.contains(String.format(java.util.Locale.ROOT, "%.4f ± 0.0000 (n=1)",
+        assertTrue(table.contains("## map_at_r") && table.contains(String.format(java.util.Locale.ROOT, "| %.4f (n=1) |",
                 m.get("map_at_r"))), table);
     }
 
