@@ -55,8 +55,9 @@ public final class StudyFigures {
             return written;
         }
         int longest = epochsOf.values().stream().mapToInt(Integer::intValue).max().orElse(0);
-        String scale = study.scale().name().toLowerCase(java.util.Locale.ROOT) + " scale, mean of "
-                + maxRuns(groups) + " seeds";
+        int seeds = maxRuns(groups);
+        String scale = study.scale().name().toLowerCase(java.util.Locale.ROOT) + " scale, "
+                + (seeds == 1 ? "one seed" : "mean of " + seeds + " seeds");
 
         LineChart.Builder error = LineChart.builder().setTitle(study.title() + ": test error by epoch")
                 .setXAxisLabel("epoch").setYAxisLabel("test top-1 error (%)").optSubtitle(scale);
