@@ -25,7 +25,8 @@ with one); for a speed comparison give anglearn the same count with
 ANGLEARN_JAVA_OPTS=-Dai.djl.pytorch.num_threads=N, as bench/compare_train_step.py does. One inter-op
 thread, as the anglearn launcher sets.
 
-Writes into --out (default runs/pytorch-<loss>-s<seed>; refused if it already holds metrics.csv):
+Writes into --out (default runs/pytorch-<loss>-s<seed>; refused if it already holds metrics.csv,
+unless --resume is given):
 metrics.csv (anglearn's columns: epoch, train_loss, train_acc, test_top1_err, test_top5_err, w_inter,
 c_inter, wc_intra, c_inter_norm, wc_intra_norm, lr, seconds, images_per_s, model_s, skipped_batches;
 anglearn's number formats), angles_by_iteration.csv (step, epoch, wc_intra, wc_intra_norm, w_inter,
@@ -37,6 +38,12 @@ images_per_s (images trained / train_s), and the split of `seconds`: startup_s (
 reading and checking the data, building the network), train_s (the training steps and batch
 assembly, probes excluded), eval_s (the test pass after each epoch and its metrics), angles_s (the
 probe every --angle-interval steps and writing its row), write_s (metrics.csv and the checkpoint).
+--resume continues a killed run in --out from its checkpoint.pt (written after every epoch): the
+model, BatchNorm statistics, Adam's moments and step count and the centres are restored, the finished
+epochs' metrics.csv rows are kept as written, angle rows past the checkpoint are dropped, and the
+following epochs see the batches a run without the interruption would see (the data order is a
+function of the seed and the epoch). The settings must match config.json. The final JSON line's
+timings then cover only this process (resumed_from_epoch says where it started).
 --self-check runs the loss, angle-statistics, schedule, optimiser, data-order and initialisation
 checks below on fixed numbers and exits 0 when all pass, 1 otherwise.
 
@@ -584,8 +591,9 @@ def write_text(path, text):
     atomic_write(path, lambda f: f.write(text.encode("utf-8")))
 
 
-def metrics_csv(rows):
-    lines = [",".join(METRIC_COLUMNS)]
+def metrics_csv(rows, prior_lines=()):
+    """The header, the rows of earlier epochs exactly as they were written, then `rows`."""
+    lines = [",".join(METRIC_COLUMNS)] + list(prior_lines)
     for r in rows:
         cells = []
         for c in METRIC_COLUMNS:
@@ -645,6 +653,8 @@ def parse_args(argv):
     p.add_argument("--memory-format", choices=["contiguous", "channels_last"], default="contiguous",
                    help="contiguous (NCHW, PyTorch's default) or channels_last (network and input NHWC)")
     p.add_argument("--out", help="output folder (default runs/pytorch-<loss>-s<seed>)")
+    p.add_argument("--resume", action="store_true",
+                   help="continue the run in --out from its checkpoint.pt (settings must match its config.json)")
     a = p.parse_args(argv)
     if a.self_check:
         return a
@@ -685,11 +695,60 @@ def log(text):
     print(text, file=sys.stderr, flush=True)
 
 
+VOLATILE_CONFIG = ("threads", "data_folder", "torch")
+
+
+def restore(out, config, net, adam, loss, epochs):
+    """Loads checkpoint.pt from `out` into the freshly built run; returns the first epoch still to
+    train, the finished epochs' metrics.csv lines, their rows as numbers and the angle rows up to
+    the checkpoint's step."""
+    with open(os.path.join(out, "config.json"), encoding="utf-8") as f:
+        saved = json.load(f)
+    differ = sorted(k for k in set(saved) | set(config)
+                    if k not in VOLATILE_CONFIG and saved.get(k) != json.loads(json.dumps(config.get(k))))
+    if differ:
+        raise DataError(f"--resume: {out}/config.json was written with other settings ({', '.join(differ)});"
+                        " give the same options as the run being continued")
+    state = torch.load(os.path.join(out, "checkpoint.pt"))
+    done = int(state["epoch"])
+    if done >= epochs:
+        raise DataError(f"--resume: {out} already finished its {epochs} epochs")
+    net.load_state_dict(state["model"])
+    with torch.no_grad():
+        for mine, saved_m, var, saved_v in zip(adam.means, state["adam_means"], adam.variances, state["adam_variances"]):
+            mine.copy_(saved_m)
+            var.copy_(saved_v)
+    adam.steps = int(state["steps"])
+    if loss.centers is not None:
+        loss.centers.copy_(state["centers"])
+    with open(os.path.join(out, "metrics.csv"), encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    if not lines or lines[0] != ",".join(METRIC_COLUMNS):
+        raise DataError(f"--resume: {out}/metrics.csv does not start with the expected header")
+    prior = lines[1:1 + done]
+    if len(prior) != done or int(prior[-1].split(",")[0]) != done:
+        raise DataError(f"--resume: {out}/metrics.csv does not hold the {done} epochs the checkpoint has")
+    rows = []
+    for line in prior:
+        cells = line.split(",")
+        rows.append({c: (int(v) if c in ("epoch", "skipped_batches") else float(v))
+                     for c, v in zip(METRIC_COLUMNS, cells)})
+    angle_rows = []
+    path = os.path.join(out, "angles_by_iteration.csv")
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            angle_rows = [r for r in f.read().splitlines()[1:] if r and int(r.split(",")[0]) <= adam.steps]
+    log(f"{PROG}: resuming {out} after epoch {done} (step {adam.steps})")
+    return done + 1, prior, rows, angle_rows
+
+
 def train(a):
     torch.set_num_threads(a.threads)
     channels_last = a.memory_format == "channels_last"
-    if os.path.exists(os.path.join(a.out, "metrics.csv")):
-        raise DataError(f"{a.out} already holds metrics.csv; choose another --out")
+    if os.path.exists(os.path.join(a.out, "metrics.csv")) and not a.resume:
+        raise DataError(f"{a.out} already holds metrics.csv; choose another --out, or give --resume")
+    if a.resume and not os.path.exists(os.path.join(a.out, "checkpoint.pt")):
+        raise DataError(f"--resume: {a.out} holds no checkpoint.pt to continue from")
     folder = locate(a.data_dir)
     train_px, y_train_np = load_split(folder, TRAIN_IMAGES, TRAIN_LABELS, a.limit_train, not a.no_verify)
     test_px, y_test_np = load_split(folder, TEST_IMAGES, TEST_LABELS, a.limit_test, not a.no_verify)
@@ -724,16 +783,19 @@ def train(a):
               "loss_params": a.loss_params, "epochs": a.epochs, "batch_size": a.batch_size, "lr": a.lr,
               "weight_decay": a.weight_decay, "seed": a.seed, "angle_interval": a.angle_interval,
               "batches_per_epoch": batches, "parameters": sum(p.numel() for p in params)}
-    write_text(os.path.join(a.out, "config.json"), json.dumps(config, indent=2) + "\n")
+    rows, angle_rows, prior_lines, first_epoch = [], [], [], 1
+    if a.resume:
+        first_epoch, prior_lines, rows, angle_rows = restore(a.out, config, net, adam, loss, a.epochs)
+    else:
+        write_text(os.path.join(a.out, "config.json"), json.dumps(config, indent=2) + "\n")
     startup_s = elapsed()
     log(f"{PROG}: {a.loss}, {a.arch}, {n_train} training and {len(y_test)} test images, {a.epochs} epoch{'s' if a.epochs != 1 else ''} of"
         f" {batches} steps, {config['parameters']} parameters, {torch.get_num_threads()} threads, {a.memory_format};"
         f" ready after {startup_s:.1f} s")
 
-    rows, angle_rows = [], []
     train_s = eval_s = angles_s = write_s = 0.0
     images_trained = 0
-    for epoch in range(1, a.epochs + 1):
+    for epoch in range(first_epoch, a.epochs + 1):
         order = torch.tensor(epoch_order(n_train, a.seed, epoch - 1), dtype=torch.int64)
         loss_sum, correct, images, seconds, model_s, epoch_angles_s = 0.0, 0, 0, 0.0, 0.0, 0.0
         mark = time.perf_counter()
@@ -789,7 +851,7 @@ def train(a):
                "lr": schedule.learning_rate(max(0, adam.steps - 1)), "seconds": seconds,
                "images_per_s": images / seconds, "model_s": model_s, "skipped_batches": 0}
         rows.append(row)
-        write_text(os.path.join(a.out, "metrics.csv"), metrics_csv(rows))
+        write_text(os.path.join(a.out, "metrics.csv"), metrics_csv(rows[len(prior_lines):], prior_lines))
         state = {"epoch": epoch, "steps": adam.steps, "model": net.state_dict(), "adam_means": adam.means,
                  "adam_variances": adam.variances, "centers": loss.centers}
         atomic_write(os.path.join(a.out, "checkpoint.pt"), lambda fh: torch.save(state, fh))
@@ -807,7 +869,10 @@ def train(a):
     for k in ("test_top1_err", "test_top5_err", "w_inter", "c_inter", "wc_intra", "c_inter_norm", "wc_intra_norm",
               "train_loss", "train_acc"):
         result[k] = round(last[k], 6)
-    result.update({"seconds": round(elapsed(), 3), "images_per_s": round(images_trained / train_s, 1),
+    if first_epoch > 1:
+        result["resumed_from_epoch"] = first_epoch
+    result.update({"seconds": round(elapsed(), 3),
+                   "images_per_s": round(images_trained / train_s, 1) if train_s > 0 else None,
                    "startup_s": round(startup_s, 3), "train_s": round(train_s, 3), "eval_s": round(eval_s, 3),
                    "angles_s": round(angles_s, 3), "write_s": round(write_s, 3), "out": a.out})
     print(json.dumps(result), flush=True)
