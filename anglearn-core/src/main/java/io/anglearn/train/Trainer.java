@@ -289,10 +289,9 @@ public final class Trainer implements AutoCloseable {
             while (!stopRequested && it.hasNext()) {
                 Batch b = it.next();
                 long step = optimizer.steps();
-                double lr = schedule.learningRate(step);
-                double momentum = schedule.momentum(step);
+                StepPlan plan = new StepPlan(epoch, total, schedule.learningRate(step), schedule.momentum(step));
                 try (NDManager scope = manager.newSubManager(devices[0])) {
-                    double modelSeconds = trainStep(scope, b, epoch, total, lr, momentum, progress, listener);
+                    double modelSeconds = trainStep(scope, b, plan, progress, listener);
                     long now = System.nanoTime();
                     progress.addTime((now - mark) / 1e9, modelSeconds);
                     mark = now;
@@ -304,14 +303,23 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
+     * Where a step trains and at what rates.
+     *
+     * @param epoch the epoch, from 1
+     * @param batchesPerEpoch the batches of a full epoch
+     * @param learningRate the schedule's learning rate at the step
+     * @param momentum the schedule's momentum at the step
+     */
+    private record StepPlan(int epoch, int batchesPerEpoch, double learningRate, double momentum) {}
+
+    /**
      * Trains one batch in the step's scope: forward and backward, the non-finite check, the update,
      * the totals and the listeners. A batch found non-finite is skipped or stops the run (see
      * {@link #nonFiniteStep}).
      *
      * @return the seconds spent in forward, backward and update
      */
-    private double trainStep(NDManager scope, Batch b, int epoch, int batchesPerEpoch, double lr, double momentum,
-            EpochProgress progress, TrainingListener listener) {
+    private double trainStep(NDManager scope, Batch b, StepPlan plan, EpochProgress progress, TrainingListener listener) {
         NDArray y = scope.create(b.labels());
         NDArray x = deviceStep.input(scope, b);
         long modelStart = System.nanoTime();
@@ -319,11 +327,11 @@ public final class Trainer implements AutoCloseable {
         float stepLoss = pred.get(2).getFloat();
         // Caught before the update, so a stopped or skipped step leaves the weights as they were.
         if ((!Float.isFinite(stepLoss) || !deviceStep.gradientsFinite(scope))
-                && nonFiniteStep(new FailedStep(scope, b, x, y, pred, epoch, lr), progress, listener)) {
+                && nonFiniteStep(new FailedStep(scope, b, x, y, pred, plan), progress, listener)) {
             return (System.nanoTime() - modelStart) / 1e9;
         }
         consecutiveSkips = 0;
-        optimizer.beginStep(lr, momentum);
+        optimizer.beginStep(plan.learningRate(), plan.momentum());
         deviceStep.update();
         // Non-trainable loss state (center loss's centres, ...) follows the step.
         loss.afterStep(new NDList(pred.get(0).stopGradient(), pred.get(1).stopGradient()), y);
@@ -331,10 +339,11 @@ public final class Trainer implements AutoCloseable {
         // A network without a head (a pair loss) classifies nothing: its accuracy is not counted.
         long correct = headless() ? 0 : pred.get(1).argMax(1).toType(DataType.INT32, false).eq(y).sum().getLong();
         progress.addStep(stepLoss, correct, b.size());
-        listener.onBatch(epoch, progress.nextBatch(), stepLoss);
+        listener.onBatch(plan.epoch(), progress.nextBatch(), stepLoss);
         listener.onStep(new StepContext(this,
-                new StepContext.Position(epoch, progress.nextBatch(), batchesPerEpoch, optimizer.steps()),
-                stepLoss, lr, momentum, new StepContext.Outputs(pred.get(0), pred.get(1), y), progress));
+                new StepContext.Position(plan.epoch(), progress.nextBatch(), plan.batchesPerEpoch(), optimizer.steps()),
+                stepLoss, plan.learningRate(), plan.momentum(), new StepContext.Outputs(pred.get(0), pred.get(1), y),
+                progress));
         return modelSeconds;
     }
 
@@ -346,11 +355,10 @@ public final class Trainer implements AutoCloseable {
      * @param images the batch's images on the first device, or null where the step copied them in share by share
      * @param labels the batch's labels
      * @param outputs [features, head output, loss]
-     * @param epoch the epoch, from 1
-     * @param learningRate the step's learning rate
+     * @param plan the step's epoch and rates
      */
-    private record FailedStep(NDManager scope, Batch batch, NDArray images, NDArray labels, NDList outputs, int epoch,
-            double learningRate) {}
+    private record FailedStep(NDManager scope, Batch batch, NDArray images, NDArray labels, NDList outputs,
+            StepPlan plan) {}
 
     /**
      * Handles a step whose loss or gradients were found non-finite: stops with a diagnosis, or
@@ -377,11 +385,11 @@ public final class Trainer implements AutoCloseable {
         if (Float.isFinite(pred.get(2).getFloat()) && !d.anyNonFinite()) {
             return false;
         }
-        int epoch = s.epoch();
+        int epoch = s.plan().epoch();
         int batch = progress.nextBatch() + 1;
         long step = optimizer.steps() + 1;
         String where = String.format(java.util.Locale.ROOT, "epoch %d, batch %d (step %d, loss '%s', learning rate %.4g)",
-                epoch, batch, step, loss.getName(), s.learningRate());
+                epoch, batch, step, loss.getName(), s.plan().learningRate());
         boolean skip = nonFinitePolicy == NonFinitePolicy.SKIP && d.parametersFinite()
                 && consecutiveSkips + 1 < MAX_CONSECUTIVE_SKIPS;
         if (!skip) {
