@@ -1,7 +1,6 @@
 package io.anglearn.cli;
 
 import io.anglearn.data.ImageDataset;
-import io.anglearn.train.CheckpointStore;
 import io.anglearn.train.Embeddings;
 import io.anglearn.train.TrainedRun;
 import io.anglearn.train.TrainingData;
@@ -12,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -33,8 +33,8 @@ final class EmbedCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--run", required = true, paramLabel = "DIR", description = "The run directory.")
-    Path run;
+    @Mixin
+    TrainedRunOptions.Run run;
 
     @Option(names = "--split", paramLabel = "SPLIT", description = "test (default) or train; not with IMAGE.")
     String split;
@@ -46,9 +46,8 @@ final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "The features file, e.g. test.npy.")
     Path out;
 
-    @Option(names = "--checkpoint", paramLabel = "WHICH", defaultValue = "last",
-            description = "last (default), best, or step-N.")
-    String checkpoint;
+    @Mixin
+    TrainedRunOptions.Checkpoint checkpoint;
 
     @Override
     public Integer call() throws Exception {
@@ -58,10 +57,10 @@ final class EmbedCommand implements Callable<Integer> {
         }
         String which = images.isEmpty() ? NameSuggestions.resolve("--split", split == null ? "test" : split,
                 TrainingData.SPLITS) : null;
-        CheckpointStore.checkName(checkpoint);
+        checkpoint.check();
         PathOptions.writableFile("--out", out);
         List<Path> files = images.isEmpty() ? List.of() : TrainedRun.imageFiles(images);
-        try (TrainedRun r = TrainedRun.open(run, checkpoint)) {
+        try (TrainedRun r = TrainedRun.open(run.dir, checkpoint.which)) {
             ImageDataset data = which != null ? r.split(which) : r.readImages(files);
             Embeddings e = r.embed(data);
             TrainedRun.EmbeddingFiles f = r.writeEmbeddings(e, out, data);

@@ -10,7 +10,6 @@ import io.anglearn.metrics.RetrievalMetrics;
 import io.anglearn.metrics.VerificationMetrics;
 import io.anglearn.metrics.VerificationPairs;
 import io.anglearn.report.VerificationRecord;
-import io.anglearn.train.CheckpointStore;
 import io.anglearn.train.Embeddings;
 import io.anglearn.train.Evaluation;
 import io.anglearn.train.TrainedRun;
@@ -23,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,15 +42,14 @@ final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--run", required = true, paramLabel = "DIR", description = "The run directory.")
-    Path run;
+    @Mixin
+    TrainedRunOptions.Run run;
 
     @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "test", description = "test (default) or train.")
     String split;
 
-    @Option(names = "--checkpoint", paramLabel = "WHICH", defaultValue = "last",
-            description = "last (default), best, or step-N.")
-    String checkpoint;
+    @Mixin
+    TrainedRunOptions.Checkpoint checkpoint;
 
     @Option(names = "--pairs", defaultValue = "100000", paramLabel = "N",
             description = "Cap on positive verification pairs; as many negatives are drawn (default: ${DEFAULT-VALUE}).")
@@ -67,15 +66,15 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         NameSuggestions.resolve("--split", split, TrainingData.SPLITS);
-        CheckpointStore.checkName(checkpoint);
+        checkpoint.check();
         if (maxPositives < 1) {
             throw new IllegalArgumentException("--pairs must be >= 1, got " + maxPositives);
         }
-        try (TrainedRun r = TrainedRun.open(run, checkpoint)) {
+        try (TrainedRun r = TrainedRun.open(run.dir, checkpoint.which)) {
             ImageDataset data = r.split(split);
             Evaluation e = r.evaluate(data);
             AngleStatistics a = e.angles();
-            out.printf(Locale.ROOT, "run %s, checkpoint at step %d, split %s (%d images)%n", run, r.checkpointStep(),
+            out.printf(Locale.ROOT, "run %s, checkpoint at step %d, split %s (%d images)%n", run.dir, r.checkpointStep(),
                     e.split(), e.images());
             if (!e.classified()) {
                 out.printf(Locale.ROOT, "evaluated by retrieval: %s%n", r.inference().classifies()
@@ -116,14 +115,14 @@ final class EvaluateCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "retrieval (every image against all others): P@1 %.4f   R-precision %.4f   MAP@R %.4f%n",
                     direct.precisionAt1(), direct.rPrecision(), direct.mapAtR());
             RetrievalMetrics through = null;
-            Path idx = index != null ? index : run.resolve("index").resolve("test");
+            Path idx = index != null ? index : run.dir.resolve("index").resolve("test");
             if (split.equals("test") && (index != null || Files.isDirectory(idx))) {
                 through = throughIndex(out, r, idx);
             }
             if (split.equals("test")) {
-                VerificationRecord.write(run, split, r.checkpointStep(), r.checkpointDigest(), maxPositives, pairsSeed, v,
+                VerificationRecord.write(run.dir, split, r.checkpointStep(), r.checkpointDigest(), maxPositives, pairsSeed, v,
                         through, through == null ? null : idx);
-                out.println("wrote " + run.resolve(VerificationRecord.FILE) + " and " + run.resolve(VerificationRecord.ROC_FILE));
+                out.println("wrote " + run.dir.resolve(VerificationRecord.FILE) + " and " + run.dir.resolve(VerificationRecord.ROC_FILE));
             }
         }
         out.flush();

@@ -4,7 +4,6 @@ import io.anglearn.index.EmbeddingIndex;
 import io.anglearn.index.ImageSet;
 import io.anglearn.index.IndexProvenance;
 import io.anglearn.index.RunIndexer;
-import io.anglearn.train.CheckpointStore;
 import io.anglearn.train.TrainedRun;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,6 +14,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -49,8 +49,8 @@ final class IndexCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--run", required = true, paramLabel = "DIR", description = "The run directory.")
-        Path run;
+        @Mixin
+        TrainedRunOptions.Run run;
 
         @Option(names = "--images", required = true, paramLabel = "SPEC",
                 description = "test, train, or a folder of images (folder:PATH or a path).")
@@ -60,9 +60,8 @@ final class IndexCommand implements Runnable {
                 description = "The index folder (default: RUN/index/<split or folder name>).")
         Path out;
 
-        @Option(names = "--checkpoint", paramLabel = "WHICH", defaultValue = "last",
-                description = "last (default), best, or step-N.")
-        String checkpoint;
+        @Mixin
+        TrainedRunOptions.Checkpoint checkpoint;
 
         @Option(names = "--batch-size", defaultValue = "128", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
         int batchSize;
@@ -79,13 +78,13 @@ final class IndexCommand implements Runnable {
         public Integer call() throws Exception {
             PrintWriter w = spec.commandLine().getOut();
             ImageSet set = ImageSet.parse(images);
-            CheckpointStore.checkName(checkpoint);
+            checkpoint.check();
             if (batchSize < 1) {
                 throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
             }
-            Path target = out != null ? out : run.resolve("index").resolve(set.defaultIndexName());
+            Path target = out != null ? out : run.dir.resolve("index").resolve(set.defaultIndexName());
             PathOptions.writableDirectory("--out", target);
-            try (TrainedRun r = TrainedRun.open(run, checkpoint);
+            try (TrainedRun r = TrainedRun.open(run.dir, checkpoint.which);
                     EmbeddingIndex index = EmbeddingIndex.builder().setDirectory(target)
                             .setProvenance(RunIndexer.provenance(r)).optMaxConnections(maxConnections)
                             .optBeamWidth(beamWidth).build()) {
@@ -94,7 +93,7 @@ final class IndexCommand implements Runnable {
                 long added = RunIndexer.of(r, batchSize).addTo(set, index, n -> { });
                 index.commit(true);
                 w.printf(Locale.ROOT, "indexed %d images (%s) with run %s, checkpoint at step %d, in %.1f s%n", added,
-                        set.description(), run, r.checkpointStep(), (System.nanoTime() - start) / 1e9);
+                        set.description(), run.dir, r.checkpointStep(), (System.nanoTime() - start) / 1e9);
                 w.printf(Locale.ROOT, "index %s: %d items (%d before), dimension %d%n", target, index.size(), before,
                         index.dimension());
             }

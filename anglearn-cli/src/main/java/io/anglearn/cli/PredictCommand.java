@@ -1,7 +1,6 @@
 package io.anglearn.cli;
 
 import com.google.gson.GsonBuilder;
-import io.anglearn.train.CheckpointStore;
 import io.anglearn.train.Prediction;
 import io.anglearn.train.TrainedRun;
 import java.io.PrintWriter;
@@ -15,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -33,12 +33,11 @@ final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--run", required = true, paramLabel = "DIR", description = "The run directory.")
-    Path run;
+    @Mixin
+    TrainedRunOptions.Run run;
 
-    @Option(names = "--checkpoint", paramLabel = "WHICH", defaultValue = "last",
-            description = "last (default), best, or step-N.")
-    String checkpoint;
+    @Mixin
+    TrainedRunOptions.Checkpoint checkpoint;
 
     @Option(names = "--top-k", paramLabel = "K", description = "Show the K classes most similar to each image"
             + " (default: every class).")
@@ -55,11 +54,11 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        CheckpointStore.checkName(checkpoint);
+        checkpoint.check();
         if (topK != null && topK < 1) {
             throw new IllegalArgumentException("--top-k must be >= 1, got " + topK);
         }
-        try (TrainedRun r = TrainedRun.open(run, checkpoint)) {
+        try (TrainedRun r = TrainedRun.open(run.dir, checkpoint.which)) {
             List<Path> files = TrainedRun.imageFiles(images);
             List<String> names = r.classNames();
             int k = topK == null ? names.size() : Math.min(topK, names.size());

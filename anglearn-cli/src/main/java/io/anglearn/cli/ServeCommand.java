@@ -6,7 +6,6 @@ import io.anglearn.index.EmbeddingIndex;
 import io.anglearn.report.VerificationRecord;
 import io.anglearn.serve.EmbeddingService;
 import io.anglearn.serve.SearchServer;
-import io.anglearn.train.CheckpointStore;
 import io.anglearn.train.TrainedRun;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -17,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,12 +37,11 @@ final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--run", required = true, paramLabel = "DIR", description = "The run directory.")
-    Path run;
+    @Mixin
+    TrainedRunOptions.Run run;
 
-    @Option(names = "--checkpoint", paramLabel = "WHICH", defaultValue = "last",
-            description = "last (default), best, or step-N.")
-    String checkpoint;
+    @Mixin
+    TrainedRunOptions.Checkpoint checkpoint;
 
     @Option(names = "--index", paramLabel = "INDEX", description = "An index of this checkpoint's embeddings, for /search.")
     Path index;
@@ -89,9 +88,9 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        CheckpointStore.checkName(checkpoint);
+        checkpoint.check();
         String tok = token != null ? token : System.getenv(TOKEN_ENV);
-        try (TrainedRun r = TrainedRun.open(run, checkpoint);
+        try (TrainedRun r = TrainedRun.open(run.dir, checkpoint.which);
                 EmbeddingIndex idx = index == null ? null : EmbeddingIndex.open(index)) {
             Double t = threshold != null ? threshold : recordedThreshold(r);
             EmbeddingService service = EmbeddingService.builder().setRun(r).optIndex(idx).optThreshold(t)
@@ -136,7 +135,7 @@ final class ServeCommand implements Callable<Integer> {
                 }
             }, "anglearn-serve-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
-            out.printf(Locale.ROOT, "serving run %s (checkpoint at step %d)%s on http://%s:%d/%n", run, r.checkpointStep(),
+            out.printf(Locale.ROOT, "serving run %s (checkpoint at step %d)%s on http://%s:%d/%n", run.dir, r.checkpointStep(),
                     idx == null ? "" : " with index " + index + " (" + idx.size() + " items)", host, server.port());
             out.printf(Locale.ROOT, "verification threshold: %s; authentication: %s%n",
                     t == null ? "none (run 'anglearn evaluate' or pass --threshold)" : String.format(Locale.ROOT, "cos >= %.4f", t),

@@ -18,7 +18,7 @@ public enum BadImagePolicy {
     SKIP;
 
     /** The option values {@link #parse} accepts. */
-    public static final List<String> NAMES = List.of("stop", "skip");
+    public static final List<String> NAMES = NameSuggestions.optionNames(values());
 
     /**
      * Parses the option value {@code stop} or {@code skip}.
@@ -28,7 +28,7 @@ public enum BadImagePolicy {
      * @throws IllegalArgumentException naming {@code --bad-images} and the closest value for anything else
      */
     public static BadImagePolicy parse(String value) {
-        return valueOf(NameSuggestions.resolve("--bad-images", value, NAMES).toUpperCase(Locale.ROOT));
+        return NameSuggestions.resolveConstant("--bad-images", value, BadImagePolicy.class);
     }
 
     /** Returns the option value, {@code stop} or {@code skip}. */

@@ -24,7 +24,7 @@ import java.util.Arrays;
  * formula gives 0 for C = 2).
  *
  * <p>Parameters: dynamic, default true; the arccos clamp ε for θ_med, default
- * {@value AngularLoss#DEFAULT_EPSILON}.
+ * {@value EmbeddingLoss#DEFAULT_EPSILON}.
  */
 public final class AdaCosLoss extends EmbeddingLoss {
 
@@ -137,7 +137,7 @@ public final class AdaCosLoss extends EmbeddingLoss {
     /** Builds an {@link AdaCosLoss}. */
     public static final class Builder {
         private boolean dynamic = true;
-        private double epsilon = AngularLoss.DEFAULT_EPSILON;
+        private double epsilon = EmbeddingLoss.DEFAULT_EPSILON;
 
         private Builder() {}
 
@@ -155,7 +155,7 @@ public final class AdaCosLoss extends EmbeddingLoss {
         /**
          * Sets the arccos clamp margin used for the median angle.
          *
-         * @param epsilon in (0, 0.1] (default {@value AngularLoss#DEFAULT_EPSILON})
+         * @param epsilon in (0, 0.1] (default {@value EmbeddingLoss#DEFAULT_EPSILON})
          * @return this builder
          */
         public Builder optEpsilon(double epsilon) {

@@ -11,7 +11,7 @@ import ai.djl.ndarray.NDArray;
  *
  * <p>Parameters: scale s, default {@value ArcFaceLoss#DEFAULT_SCALE}; margin m in radians, default
  * {@value ArcFaceLoss#DEFAULT_MARGIN}, with 0 ≤ m &lt; π/2; easy margin, default off; arccos clamp
- * ε, default {@value AngularLoss#DEFAULT_EPSILON} (as in {@link AngularLoss}).
+ * ε, default {@value EmbeddingLoss#DEFAULT_EPSILON}.
  */
 public abstract class AdditiveAngularMarginLoss extends MarginLoss {
 
@@ -54,7 +54,7 @@ public abstract class AdditiveAngularMarginLoss extends MarginLoss {
     public abstract static class AngularMarginBuilder<B extends AngularMarginBuilder<B>>
             extends MarginLoss.BaseBuilder<B> {
         boolean easyMargin;
-        double epsilon = AngularLoss.DEFAULT_EPSILON;
+        double epsilon = EmbeddingLoss.DEFAULT_EPSILON;
 
         AngularMarginBuilder() {
             super(ArcFaceLoss.DEFAULT_SCALE, ArcFaceLoss.DEFAULT_MARGIN);
@@ -74,7 +74,7 @@ public abstract class AdditiveAngularMarginLoss extends MarginLoss {
         /**
          * Sets the arccos clamp margin.
          *
-         * @param epsilon in (0, 0.1] (default {@value AngularLoss#DEFAULT_EPSILON})
+         * @param epsilon in (0, 0.1] (default {@value EmbeddingLoss#DEFAULT_EPSILON})
          * @return this builder
          */
         public B optEpsilon(double epsilon) {

@@ -14,16 +14,13 @@ import ai.djl.ndarray.NDArray;
  *
  * <p>Parameters: k, default {@value #DEFAULT_K}, chosen by a short Fashion-MNIST experiment
  * (docs/losses.md; the paper only says k "should be greater than 3"); ε, default
- * {@value #DEFAULT_EPSILON}: cos θ is clamped to {@code [−1+ε, 1−ε]} before arccos, whose
- * derivative −1/√(1−c²) is infinite at ±1. In float32 the largest derivative is then about 707,
- * and the smallest representable angle about 1.4e-3 rad.
+ * {@value EmbeddingLoss#DEFAULT_EPSILON}: cos θ is clamped to {@code [−1+ε, 1−ε]} before arccos,
+ * whose derivative −1/√(1−c²) is infinite at ±1 (see {@link EmbeddingLoss#DEFAULT_EPSILON}).
  */
 public final class AngularLoss extends EmbeddingLoss {
 
     /** Default scale k. */
     public static final double DEFAULT_K = 4.0;
-    /** Default clamp margin ε for arccos. */
-    public static final double DEFAULT_EPSILON = 1e-6;
 
     private final double k;
     private final double epsilon;
@@ -80,7 +77,7 @@ public final class AngularLoss extends EmbeddingLoss {
         /**
          * Sets the arccos clamp margin.
          *
-         * @param epsilon in (0, 0.1] (default {@value #DEFAULT_EPSILON})
+         * @param epsilon in (0, 0.1] (default {@value EmbeddingLoss#DEFAULT_EPSILON})
          * @return this builder
          */
         public Builder optEpsilon(double epsilon) {

@@ -14,7 +14,7 @@ package io.anglearn.loss;
  *
  * <p>Parameters: scale s, default {@value #DEFAULT_SCALE}; margin m in radians, default
  * {@value #DEFAULT_MARGIN}, with 0 ≤ m &lt; π/2; easy margin, default off; arccos clamp ε, default
- * {@value AngularLoss#DEFAULT_EPSILON} (as in {@link AngularLoss}).
+ * {@value EmbeddingLoss#DEFAULT_EPSILON}.
  */
 public final class ArcFaceLoss extends AdditiveAngularMarginLoss {
 

@@ -27,7 +27,7 @@ import java.util.Map;
  * <p>Parameters: λ, default {@value #DEFAULT_LAMBDA}, and the centre update rate α in (0, 1],
  * default {@value #DEFAULT_ALPHA} (both Wen et al.'s values).
  */
-public final class CenterLoss extends EmbeddingLoss {
+public final class CenterLoss extends SoftmaxLoss {
 
     /** Default weight λ of the centre term. */
     public static final double DEFAULT_LAMBDA = 0.003;
@@ -69,16 +69,6 @@ public final class CenterLoss extends EmbeddingLoss {
     /** Returns the class centres, {@code C×d}, or null before {@link #initializeState}. */
     public NDArray centers() {
         return centers;
-    }
-
-    @Override
-    public HeadKind headKind() {
-        return HeadKind.LINEAR;
-    }
-
-    @Override
-    public NDArray logits(NDArray headOutput, NDArray features, NDArray labels) {
-        return headOutput;
     }
 
     @Override

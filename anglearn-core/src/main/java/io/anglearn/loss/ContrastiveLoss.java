@@ -3,7 +3,6 @@ package io.anglearn.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import io.anglearn.loss.miners.MinedPairs;
-import io.anglearn.loss.miners.Miner;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -104,12 +103,11 @@ public final class ContrastiveLoss extends PairLoss {
     }
 
     /** Builds a {@link ContrastiveLoss}. */
-    public static final class Builder {
+    public static final class Builder extends PairLoss.BaseBuilder<Builder> {
         private double positiveMargin = DEFAULT_POSITIVE_MARGIN;
         private double negativeMargin = DEFAULT_NEGATIVE_MARGIN;
         private boolean cosine;
         private boolean normalize = true;
-        private Miner miner;
 
         private Builder() {}
 
@@ -158,14 +156,8 @@ public final class ContrastiveLoss extends PairLoss {
             return this;
         }
 
-        /**
-         * Sets the miner.
-         *
-         * @param miner the miner, or null for every pair (default null)
-         * @return this builder
-         */
-        public Builder optMiner(Miner miner) {
-            this.miner = miner;
+        @Override
+        Builder self() {
             return this;
         }
 

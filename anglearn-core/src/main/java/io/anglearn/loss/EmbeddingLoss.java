@@ -173,8 +173,20 @@ public abstract class EmbeddingLoss extends Loss {
     }
 
     /**
+     * Default clamp margin ε of the arccos in every loss that takes an angle: {@code arc}
+     * ({@link AngularLoss}), {@code arcface} and {@code subcenter-arcface}
+     * ({@link AdditiveAngularMarginLoss}), {@code adacos} ({@link AdaCosLoss}) and
+     * {@code sphereface}/{@code lsoftmax} ({@link SphereFaceLoss}). cos θ is clamped to
+     * {@code [−1+ε, 1−ε]} before arccos, whose derivative −1/√(1−c²) is infinite at ±1; with
+     * ε = 1e-6 the largest derivative in float32 is about 707 and the smallest representable angle
+     * about 1.4e-3 rad (1e-7 is too small: 1 − 1e-7 rounds to 1 in float32). Each of those losses
+     * takes its own ε in (0, 0.1] ({@code optEpsilon}).
+     */
+    public static final double DEFAULT_EPSILON = 1e-6;
+
+    /**
      * Returns θ = arccos(cos θ) with cos θ clamped to {@code [−1+ε, 1−ε]}, so that the derivative
-     * −1/√(1−c²) stays finite; outside the clamp the gradient is 0.
+     * −1/√(1−c²) stays finite; outside the clamp the gradient is 0 (see {@link #DEFAULT_EPSILON}).
      */
     static NDArray clampedAngle(NDArray cos, double epsilon) {
         return cos.clip(-1 + epsilon, 1 - epsilon).acos();

@@ -52,11 +52,11 @@ public final class Losses {
                 p -> CenterLoss.builder().optLambda(p.get("lambda")).optAlpha(p.get("alpha")).build());
         register("arcface", "ArcFace, an additive angular margin s·cos(θ_y + m) (Deng et al., CVPR 2019)",
                 params("s", ArcFaceLoss.DEFAULT_SCALE, "m", ArcFaceLoss.DEFAULT_MARGIN,
-                "easy_margin", 0.0, "epsilon", AngularLoss.DEFAULT_EPSILON),
+                "easy_margin", 0.0, "epsilon", EmbeddingLoss.DEFAULT_EPSILON),
                 p -> ArcFaceLoss.builder().optScale(p.get("s")).optMargin(p.get("m"))
                         .optEasyMargin(flag("arcface", "easy_margin", p)).optEpsilon(p.get("epsilon")).build());
         register("arc", "the angular loss, logits k·(π/2 − θ_j): this project's method and the default, not ArcFace"
-                + " (Wu & Wang, arXiv:1912.07819)", params("k", AngularLoss.DEFAULT_K, "epsilon", AngularLoss.DEFAULT_EPSILON),
+                + " (Wu & Wang, arXiv:1912.07819)", params("k", AngularLoss.DEFAULT_K, "epsilon", EmbeddingLoss.DEFAULT_EPSILON),
                 p -> AngularLoss.builder().optK(p.get("k")).optEpsilon(p.get("epsilon")).build());
         register("cosface", "CosFace / AM-Softmax, an additive cosine margin s·(cos θ_y − m) (Wang et al., CVPR 2018)",
                 params("s", CosFaceLoss.DEFAULT_SCALE, "m", CosFaceLoss.DEFAULT_MARGIN),
@@ -67,19 +67,19 @@ public final class Losses {
                     : "L-Softmax, the same multiplicative margin as sphereface (Liu et al., ICML 2016)", params("m", (double) SphereFaceLoss.DEFAULT_M,
                     "lambda_base", SphereFaceLoss.DEFAULT_LAMBDA_BASE, "gamma", SphereFaceLoss.DEFAULT_GAMMA,
                     "power", SphereFaceLoss.DEFAULT_POWER, "lambda_min", SphereFaceLoss.DEFAULT_LAMBDA_MIN,
-                    "epsilon", AngularLoss.DEFAULT_EPSILON),
+                    "epsilon", EmbeddingLoss.DEFAULT_EPSILON),
                     p -> SphereFaceLoss.builder().optM(integer(name, "m", p)).optLambdaBase(p.get("lambda_base"))
                             .optGamma(p.get("gamma")).optPower(p.get("power")).optLambdaMin(p.get("lambda_min"))
                             .optEpsilon(p.get("epsilon")).build(name));
         }
         register("normface", "normalised softmax s·cos θ_j (Wang et al., ACM MM 2017)", params("s", NormFaceLoss.DEFAULT_SCALE),
                 p -> NormFaceLoss.builder().optScale(p.get("s")).build());
-        register("adacos", "normalised softmax with an adaptive scale s (Zhang et al., CVPR 2019)", params("dynamic", 1.0, "epsilon", AngularLoss.DEFAULT_EPSILON),
+        register("adacos", "normalised softmax with an adaptive scale s (Zhang et al., CVPR 2019)", params("dynamic", 1.0, "epsilon", EmbeddingLoss.DEFAULT_EPSILON),
                 p -> AdaCosLoss.builder().optDynamic(flag("adacos", "dynamic", p)).optEpsilon(p.get("epsilon")).build());
         register("subcenter-arcface", "ArcFace against the nearest of K sub-centres per class (Deng et al., ECCV 2020)",
                 params("subcenters", (double) SubCenterArcFaceLoss.DEFAULT_SUB_CENTERS,
                 "s", ArcFaceLoss.DEFAULT_SCALE, "m", ArcFaceLoss.DEFAULT_MARGIN, "easy_margin", 0.0,
-                "epsilon", AngularLoss.DEFAULT_EPSILON),
+                "epsilon", EmbeddingLoss.DEFAULT_EPSILON),
                 p -> SubCenterArcFaceLoss.builder().optSubCenters(integer("subcenter-arcface", "subcenters", p))
                         .optScale(p.get("s")).optMargin(p.get("m"))
                         .optEasyMargin(flag("subcenter-arcface", "easy_margin", p)).optEpsilon(p.get("epsilon"))

@@ -3,7 +3,6 @@ package io.anglearn.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import io.anglearn.loss.miners.MinedPairs;
-import io.anglearn.loss.miners.Miner;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -102,11 +101,10 @@ public final class MultiSimilarityLoss extends PairLoss {
     }
 
     /** Builds a {@link MultiSimilarityLoss}. */
-    public static final class Builder {
+    public static final class Builder extends PairLoss.BaseBuilder<Builder> {
         private double alpha = DEFAULT_ALPHA;
         private double beta = DEFAULT_BETA;
         private double lambda = DEFAULT_LAMBDA;
-        private Miner miner;
 
         private Builder() {}
 
@@ -143,14 +141,8 @@ public final class MultiSimilarityLoss extends PairLoss {
             return this;
         }
 
-        /**
-         * Sets the miner.
-         *
-         * @param miner the miner, or null for every pair (default null)
-         * @return this builder
-         */
-        public Builder optMiner(Miner miner) {
-            this.miner = miner;
+        @Override
+        Builder self() {
             return this;
         }
 

@@ -192,4 +192,30 @@ public abstract class PairLoss extends EmbeddingLoss {
         NDArray active = hinges.gt(0).toType(hinges.getDataType(), false).sum(new int[] {0}, true).maximum(1);
         return hinges.div(active).sum();
     }
+
+    /**
+     * The setting every pair loss's builder has: the miner. The subclasses' builders extend it, as
+     * the margin losses' extend {@link MarginLoss.BaseBuilder}.
+     *
+     * @param <B> the concrete builder, returned by the setters so calls chain
+     */
+    public abstract static class BaseBuilder<B extends BaseBuilder<B>> {
+        Miner miner;
+
+        BaseBuilder() {}
+
+        /**
+         * Sets the miner.
+         *
+         * @param miner the miner, or null for every pair or triplet of the batch (default null)
+         * @return this builder
+         */
+        public B optMiner(Miner miner) {
+            this.miner = miner;
+            return self();
+        }
+
+        /** Returns this builder as its concrete type. */
+        abstract B self();
+    }
 }

@@ -27,7 +27,7 @@ import java.io.IOException;
  * {@link #afterStep} advances it, {@link #saveState}/{@link #loadState} keep it.
  *
  * <p>Parameters: the integer margin m in [1, 10], default {@value #DEFAULT_M}; the annealing
- * constants above; the arccos clamp ε, default {@value AngularLoss#DEFAULT_EPSILON}.
+ * constants above; the arccos clamp ε, default {@value EmbeddingLoss#DEFAULT_EPSILON}.
  */
 public final class SphereFaceLoss extends EmbeddingLoss {
 
@@ -141,7 +141,7 @@ public final class SphereFaceLoss extends EmbeddingLoss {
         private double gamma = DEFAULT_GAMMA;
         private double power = DEFAULT_POWER;
         private double lambdaMin = DEFAULT_LAMBDA_MIN;
-        private double epsilon = AngularLoss.DEFAULT_EPSILON;
+        private double epsilon = EmbeddingLoss.DEFAULT_EPSILON;
 
         private Builder() {}
 
@@ -203,7 +203,7 @@ public final class SphereFaceLoss extends EmbeddingLoss {
         /**
          * Sets the arccos clamp margin.
          *
-         * @param epsilon in (0, 0.1] (default {@value AngularLoss#DEFAULT_EPSILON})
+         * @param epsilon in (0, 0.1] (default {@value EmbeddingLoss#DEFAULT_EPSILON})
          * @return this builder
          */
         public Builder optEpsilon(double epsilon) {

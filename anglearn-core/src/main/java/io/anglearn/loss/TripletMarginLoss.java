@@ -3,7 +3,6 @@ package io.anglearn.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import io.anglearn.loss.miners.MinedTriplets;
-import io.anglearn.loss.miners.Miner;
 import java.util.Map;
 
 /**
@@ -85,11 +84,10 @@ public final class TripletMarginLoss extends PairLoss {
     }
 
     /** Builds a {@link TripletMarginLoss}. */
-    public static final class Builder {
+    public static final class Builder extends PairLoss.BaseBuilder<Builder> {
         private double margin = DEFAULT_MARGIN;
         private boolean squared = true;
         private boolean normalize = true;
-        private Miner miner;
 
         private Builder() {}
 
@@ -126,14 +124,8 @@ public final class TripletMarginLoss extends PairLoss {
             return this;
         }
 
-        /**
-         * Sets the miner.
-         *
-         * @param miner the miner, or null for every triplet (default null)
-         * @return this builder
-         */
-        public Builder optMiner(Miner miner) {
-            this.miner = miner;
+        @Override
+        Builder self() {
             return this;
         }
 

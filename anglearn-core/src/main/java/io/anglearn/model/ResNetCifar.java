@@ -289,15 +289,17 @@ public final class ResNetCifar extends AbstractBlock {
      * Builds a {@link ResNetCifar}. Required: {@link #setStageWidths}, {@link #setBlocksPerStage}
      * (one entry per stage each), {@link #setShortcut}.
      */
-    public static final class Builder {
+    public static final class Builder extends ResidualBuilder<Builder> {
         private int[] stageWidths;
         private int[] blocksPerStage;
-        private Shortcut shortcut;
-        private float momentum = DEFAULT_BN_MOMENTUM;
-        private float epsilon = DEFAULT_BN_EPSILON;
         private boolean channelsLast = true;
 
         private Builder() {}
+
+        @Override
+        Builder self() {
+            return this;
+        }
 
         /**
          * Sets the channels of each stage; the stem has the first stage's width.
@@ -318,40 +320,6 @@ public final class ResNetCifar extends AbstractBlock {
          */
         public Builder setBlocksPerStage(int... blocks) {
             this.blocksPerStage = blocks.clone();
-            return this;
-        }
-
-        /**
-         * Sets how shortcuts match a changed shape.
-         *
-         * @param shortcut zero-padding (option A) or projection (option B)
-         * @return this builder
-         */
-        public Builder setShortcut(Shortcut shortcut) {
-            this.shortcut = shortcut;
-            return this;
-        }
-
-        /**
-         * Sets BatchNorm's momentum in DJL's convention: {@code running = momentum·running +
-         * (1 − momentum)·batch}.
-         *
-         * @param momentum in [0, 1); default {@value ResNetCifar#DEFAULT_BN_MOMENTUM}
-         * @return this builder
-         */
-        public Builder optBatchNormMomentum(float momentum) {
-            this.momentum = momentum;
-            return this;
-        }
-
-        /**
-         * Sets BatchNorm's epsilon.
-         *
-         * @param epsilon positive; default {@value ResNetCifar#DEFAULT_BN_EPSILON}
-         * @return this builder
-         */
-        public Builder optBatchNormEpsilon(float epsilon) {
-            this.epsilon = epsilon;
             return this;
         }
 

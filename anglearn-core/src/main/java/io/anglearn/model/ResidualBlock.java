@@ -193,15 +193,17 @@ public final class ResidualBlock extends AbstractBlock {
      * Builds a {@link ResidualBlock}. Required: {@link #setInChannels}, {@link #setOutChannels},
      * {@link #setShortcut}.
      */
-    public static final class Builder {
+    public static final class Builder extends ResidualBuilder<Builder> {
         private int inChannels;
         private int outChannels;
         private int stride = 1;
-        private Shortcut shortcut;
-        private float momentum = ResNetCifar.DEFAULT_BN_MOMENTUM;
-        private float epsilon = ResNetCifar.DEFAULT_BN_EPSILON;
 
         private Builder() {}
+
+        @Override
+        Builder self() {
+            return this;
+        }
 
         /**
          * Sets the number of input channels.
@@ -233,40 +235,6 @@ public final class ResidualBlock extends AbstractBlock {
          */
         public Builder optStride(int stride) {
             this.stride = stride;
-            return this;
-        }
-
-        /**
-         * Sets how the shortcut matches a changed shape.
-         *
-         * @param shortcut zero-padding (option A) or projection (option B)
-         * @return this builder
-         */
-        public Builder setShortcut(Shortcut shortcut) {
-            this.shortcut = shortcut;
-            return this;
-        }
-
-        /**
-         * Sets BatchNorm's momentum in DJL's convention: {@code running = momentum·running +
-         * (1 − momentum)·batch}.
-         *
-         * @param momentum in [0, 1); default {@value ResNetCifar#DEFAULT_BN_MOMENTUM} (PyTorch's 0.1)
-         * @return this builder
-         */
-        public Builder optBatchNormMomentum(float momentum) {
-            this.momentum = momentum;
-            return this;
-        }
-
-        /**
-         * Sets BatchNorm's epsilon, added to the variance before the square root.
-         *
-         * @param epsilon positive; default {@value ResNetCifar#DEFAULT_BN_EPSILON}
-         * @return this builder
-         */
-        public Builder optBatchNormEpsilon(float epsilon) {
-            this.epsilon = epsilon;
             return this;
         }
 

@@ -44,7 +44,6 @@ public final class EpochProgress {
             throw new IllegalArgumentException("invalid epoch progress: epoch " + epoch + ", batch " + nextBatch
                     + ", " + correct + " correct of " + images + ", " + skippedBatches + " skipped");
         }
-        this.skippedBatches = skippedBatches;
         this.epoch = epoch;
         this.nextBatch = nextBatch;
         this.lossSum = lossSum;
@@ -52,6 +51,7 @@ public final class EpochProgress {
         this.images = images;
         this.seconds = seconds;
         this.modelSeconds = modelSeconds;
+        this.skippedBatches = skippedBatches;
     }
 
     void addStep(double loss, long stepCorrect, long stepImages) {

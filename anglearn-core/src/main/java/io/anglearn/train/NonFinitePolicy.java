@@ -22,7 +22,7 @@ public enum NonFinitePolicy {
     SKIP;
 
     /** The option values {@link #parse} accepts. */
-    public static final List<String> NAMES = List.of("stop", "skip");
+    public static final List<String> NAMES = NameSuggestions.optionNames(values());
 
     /**
      * Parses the option value {@code stop} or {@code skip}.
@@ -32,7 +32,7 @@ public enum NonFinitePolicy {
      * @throws IllegalArgumentException naming {@code --on-non-finite} and the closest value for anything else
      */
     public static NonFinitePolicy parse(String value) {
-        return valueOf(NameSuggestions.resolve("--on-non-finite", value, NAMES).toUpperCase(Locale.ROOT));
+        return NameSuggestions.resolveConstant("--on-non-finite", value, NonFinitePolicy.class);
     }
 
     /** Returns the option value, {@code stop} or {@code skip}. */

@@ -44,7 +44,9 @@ import java.util.Objects;
  * <p>With several devices ({@link Builder#optDevices}) each batch is split into nearly equal
  * shares, one per device; each share's loss is weighted by its size so the summed gradient is the
  * whole batch's, and a {@link MultiDeviceParameterServer} applies it. This path follows DJL's own
- * multi-device training; it has been exercised with copies on one CPU, not on several GPUs.
+ * multi-device training; it has been exercised with copies on one CPU, not on several GPUs. Which
+ * of the two steps runs is chosen once, when the trainer is built; the rest of a step (the check
+ * for non-finite values, the totals, the listeners) is common to both.
  *
  * <p>The backbone can be frozen for the first epochs ({@link Builder#optFreezeBackboneEpochs}):
  * during them the network runs its backbone as in evaluation and cuts the gradient after it
@@ -74,6 +76,8 @@ public final class Trainer implements AutoCloseable {
     private final int freezeBackboneEpochs;
     /** Whether each trainable parameter, in optimiser order, belongs to the backbone. */
     private final boolean[] inBackbone;
+    /** Forward, backward and update of one batch: on one device or split across several, chosen once. */
+    private final DeviceStep deviceStep;
     private boolean frozen;
     private volatile boolean stopRequested;
     private int consecutiveSkips;
@@ -121,6 +125,7 @@ public final class Trainer implements AutoCloseable {
         if (devices.length > 1) {
             store.setParameterServer(new MultiDeviceParameterServer(optimizer, indexById), devices);
         }
+        deviceStep = devices.length > 1 ? new SplitStep() : new SingleDeviceStep();
         inference = new Inference(network, store, manager, devices[0]);
     }
 
@@ -284,48 +289,9 @@ public final class Trainer implements AutoCloseable {
             while (!stopRequested && it.hasNext()) {
                 Batch b = it.next();
                 long step = optimizer.steps();
-                double lr = schedule.learningRate(step);
-                double momentum = schedule.momentum(step);
+                StepPlan plan = new StepPlan(epoch, total, schedule.learningRate(step), schedule.momentum(step));
                 try (NDManager scope = manager.newSubManager(devices[0])) {
-                    NDArray y = scope.create(b.labels());
-                    NDArray x = devices.length == 1
-                            ? scope.create(b.images(), new Shape(b.size(), b.channels(), b.height(), b.width())) : null;
-                    long modelStart = System.nanoTime();
-                    NDList pred = devices.length == 1 ? forwardBackward(x, y) : forwardBackwardSplit(scope, b);
-                    float stepLoss = pred.get(2).getFloat();
-                    // Caught before the update, so a stopped or skipped step leaves the weights as they were.
-                    if ((!Float.isFinite(stepLoss) || (devices.length == 1 && !gradientsFinite(scope)))
-                            && nonFiniteStep(scope, b, x, y, pred, epoch, progress, lr, listener)) {
-                        long now = System.nanoTime();
-                        progress.addTime((now - mark) / 1e9, (now - modelStart) / 1e9);
-                        mark = now;
-                        continue;
-                    }
-                    consecutiveSkips = 0;
-                    optimizer.beginStep(lr, momentum);
-                    if (devices.length == 1) {
-                        for (int i = 0; i < trainable.size(); i++) {
-                            if (frozen && inBackbone[i]) {
-                                continue;
-                            }
-                            NDArray w = trainable.get(i).getArray();
-                            try (NDArray g = w.getGradient()) {
-                                optimizer.update(i, w, g);
-                            }
-                        }
-                    } else {
-                        store.updateAllParameters();
-                    }
-                    // Non-trainable loss state (center loss's centres, ...) follows the step.
-                    loss.afterStep(new NDList(pred.get(0).stopGradient(), pred.get(1).stopGradient()), y);
-                    double modelSeconds = (System.nanoTime() - modelStart) / 1e9;
-                    // A network without a head (a pair loss) classifies nothing: its accuracy is not counted.
-                    long correct = headless() ? 0
-                            : pred.get(1).argMax(1).toType(DataType.INT32, false).eq(y).sum().getLong();
-                    progress.addStep(stepLoss, correct, b.size());
-                    listener.onBatch(epoch, progress.nextBatch(), stepLoss);
-                    listener.onStep(new StepContext(this, epoch, progress.nextBatch(), total, optimizer.steps(), stepLoss,
-                            lr, momentum, pred.get(0), pred.get(1), y, progress));
+                    double modelSeconds = trainStep(scope, b, plan, progress, listener);
                     long now = System.nanoTime();
                     progress.addTime((now - mark) / 1e9, modelSeconds);
                     mark = now;
@@ -336,53 +302,94 @@ public final class Trainer implements AutoCloseable {
         return progress;
     }
 
-    /** Cheap check of every gradient at once: the sum of their sums is finite unless one of them is not. */
-    private boolean gradientsFinite(NDManager scope) {
-        NDList sums = new NDList(trainable.size());
-        for (int i = 0; i < trainable.size(); i++) {
-            if (frozen && inBackbone[i]) {
-                continue;
-            }
-            try (NDArray g = trainable.get(i).getArray().getGradient()) {
-                NDArray s = g.sum();
-                s.attach(scope);
-                sums.add(s);
-            }
+    /**
+     * Where a step trains and at what rates.
+     *
+     * @param epoch the epoch, from 1
+     * @param batchesPerEpoch the batches of a full epoch
+     * @param learningRate the schedule's learning rate at the step
+     * @param momentum the schedule's momentum at the step
+     */
+    private record StepPlan(int epoch, int batchesPerEpoch, double learningRate, double momentum) {}
+
+    /**
+     * Trains one batch in the step's scope: forward and backward, the non-finite check, the update,
+     * the totals and the listeners. A batch found non-finite is skipped or stops the run (see
+     * {@link #nonFiniteStep}).
+     *
+     * @return the seconds spent in forward, backward and update
+     */
+    private double trainStep(NDManager scope, Batch b, StepPlan plan, EpochProgress progress, TrainingListener listener) {
+        NDArray y = scope.create(b.labels());
+        NDArray x = deviceStep.input(scope, b);
+        long modelStart = System.nanoTime();
+        NDList pred = deviceStep.forwardBackward(scope, b, x, y);
+        float stepLoss = pred.get(2).getFloat();
+        // Caught before the update, so a stopped or skipped step leaves the weights as they were.
+        if ((!Float.isFinite(stepLoss) || !deviceStep.gradientsFinite(scope))
+                && nonFiniteStep(new FailedStep(scope, b, x, y, pred, plan), progress, listener)) {
+            return (System.nanoTime() - modelStart) / 1e9;
         }
-        NDArray total = NDArrays.stack(sums).sum();
-        return Float.isFinite(total.getFloat());
+        consecutiveSkips = 0;
+        optimizer.beginStep(plan.learningRate(), plan.momentum());
+        deviceStep.update();
+        // Non-trainable loss state (center loss's centres, ...) follows the step.
+        loss.afterStep(new NDList(pred.get(0).stopGradient(), pred.get(1).stopGradient()), y);
+        double modelSeconds = (System.nanoTime() - modelStart) / 1e9;
+        // A network without a head (a pair loss) classifies nothing: its accuracy is not counted.
+        long correct = headless() ? 0 : pred.get(1).argMax(1).toType(DataType.INT32, false).eq(y).sum().getLong();
+        progress.addStep(stepLoss, correct, b.size());
+        listener.onBatch(plan.epoch(), progress.nextBatch(), stepLoss);
+        listener.onStep(new StepContext(this,
+                new StepContext.Position(plan.epoch(), progress.nextBatch(), plan.batchesPerEpoch(), optimizer.steps()),
+                stepLoss, plan.learningRate(), plan.momentum(), new StepContext.Outputs(pred.get(0), pred.get(1), y),
+                progress));
+        return modelSeconds;
     }
+
+    /**
+     * A step whose loss or gradients were found non-finite, as {@link #nonFiniteStep} examines it.
+     *
+     * @param scope the step's scope
+     * @param batch the batch
+     * @param images the batch's images on the first device, or null where the step copied them in share by share
+     * @param labels the batch's labels
+     * @param outputs [features, head output, loss]
+     * @param plan the step's epoch and rates
+     */
+    private record FailedStep(NDManager scope, Batch batch, NDArray images, NDArray labels, NDList outputs,
+            StepPlan plan) {}
 
     /**
      * Handles a step whose loss or gradients were found non-finite: stops with a diagnosis, or
      * skips the batch. Returns false if a closer look finds everything finite after all (a sum of
      * large finite gradients can overflow), so the step proceeds.
      */
-    private boolean nonFiniteStep(NDManager scope, Batch b, NDArray x, NDArray y, NDList pred, int epoch,
-            EpochProgress progress, double lr, TrainingListener listener) {
-        NDArray input = x != null ? x
-                : scope.create(b.images(), new Shape(b.size(), b.channels(), b.height(), b.width()));
+    private boolean nonFiniteStep(FailedStep s, EpochProgress progress, TrainingListener listener) {
+        NDArray input = s.images() != null ? s.images() : images(s.scope(), s.batch());
         List<NDArray> params = new ArrayList<>();
         List<NDArray> grads = new ArrayList<>();
         for (Parameter p : parameters) {
             NDArray w = p.getArray();
             params.add(w);
-            if (p.requiresGradient() && devices.length == 1) {
+            if (p.requiresGradient() && deviceStep.gradientsReadable()) {
                 NDArray g = w.getGradient();
-                g.attach(scope);
+                g.attach(s.scope());
                 grads.add(g);
             } else {
                 grads.add(null);
             }
         }
-        NonFiniteDiagnosis d = NonFiniteDiagnosis.examine(input, y, pred, loss, parameterNames, params, grads);
+        NDList pred = s.outputs();
+        NonFiniteDiagnosis d = NonFiniteDiagnosis.examine(input, s.labels(), pred, loss, parameterNames, params, grads);
         if (Float.isFinite(pred.get(2).getFloat()) && !d.anyNonFinite()) {
             return false;
         }
+        int epoch = s.plan().epoch();
         int batch = progress.nextBatch() + 1;
         long step = optimizer.steps() + 1;
         String where = String.format(java.util.Locale.ROOT, "epoch %d, batch %d (step %d, loss '%s', learning rate %.4g)",
-                epoch, batch, step, loss.getName(), lr);
+                epoch, batch, step, loss.getName(), s.plan().learningRate());
         boolean skip = nonFinitePolicy == NonFinitePolicy.SKIP && d.parametersFinite()
                 && consecutiveSkips + 1 < MAX_CONSECUTIVE_SKIPS;
         if (!skip) {
@@ -406,40 +413,147 @@ public final class Trainer implements AutoCloseable {
         return true;
     }
 
-    /** Returns [features, head output, loss] with the gradients accumulated on the parameters. */
-    private NDList forwardBackward(NDArray x, NDArray y) {
-        try (GradientCollector gc = Engines.pytorch().newGradientCollector()) {
-            NDList pred = network.forward(store, new NDList(x), true);
-            NDArray l = loss.evaluate(new NDList(y), pred);
-            gc.backward(l);
-            return new NDList(pred.get(0), pred.get(1), l);
+    /** Copies a batch's images into {@code scope}, as one {@code N×C×H×W} array. */
+    private static NDArray images(NDManager scope, Batch b) {
+        return scope.create(b.images(), new Shape(b.size(), b.channels(), b.height(), b.width()));
+    }
+
+    /**
+     * How a step computes the loss and gradients and applies the update: {@link SingleDeviceStep}
+     * or {@link SplitStep}, chosen once when the trainer is built. The rest of a step (the
+     * non-finite check, the totals, the listeners) is the same for both.
+     */
+    private interface DeviceStep {
+
+        /** Returns the batch's images on the first device, or null where the step copies them in itself. */
+        NDArray input(NDManager scope, Batch b);
+
+        /**
+         * Runs forward and backward, leaving the gradients on the parameters.
+         *
+         * @param x the batch's images from {@link #input}, or null
+         * @param y the batch's labels, on the first device
+         * @return [features, head output, loss], on the first device
+         */
+        NDList forwardBackward(NDManager scope, Batch b, NDArray x, NDArray y);
+
+        /** Returns false if a gradient is found non-finite; a step that cannot read them checks nothing. */
+        boolean gradientsFinite(NDManager scope);
+
+        /** Returns whether each parameter's gradient can be read for a diagnosis. */
+        boolean gradientsReadable();
+
+        /** Applies the update, after {@link Optimizer#beginStep}. */
+        void update();
+    }
+
+    /** The whole batch on one device; the optimiser updates each trainable parameter not frozen. */
+    private final class SingleDeviceStep implements DeviceStep {
+
+        @Override
+        public NDArray input(NDManager scope, Batch b) {
+            return images(scope, b);
+        }
+
+        @Override
+        public NDList forwardBackward(NDManager scope, Batch b, NDArray x, NDArray y) {
+            try (GradientCollector gc = Engines.pytorch().newGradientCollector()) {
+                NDList pred = network.forward(store, new NDList(x), true);
+                NDArray l = loss.evaluate(new NDList(y), pred);
+                gc.backward(l);
+                return new NDList(pred.get(0), pred.get(1), l);
+            }
+        }
+
+        /** Cheap check of every gradient at once: the sum of their sums is finite unless one of them is not. */
+        @Override
+        public boolean gradientsFinite(NDManager scope) {
+            NDList sums = new NDList(trainable.size());
+            for (int i = 0; i < trainable.size(); i++) {
+                if (frozen && inBackbone[i]) {
+                    continue;
+                }
+                try (NDArray g = trainable.get(i).getArray().getGradient()) {
+                    NDArray s = g.sum();
+                    s.attach(scope);
+                    sums.add(s);
+                }
+            }
+            NDArray total = NDArrays.stack(sums).sum();
+            return Float.isFinite(total.getFloat());
+        }
+
+        @Override
+        public boolean gradientsReadable() {
+            return true;
+        }
+
+        @Override
+        public void update() {
+            for (int i = 0; i < trainable.size(); i++) {
+                if (frozen && inBackbone[i]) {
+                    continue;
+                }
+                NDArray w = trainable.get(i).getArray();
+                try (NDArray g = w.getGradient()) {
+                    optimizer.update(i, w, g);
+                }
+            }
         }
     }
 
-    /** The multi-device step: one share of the batch per device, gradients summed by the store. */
-    private NDList forwardBackwardSplit(NDManager scope, Batch b) {
-        int[][] shares = shares(b.size(), devices.length);
-        int img = b.channels() * b.height() * b.width();
-        NDList features = new NDList();
-        NDList heads = new NDList();
-        float lossSum = 0;
-        try (GradientCollector gc = Engines.pytorch().newGradientCollector()) {
-            for (int k = 0; k < shares.length; k++) {
-                int from = shares[k][0];
-                int to = shares[k][1];
-                NDManager dm = scope.newSubManager(devices[k]);
-                NDArray x = dm.create(Arrays.copyOfRange(b.images(), from * img, to * img),
-                        new Shape(to - from, b.channels(), b.height(), b.width()));
-                NDArray yk = dm.create(Arrays.copyOfRange(b.labels(), from, to));
-                NDList pred = network.forward(store, new NDList(x), true);
-                NDArray l = loss.evaluate(new NDList(yk), pred).mul((float) (to - from) / b.size());
-                gc.backward(l);
-                lossSum += l.getFloat();
-                features.add(pred.get(0).toDevice(devices[0], false));
-                heads.add(pred.get(1).toDevice(devices[0], false));
-            }
+    /**
+     * The multi-device step: one share of the batch per device, each share's loss weighted by its
+     * size, gradients summed and applied by the {@link MultiDeviceParameterServer}. Before the update
+     * only the loss is checked, not the gradients.
+     */
+    private final class SplitStep implements DeviceStep {
+
+        @Override
+        public NDArray input(NDManager scope, Batch b) {
+            return null;
         }
-        return new NDList(NDArrays.concat(features), NDArrays.concat(heads), scope.create(lossSum));
+
+        @Override
+        public NDList forwardBackward(NDManager scope, Batch b, NDArray x, NDArray y) {
+            int[][] shares = shares(b.size(), devices.length);
+            int img = b.channels() * b.height() * b.width();
+            NDList features = new NDList();
+            NDList heads = new NDList();
+            float lossSum = 0;
+            try (GradientCollector gc = Engines.pytorch().newGradientCollector()) {
+                for (int k = 0; k < shares.length; k++) {
+                    int from = shares[k][0];
+                    int to = shares[k][1];
+                    NDManager dm = scope.newSubManager(devices[k]);
+                    NDArray xk = dm.create(Arrays.copyOfRange(b.images(), from * img, to * img),
+                            new Shape(to - from, b.channels(), b.height(), b.width()));
+                    NDArray yk = dm.create(Arrays.copyOfRange(b.labels(), from, to));
+                    NDList pred = network.forward(store, new NDList(xk), true);
+                    NDArray l = loss.evaluate(new NDList(yk), pred).mul((float) (to - from) / b.size());
+                    gc.backward(l);
+                    lossSum += l.getFloat();
+                    features.add(pred.get(0).toDevice(devices[0], false));
+                    heads.add(pred.get(1).toDevice(devices[0], false));
+                }
+            }
+            return new NDList(NDArrays.concat(features), NDArrays.concat(heads), scope.create(lossSum));
+        }
+
+        @Override
+        public boolean gradientsFinite(NDManager scope) {
+            return true;
+        }
+
+        @Override
+        public boolean gradientsReadable() {
+            return false;
+        }
+
+        @Override
+        public void update() {
+            store.updateAllParameters();
+        }
     }
 
     /**

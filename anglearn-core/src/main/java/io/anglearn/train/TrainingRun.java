@@ -624,10 +624,8 @@ public final class TrainingRun {
         }
 
         Path save() throws IOException {
-            EpochProgress p = progress;
-            TrainingState state = new TrainingState(trainer.steps(), p.epoch(), p.nextBatch(), p.lossSum(), p.correct(),
-                    p.images(), p.seconds(), p.modelSeconds(), records, bestStep,
-                    bestTop1Error, trainer.parameterNames(), p.skippedBatches(), configSha());
+            TrainingState state = TrainingState.of(trainer.steps(), progress, records, bestStep, bestTop1Error,
+                    trainer.parameterNames(), configSha());
             byte[] module = trainer.network().backbone() instanceof TorchScriptBackbone t ? t.moduleBytes() : null;
             return store.save(state, trainer.parameterArrays(), trainer.optimizer().state(), trainer.lossState(), module);
         }

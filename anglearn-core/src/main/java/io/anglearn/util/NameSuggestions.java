@@ -67,6 +67,37 @@ public final class NameSuggestions {
     }
 
     /**
+     * Returns the option values of an enum whose values are its constants' names in lower case
+     * (e.g. {@code stop}, {@code skip}).
+     *
+     * @param constants the enum's constants, in order
+     * @return their names in lower case, in the same order
+     */
+    public static List<String> optionNames(Enum<?>... constants) {
+        List<String> names = new ArrayList<>(constants.length);
+        for (Enum<?> c : constants) {
+            names.add(c.name().toLowerCase(Locale.ROOT));
+        }
+        return List.copyOf(names);
+    }
+
+    /**
+     * Returns the constant of such an enum (see {@link #optionNames}) that a typed value stands
+     * for, or fails with {@link #unknown}'s error.
+     *
+     * @param <E> the enum
+     * @param what the option, as the message should name it, e.g. {@code --bad-images}
+     * @param given the typed value, case-insensitive
+     * @param type the enum's class
+     * @return the constant
+     * @throws IllegalArgumentException naming {@code what}, {@code given}, the closest values and all of them
+     */
+    public static <E extends Enum<E>> E resolveConstant(String what, String given, Class<E> type) {
+        List<String> valid = optionNames(type.getEnumConstants());
+        return Enum.valueOf(type, resolve(what, given, valid).toUpperCase(Locale.ROOT));
+    }
+
+    /**
      * Returns the valid names close to a typed one (see the class description).
      *
      * @param given the typed name

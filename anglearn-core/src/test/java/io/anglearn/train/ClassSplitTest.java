@@ -40,15 +40,8 @@ class ClassSplitTest {
     }
 
     private static TrainingConfig config(String name) {
-        TrainingConfig c = new TrainingConfig();
-        c.dataset = "folder:" + folder;
-        c.imageChannels = 1;
-        c.imageSize = 8;
-        c.testFraction = 0.25;
-        c.batchSize = 12;
+        TrainingConfig c = SyntheticData.folderConfig(folder, dir.resolve("runs"), name);
         c.epochs = 2;
-        c.runsDir = dir.resolve("runs").toString();
-        c.name = name;
         return c;
     }
 

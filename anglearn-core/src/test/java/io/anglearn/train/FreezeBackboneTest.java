@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,25 +24,11 @@ class FreezeBackboneTest {
         c.freezeBackboneEpochs = 1;
         c.embeddingDim = 4;
         c.angleInterval = 0;
-        List<String> names = new ArrayList<>();
-        List<float[]> initial = new ArrayList<>();
-        List<List<float[]>> atEpochEnd = new ArrayList<>();
-        new TrainingRun(c, SyntheticData.small()).execute(new TrainingListener() {
-            @Override
-            public void onTrainingStart(Trainer trainer) {
-                names.addAll(trainer.parameterNames());
-                trainer.parameterArrays().forEach(a -> initial.add(a.toFloatArray()));
-            }
-
-            @Override
-            public void onStep(StepContext s) {
-                if (s.batch() == s.batchesPerEpoch()) {
-                    List<float[]> values = new ArrayList<>();
-                    s.trainer().parameterArrays().forEach(a -> values.add(a.toFloatArray()));
-                    atEpochEnd.add(values);
-                }
-            }
-        });
+        ParameterSnapshots snapshots = new ParameterSnapshots();
+        new TrainingRun(c, SyntheticData.small()).execute(snapshots);
+        List<String> names = snapshots.names;
+        List<float[]> initial = snapshots.initial;
+        List<List<float[]>> atEpochEnd = snapshots.atEpochEnd;
         assertEquals(2, atEpochEnd.size());
         int backbone = 0;
         int runningStats = 0;

@@ -36,17 +36,9 @@ class RunExtensionTest {
     }
 
     private static TrainingConfig config(String name) {
-        TrainingConfig c = new TrainingConfig();
-        c.dataset = "folder:" + folder;
-        c.imageChannels = 1;
-        c.imageSize = 8;
-        c.testFraction = 0.25;
-        c.batchSize = 12;
-        c.epochs = 1;
+        TrainingConfig c = SyntheticData.folderConfig(folder, dir.resolve("runs"), name);
         c.checkpointEvery = 1;
         c.tensorBoard = false;
-        c.runsDir = dir.resolve("runs").toString();
-        c.name = name;
         return c;
     }
 

@@ -34,16 +34,8 @@ class SplitClassesTest {
     }
 
     private static TrainingConfig config(String name) {
-        TrainingConfig c = new TrainingConfig();
-        c.dataset = "folder:" + folder;
-        c.imageChannels = 1;
-        c.imageSize = 8;
+        TrainingConfig c = SyntheticData.folderConfig(folder, dir.resolve("runs"), name);
         c.splitClasses = true;
-        c.testFraction = 0.25;
-        c.batchSize = 12;
-        c.epochs = 1;
-        c.runsDir = dir.resolve("runs").toString();
-        c.name = name;
         return c;
     }
 

@@ -67,6 +67,28 @@ final class SyntheticData {
         return root;
     }
 
+    /**
+     * A configuration for a folder of grey 8×8 images written by {@link #writeFolder}: a quarter of
+     * each class held out for testing, batches of 12, one epoch.
+     *
+     * @param folder the image folder
+     * @param runsDir where the run goes
+     * @param name the run's name
+     * @return the configuration, for the test to adjust
+     */
+    static TrainingConfig folderConfig(java.nio.file.Path folder, java.nio.file.Path runsDir, String name) {
+        TrainingConfig c = new TrainingConfig();
+        c.dataset = "folder:" + folder;
+        c.imageChannels = 1;
+        c.imageSize = 8;
+        c.testFraction = 0.25;
+        c.batchSize = 12;
+        c.epochs = 1;
+        c.runsDir = runsDir.toString();
+        c.name = name;
+        return c;
+    }
+
     /** A train/test pair of 64 and 32 images of 4 classes, 8×8. */
     static TrainingData small() {
         return new TrainingData(images("synthetic/train", 64, 4, 8, 1), images("synthetic/test", 32, 4, 8, 2));

@@ -66,29 +66,20 @@ class TorchScriptTrainingTest {
         TrainingData data = SyntheticData.small();
         Path module = modules.resolve("scripted.pt");
         TrainingConfig c = config(runs, "whole", module);
-        List<List<float[]>> atEpochEnd = new ArrayList<>();
-        List<float[]> initial = new ArrayList<>();
-        List<String> names = new ArrayList<>();
         List<Boolean> frozen = new ArrayList<>();
-        TrainingRun.Result whole = new TrainingRun(c, data).execute(new TrainingListener() {
-            @Override
-            public void onTrainingStart(Trainer trainer) {
-                names.addAll(trainer.parameterNames());
-                trainer.parameterArrays().forEach(a -> initial.add(a.toFloatArray()));
-            }
-
+        ParameterSnapshots snapshots = new ParameterSnapshots() {
             @Override
             public void onStep(StepContext s) {
                 if (s.batch() == 1) {
                     frozen.add(s.trainer().backboneFrozen());
                 }
-                if (s.batch() == s.batchesPerEpoch()) {
-                    List<float[]> values = new ArrayList<>();
-                    s.trainer().parameterArrays().forEach(a -> values.add(a.toFloatArray()));
-                    atEpochEnd.add(values);
-                }
+                super.onStep(s);
             }
-        });
+        };
+        TrainingRun.Result whole = new TrainingRun(c, data).execute(snapshots);
+        List<List<float[]>> atEpochEnd = snapshots.atEpochEnd;
+        List<float[]> initial = snapshots.initial;
+        List<String> names = snapshots.names;
         assertEquals(List.of(true, false, false), frozen, "frozen in the first epoch only");
         assertEquals(List.of("01backbone_conv.weight", "01backbone_conv.bias", "01backbone_bn.weight",
                 "01backbone_bn.bias", "01backbone_fc.weight", "01backbone_fc.bias", "02projection_weight",

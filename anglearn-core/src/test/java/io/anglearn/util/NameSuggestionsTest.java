@@ -92,4 +92,16 @@ class NameSuggestionsTest {
         assertTrue(e.getMessage().contains("did you mean 'one-cycle'?"), e.getMessage());
         assertTrue(!e.getMessage().contains("\n"), "one line");
     }
+
+    private enum Mode { FIRST_TRY, SKIP }
+
+    @Test
+    void anEnumsOptionValuesAreItsNamesInLowerCaseAndResolveToItsConstants() {
+        assertEquals(List.of("first_try", "skip"), NameSuggestions.optionNames(Mode.values()));
+        assertEquals(Mode.FIRST_TRY, NameSuggestions.resolveConstant("--mode", "First_Try", Mode.class));
+        assertEquals(Mode.SKIP, NameSuggestions.resolveConstant("--mode", "skip", Mode.class));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> NameSuggestions.resolveConstant("--mode", "skp", Mode.class));
+        assertEquals("unknown --mode 'skp': did you mean 'skip'? Expected one of: first_try, skip", e.getMessage());
+    }
 }
