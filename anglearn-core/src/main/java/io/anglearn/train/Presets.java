@@ -25,6 +25,9 @@ public final class Presets {
     /** The preset names {@link #apply} accepts. */
     public static final List<String> NAMES = List.of("paper", "recommended");
 
+    /** The settings a preset reads to choose its values: apply these before the preset. */
+    public static final List<String> INPUTS = List.of("dataset", "loss");
+
     /** The losses Table 1 gives settings for. */
     public static final List<String> PAPER_LOSSES = List.of("soft", "center", "arcface", "arc");
 
