@@ -226,8 +226,11 @@ public final class Setting<T> {
     /**
      * Spells a default as the help and the docs show it: a rate as {@code 3e-3}, other numbers
      * plainly, a switch as on or off.
+     *
+     * @param value the value
+     * @return the text
      */
-    static String format(Object value) {
+    public static String format(Object value) {
         if (value instanceof Double d) {
             if (d != 0 && Math.abs(d) < 0.01) {
                 int exponent = (int) Math.floor(Math.log10(Math.abs(d)));
