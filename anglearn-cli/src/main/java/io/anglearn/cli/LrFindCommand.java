@@ -45,6 +45,8 @@ final class LrFindCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    // Here SettingOptions.ForLrFind inserts the options of the data, network, loss and optimiser settings.
+
     @Option(names = "--min-lr", paramLabel = "RATE", defaultValue = "1e-7", description = "First rate (default: ${DEFAULT-VALUE}).")
     double minLr;
 

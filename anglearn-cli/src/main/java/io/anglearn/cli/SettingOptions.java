@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import picocli.CommandLine.IModelTransformer;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -35,7 +36,7 @@ final class SettingOptions {
     static final class ForTrain implements IModelTransformer {
         @Override
         public CommandSpec transform(CommandSpec spec) {
-            return addBefore(spec, "--no-progress", Set.of(Setting.Scope.TRAINING, Setting.Scope.RUN));
+            return addBefore(spec, "--no-progress", s -> s.scope() != Setting.Scope.FILE);
         }
     }
 
@@ -43,15 +44,29 @@ final class SettingOptions {
     static final class ForLrFind implements IModelTransformer {
         @Override
         public CommandSpec transform(CommandSpec spec) {
-            return addBefore(spec, "--min-lr", Set.of(Setting.Scope.TRAINING));
+            return addBefore(spec, "--min-lr", s -> s.scope() == Setting.Scope.TRAINING);
         }
     }
 
     /**
-     * Adds the options of the settings in the given scopes, before the option named {@code before}
+     * Adds to {@code reproduce} the settings it sets for every cell of a study, {@code --device}
+     * and {@code --data-dir}, before {@code --results-dir}.
+     */
+    static final class ForReproduce implements IModelTransformer {
+        /** The settings {@code reproduce} takes. */
+        static final Set<String> KEYS = Set.of("device", "dataDir");
+
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            return addBefore(spec, "--results-dir", s -> KEYS.contains(s.key()));
+        }
+    }
+
+    /**
+     * Adds the options of the settings taken, before the option named {@code before}
      * (so that the help lists them where the command's own options would have been).
      */
-    private static CommandSpec addBefore(CommandSpec spec, String before, Set<Setting.Scope> scopes) {
+    private static CommandSpec addBefore(CommandSpec spec, String before, Predicate<Setting<?>> taken) {
         List<OptionSpec> tail = new ArrayList<>();
         boolean found = false;
         for (OptionSpec o : new ArrayList<>(spec.options())) {
@@ -65,7 +80,7 @@ final class SettingOptions {
             throw new IllegalStateException(spec.qualifiedName() + " has no option " + before);
         }
         for (Setting<?> s : TrainingSettings.ALL) {
-            if (scopes.contains(s.scope())) {
+            if (taken.test(s)) {
                 spec.addOption(option(s));
             }
         }
@@ -122,6 +137,17 @@ final class SettingOptions {
      */
     Object value(String key) {
         return given.get(TrainingSettings.get(key));
+    }
+
+    /**
+     * Returns the value a setting's option was given, or else the setting's default.
+     *
+     * @param key the setting's key
+     * @return the value
+     */
+    Object valueOrDefault(String key) {
+        Setting<?> s = TrainingSettings.get(key);
+        return given.containsKey(s) ? given.get(s) : s.get(new TrainingConfig());
     }
 
     /**

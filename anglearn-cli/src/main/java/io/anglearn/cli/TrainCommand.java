@@ -25,7 +25,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code anglearn train}: trains a network and writes a run directory, or continues one. */
+/**
+ * {@code anglearn train}: trains a network and writes a run directory, or continues one. The
+ * training settings' options are made from their descriptors ({@link SettingOptions}).
+ */
 @Command(name = "train",
         header = "Train a network with a chosen loss, or resume a run.",
         mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = SettingOptions.ForTrain.class,
@@ -49,6 +52,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "Continue the stopped run in DIR from its newest valid checkpoint, with its own configuration;"
                     + " with --epochs E, extend the finished run DIR to E epochs.")
     Path resume;
+
+    // Here SettingOptions.ForTrain inserts one option per training setting (TrainingSettings.ALL).
 
     @Option(names = "--no-progress", description = "Do not draw a progress bar.")
     boolean noProgress;

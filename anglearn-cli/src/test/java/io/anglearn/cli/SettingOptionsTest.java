@@ -71,6 +71,19 @@ class SettingOptionsTest {
     }
 
     @Test
+    void reproduceTakesTheDeviceAndDataDirectoryOfEveryCell() {
+        CommandSpec reproduce = new CommandLine(new ReproduceCommand()).getCommandSpec();
+        assertEquals(TrainingSettings.get("device").help(), reproduce.findOption("--devices").description()[0]);
+        assertNotNull(reproduce.findOption("--data-dir"));
+        assertNull(reproduce.findOption("--lr"));
+        SettingOptions none = parse(new ReproduceCommand(), "--study", "table5");
+        assertEquals("cpu", none.valueOrDefault("device"), "the setting's default");
+        assertNull(none.value("dataDir"));
+        assertEquals("gpu:0", parse(new ReproduceCommand(), "--study", "table5", "--device", "gpu:0")
+                .valueOrDefault("device"));
+    }
+
+    @Test
     void thePresetsInputsApplyFirst() {
         TrainingConfig c = new TrainingConfig();
         SettingOptions given = parse(new TrainCommand(), "--dataset", "cifar10", "--loss", "center", "--epochs", "2");
