@@ -27,7 +27,6 @@ import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,7 +34,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code anglearn lr-find}: Smith's learning-rate range test. */
 @Command(name = "lr-find",
         header = "Learning-rate range test with a suggested one-cycle peak.",
-        mixinStandardHelpOptions = true, sortOptions = false,
+        mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = SettingOptions.ForLrFind.class,
         description = {"Learning-rate range test (Smith 2017): train a fresh network while the rate grows",
             "exponentially, plot the loss against the rate, and suggest a one-cycle peak rate: a tenth of the rate of",
             "the lowest smoothed loss. No rate is suggested when the curve cannot support one (the loss never",
@@ -46,8 +45,7 @@ final class LrFindCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Mixin
-    TrainingOptions options;
+    // Here SettingOptions.ForLrFind inserts the options of the data, network, loss and optimiser settings.
 
     @Option(names = "--min-lr", paramLabel = "RATE", defaultValue = "1e-7", description = "First rate (default: ${DEFAULT-VALUE}).")
     double minLr;
@@ -73,6 +71,7 @@ final class LrFindCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter w = spec.commandLine().getOut();
+        SettingOptions options = SettingOptions.given(spec);
         options.checkPaths(false);
         PathOptions.writableFile("--out", out);
         TrainingConfig c = new TrainingConfig();

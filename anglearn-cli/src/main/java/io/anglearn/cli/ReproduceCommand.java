@@ -30,7 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code anglearn reproduce}: runs one of the paper's studies and tabulates it beside the paper's numbers. */
 @Command(name = "reproduce",
         header = "Run a study reproducing one of the paper's tables or figures.",
-        mixinStandardHelpOptions = true, sortOptions = false,
+        mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = SettingOptions.ForReproduce.class,
         description = "Run a study reproducing a table or figure of the paper (losses x settings x seeds); "
                 + "skips finished runs, is safe to run twice at once, and writes results/<study>/table.md and .csv.")
 final class ReproduceCommand implements Callable<Integer> {
@@ -54,11 +54,13 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--seeds", defaultValue = "3", description = "Seeds per cell (default: ${DEFAULT-VALUE}).")
     int seeds;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
-    String device;
+    // Here SettingOptions.ForReproduce inserts --device and --data-dir, the settings of every cell.
 
-    @Option(names = "--data-dir", description = "Folder holding the datasets (searched first).")
-    String dataDir;
+    /** {@code --device}: the device of every cell. */
+    private String device;
+
+    /** {@code --data-dir}: where every cell looks for its dataset first, or null. */
+    private String dataDir;
 
     @Option(names = "--results-dir", description = "Parent of the study's directory (default: results for --scale full,"
             + " results/cpu or results/paper for the others).")
@@ -120,6 +122,9 @@ final class ReproduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        SettingOptions settings = SettingOptions.given(spec);
+        device = (String) settings.valueOrDefault("device");
+        dataDir = (String) settings.value("dataDir");
         Scale sc = Scale.parse(scale);
         if (dataDir != null) {
             PathOptions.existingDirectory("--data-dir", Path.of(dataDir));

@@ -21,15 +21,17 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code anglearn train}: trains a network and writes a run directory, or continues one. */
+/**
+ * {@code anglearn train}: trains a network and writes a run directory, or continues one. The
+ * training settings' options are made from their descriptors ({@link SettingOptions}).
+ */
 @Command(name = "train",
         header = "Train a network with a chosen loss, or resume a run.",
-        mixinStandardHelpOptions = true, sortOptions = false,
+        mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = SettingOptions.ForTrain.class,
         description = {"Train a network with a chosen loss; prints per-epoch loss, test error and angle statistics.",
             "Settings are layered: defaults, then --config, then --preset, then the options given."})
 final class TrainCommand implements Callable<Integer> {
@@ -51,45 +53,7 @@ final class TrainCommand implements Callable<Integer> {
                     + " with --epochs E, extend the finished run DIR to E epochs.")
     Path resume;
 
-    @Mixin
-    TrainingOptions options;
-
-    @Mixin
-    RunOptions runOptions;
-
-    @Option(names = "--eval-every", paramLabel = "E", description = "Evaluate on the test split every E epochs (default: 1; the last always).")
-    Integer evalEvery;
-
-    @Option(names = "--checkpoint-every", paramLabel = "STEPS",
-            description = "Also checkpoint every STEPS optimiser steps (default: 0 = at the end of each epoch only).")
-    Integer checkpointEvery;
-
-    @Option(names = "--keep-checkpoints", paramLabel = "N", description = "Newest checkpoints kept besides the best (default: 3).")
-    Integer keepCheckpoints;
-
-    @Option(names = "--angle-interval", paramLabel = "N",
-            description = "Record W-Inter, C-Inter and WC-Intra on a fixed probe of 500 test images every N iterations"
-                    + " (default: 200; 0 = off).")
-    Integer angleInterval;
-
-    @Option(names = "--on-non-finite", paramLabel = "stop|skip",
-            description = "When a loss or gradient is NaN or infinite: stop with a diagnosis (default) or skip the batch"
-                    + " and count it.")
-    String onNonFinite;
-
-    @Option(names = "--target-angle-samples", paramLabel = "N",
-            description = "Target angles sampled per class after each evaluation (default: 200).")
-    Integer targetAngleSamples;
-
-    @Option(names = "--no-tensorboard", description = "Record no TensorBoard event files and no figure data"
-            + " (angles by iteration, target angles, test embedding) in the run directory.")
-    boolean noTensorBoard;
-
-    @Option(names = "--name", paramLabel = "NAME", description = "Run name (default: <dataset>-<loss>-<time>).")
-    String name;
-
-    @Option(names = "--runs-dir", paramLabel = "DIR", description = "Parent folder of run directories (default: runs).")
-    String runsDir;
+    // Here SettingOptions.ForTrain inserts one option per training setting (TrainingSettings.ALL).
 
     @Option(names = "--no-progress", description = "Do not draw a progress bar.")
     boolean noProgress;
@@ -113,21 +77,20 @@ final class TrainCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
+        SettingOptions options = SettingOptions.given(spec);
         TrainingRun run;
         if (resume != null) {
-            if (config != null || preset != null || options.anyGiven() || runOptions.anyGivenButEpochs()
-                    || evalEvery != null || checkpointEvery != null || keepCheckpoints != null || name != null
-                    || runsDir != null || angleInterval != null || targetAngleSamples != null || noTensorBoard
-                    || onNonFinite != null || download) {
+            if (config != null || preset != null || options.anyGivenExcept("epochs") || download) {
                 throw new IllegalArgumentException("--resume continues a run with its own configuration;"
                         + " give no other training option but --epochs, which extends a finished run"
                         + " (to change settings, start a new run with --config)");
             }
             PathOptions.runDirectory("--resume", resume);
             RunStatus status = TrainingRun.status(resume);
-            if (runOptions.epochs != null) {
-                run = TrainingRun.extend(resume, runOptions.epochs);
-                out.println("extending " + resume + " from " + status.epochs() + " to " + runOptions.epochs
+            Integer epochs = (Integer) options.value("epochs");
+            if (epochs != null) {
+                run = TrainingRun.extend(resume, epochs);
+                out.println("extending " + resume + " from " + status.epochs() + " to " + epochs
                         + " epochs; the " + run.config().schedule + " schedule runs again over the added epochs");
             } else if (status.finished()) {
                 out.println(resume + " has finished: all " + status.epochs() + " epochs are trained"
@@ -151,39 +114,12 @@ final class TrainCommand implements Callable<Integer> {
                 // A copied configuration names its original run; a new run needs a name of its own.
                 c.name = null;
             }
-            options.applyIdentity(c);
+            // A preset reads the dataset and the loss: the options given for them count.
+            options.apply(c, Presets.INPUTS);
             if (preset != null) {
                 Presets.apply(preset, c);
             }
             options.apply(c);
-            runOptions.apply(c);
-            if (evalEvery != null) {
-                c.evalEvery = evalEvery;
-            }
-            if (checkpointEvery != null) {
-                c.checkpointEvery = checkpointEvery;
-            }
-            if (keepCheckpoints != null) {
-                c.keepCheckpoints = keepCheckpoints;
-            }
-            if (angleInterval != null) {
-                c.angleInterval = angleInterval;
-            }
-            if (targetAngleSamples != null) {
-                c.targetAngleSamples = targetAngleSamples;
-            }
-            if (onNonFinite != null) {
-                c.onNonFinite = onNonFinite;
-            }
-            if (noTensorBoard) {
-                c.tensorBoard = false;
-            }
-            if (name != null) {
-                c.name = name;
-            }
-            if (runsDir != null) {
-                c.runsDir = runsDir;
-            }
             // Reject a bad name, value or folder before anything is printed or loaded.
             c.validate();
             PathOptions.writableDirectory("--runs-dir", Path.of(c.runsDir));

@@ -1,5 +1,7 @@
 package io.anglearn.study;
 
+import io.anglearn.train.PaperProtocol;
+import io.anglearn.train.Setting;
 import io.anglearn.train.TrainingConfig;
 import io.anglearn.util.NameSuggestions;
 import java.util.ArrayList;
@@ -10,10 +12,9 @@ import java.util.Map;
 /**
  * The studies that reproduce the paper (Wu and Wang, arXiv:1912.07819), at three scales.
  *
- * <p><b>Paper scale</b> follows SPEC §4 (the paper's Table 1): Fashion-MNIST on ResNet20 for 60
- * epochs with batch 256, CIFAR-10 on ResNet18 and CIFAR-100 on ResNet34 for 160 epochs with batch
- * 128, Adam with weight decay 5e-4 and the one-cycle policy, and the paper's per-loss peak
- * learning rates (0.1 for soft, arc and arcface and 0.01 for center; 0.01 for soft on CIFAR).
+ * <p><b>Paper scale</b> follows SPEC §4, the paper's Table 1 as {@link PaperProtocol} holds it
+ * (network, epochs, batch size and per-loss peak learning rate for each dataset; Adam with weight
+ * decay 5e-4 and the one-cycle policy).
  *
  * <p><b>CPU scale</b> keeps the protocol's shape (network family, optimiser, schedule, batch size,
  * augmentation, every loss with the same budget) but shrinks it to at most about two hours per study on 2
@@ -21,7 +22,7 @@ import java.util.Map;
  * from the measured training speed of ResNet20 on this kind of machine, about 240 images/s at
  * 28×28 with 2 threads (BENCHMARKS.md), so a faster machine finishes sooner; table5, table4 and
  * figure5 take under an hour each. It uses one peak
- * learning rate, 3e-3, for every loss: with Adam the paper's 0.1 made test error swing between
+ * learning rate, {@link PaperProtocol#RECOMMENDED_RATE}, for every loss: with Adam the paper's 0.1 made test error swing between
  * 30% and 90% in an independent reproduction (SPEC §6), and one rate for all keeps the
  * comparison from favouring any loss.
  *
@@ -38,10 +39,16 @@ public final class Studies {
             "figure5", "figure6", "figure7", "figure8", "unseen");
 
     /** The four losses the paper compares, in its column order. */
-    public static final List<String> PAPER_LOSSES = List.of("soft", "center", "arcface", "arc");
+    public static final List<String> PAPER_LOSSES = PaperProtocol.LOSSES;
 
     /** The common peak learning rate at the CPU and full-data scales. */
-    public static final double CPU_LEARNING_RATE = 3e-3;
+    public static final double CPU_LEARNING_RATE = PaperProtocol.RECOMMENDED_RATE;
+
+    /** {@link #CPU_LEARNING_RATE} as the notes write it. */
+    private static final String CPU_RATE = Setting.format(CPU_LEARNING_RATE);
+
+    private static final PaperProtocol.Dataset FMNIST = PaperProtocol.FASHION_MNIST;
+    private static final PaperProtocol.Dataset CIFAR10 = PaperProtocol.CIFAR10;
 
     private Studies() {}
 
@@ -101,28 +108,29 @@ public final class Studies {
         List<StudyCell> cells = new ArrayList<>();
         for (String loss : PAPER_LOSSES) {
             for (int s = 1; s <= seeds; s++) {
-                TrainingConfig c = base("fashion-mnist", "resnet20", epochs(scale, 60, 10, 3), 256, loss, scale, false);
+                TrainingConfig c = fashionMnist(scale, loss, 10, 3);
                 if (scale == Scale.CPU) {
                     c.limitTrain = 10000;
                     c.limitTest = 5000;
                 }
-                cells.add(cell("fmnist", "Fashion-MNIST", loss, s, c));
+                cells.add(cell("fmnist", FMNIST.label(), loss, s, c));
             }
         }
         Map<String, Map<String, Double>> paper = new LinkedHashMap<>();
-        paper.put("test_top1_err", values("Fashion-MNIST", 6.30, 6.04, 6.27, 6.04));
+        paper.put("test_top1_err", values(FMNIST.label(), 6.30, 6.04, 6.27, 6.04));
         // The angle statistics beside the error: the paper reports them for CIFAR only (Tables 2-3), so
         // these cells have no paper value, but they show whether each loss separated the classes by angle.
         return new Study("table5", "Table 5: Fashion-MNIST test error (%)", scale, cells,
                 List.of("test_top1_err", "wc_intra", "c_inter", "w_inter"),
                 paper, scale == Scale.CPU
                         ? "CPU scale (a quick smoke study): ResNet20 on the first 10000 training images and 5000 test"
-                                + " images, 3 epochs (paper: all 60000 and 10000, 60 epochs), batch 256, peak lr 3e-3 for"
-                                + " every loss."
+                                + " images, 3 epochs (paper: all 60000 and 10000, " + FMNIST.epochs() + " epochs), batch "
+                                + FMNIST.batchSize() + ", peak lr " + CPU_RATE + " for every loss."
                         : scale == Scale.FULL
                                 ? "Full-data scale: ResNet20 on all 60000 training and 10000 test images, 10 epochs"
-                                        + " (paper: 60), batch 256, peak lr 3e-3 for every loss (paper: 0.1 or 0.01)."
-                                : "Paper scale: ResNet20, 60 epochs, batch 256, the paper's learning rates.");
+                                        + " (paper: " + FMNIST.epochs() + "), batch " + FMNIST.batchSize() + ", peak lr "
+                                        + CPU_RATE + " for every loss (paper: " + FMNIST.ratesText() + ")."
+                                : paperNotes(FMNIST.archLabel(), FMNIST) + ".");
     }
 
     private static Study table6(Scale scale, int seeds) {
@@ -131,7 +139,7 @@ public final class Studies {
         for (String dataset : scale == Scale.FULL ? List.of("cifar10+") : List.of("cifar10", "cifar10+")) {
             for (String loss : PAPER_LOSSES) {
                 for (int s = 1; s <= seeds; s++) {
-                    TrainingConfig c = cifar(dataset, scale, loss, "resnet18");
+                    TrainingConfig c = cifar(dataset, scale, loss);
                     cells.add(cell(dataset, label(dataset), loss, s, c));
                 }
             }
@@ -141,7 +149,7 @@ public final class Studies {
         err.putAll(values("CIFAR-10+", 5.73, 5.40, 5.34, 5.23));
         paper.put("test_top1_err", err);
         return new Study("table6", "Table 6: CIFAR-10 and CIFAR-10+ test error (%)", scale, cells,
-                List.of("test_top1_err", "wc_intra", "c_inter", "w_inter"), paper, cifarNotes(scale, "ResNet18")
+                List.of("test_top1_err", "wc_intra", "c_inter", "w_inter"), paper, cifarNotes(scale, CIFAR10.archLabel())
                         + (scale == Scale.FULL ? " CIFAR-10 without augmentation is not run at this scale." : ""));
     }
 
@@ -149,14 +157,14 @@ public final class Studies {
         List<StudyCell> cells = new ArrayList<>();
         for (String loss : PAPER_LOSSES) {
             for (int s = 1; s <= seeds; s++) {
-                cells.add(cell("cifar100+", "CIFAR-100+", loss, s, cifar("cifar100+", scale, loss, "resnet34")));
+                cells.add(cell("cifar100+", "CIFAR-100+", loss, s, cifar("cifar100+", scale, loss)));
             }
         }
         Map<String, Map<String, Double>> paper = new LinkedHashMap<>();
         paper.put("test_top1_err", values("CIFAR-100+", 25.64, 25.33, 25.56, 24.29));
         paper.put("test_top5_err", values("CIFAR-100+", 10.58, 8.19, 9.74, 10.07));
         return new Study("table7", "Table 7: CIFAR-100+ top-1 and top-5 test error (%)", scale, cells,
-                List.of("test_top1_err", "test_top5_err"), paper, cifarNotes(scale, "ResNet34"));
+                List.of("test_top1_err", "test_top5_err"), paper, cifarNotes(scale, PaperProtocol.CIFAR100.archLabel()));
     }
 
     private static Study table4(Scale scale, int seeds) {
@@ -168,7 +176,7 @@ public final class Studies {
         for (int e : epochs) {
             for (String loss : PAPER_LOSSES) {
                 for (int s = 1; s <= seeds; s++) {
-                    TrainingConfig c = cifar("cifar10+", scale, loss, "resnet18");
+                    TrainingConfig c = cifar("cifar10+", scale, loss);
                     c.epochs = e;
                     if (scale == Scale.CPU) {
                         c.limitTrain = 5000;
@@ -193,14 +201,15 @@ public final class Studies {
         return new Study("table4", "Table 4: CIFAR-10+ test error (%) against training epochs", scale, cells,
                 List.of("test_top1_err", "wc_intra", "c_inter", "w_inter"), paper, scale == Scale.CPU
                         ? "CPU scale (a quick smoke study): ResNet20 on the first 5000 CIFAR-10+ training images and 2000"
-                                + " test images, 1/2/4 epochs (paper: ResNet18, full set, 10/20/80/200 epochs), batch 128,"
-                                + " peak lr 3e-3 for every loss. The paper's rows are shown for reference; no CPU row has"
-                                + " the same epoch count."
+                                + " test images, 1/2/4 epochs (paper: " + CIFAR10.archLabel() + ", full set, 10/20/80/200"
+                                + " epochs), batch " + CIFAR10.batchSize() + ", peak lr " + CPU_RATE + " for every loss."
+                                + " The paper's rows are shown for reference; no CPU row has the same epoch count."
                         : scale == Scale.FULL
-                                ? "Full-data scale: ResNet20 on all of CIFAR-10+, 5/10/15 epochs (paper: ResNet18, 10/20/80/200),"
-                                        + " batch 128, peak lr 3e-3 for every loss. The paper's 10-epoch row is the one"
-                                        + " comparable budget."
-                                : "Paper scale: ResNet18 on CIFAR-10+, 10/20/80/200 epochs, the paper's learning rates.");
+                                ? "Full-data scale: ResNet20 on all of CIFAR-10+, 5/10/15 epochs (paper: " + CIFAR10.archLabel()
+                                        + ", 10/20/80/200), batch " + CIFAR10.batchSize() + ", peak lr " + CPU_RATE
+                                        + " for every loss. The paper's 10-epoch row is the one comparable budget."
+                                : "Paper scale: " + CIFAR10.archLabel() + " on CIFAR-10+, 10/20/80/200 epochs, the paper's"
+                                        + " learning rates.");
     }
 
     private static Study tables23(Scale scale, int seeds) {
@@ -208,7 +217,7 @@ public final class Studies {
         for (String dataset : List.of("cifar10+", "cifar100")) {
             for (String loss : PAPER_LOSSES) {
                 for (int s = 1; s <= seeds; s++) {
-                    TrainingConfig c = cifar(dataset, scale, loss, dataset.startsWith("cifar100") ? "resnet34" : "resnet18");
+                    TrainingConfig c = cifar(dataset, scale, loss);
                     cells.add(cell(dataset, label(dataset), loss, s, c));
                 }
             }
@@ -226,7 +235,7 @@ public final class Studies {
         angles(paper, "CIFAR-100", "arcface", 1.6256, 1.6244, 0.0103);
         angles(paper, "CIFAR-100", "center", 1.5712, 1.5601, 0.3467);
         return new Study("tables2-3", "Tables 2 and 3: angle statistics (radians) on the test split", scale, cells,
-                List.of("w_inter", "c_inter", "wc_intra"), paper, cifarNotes(scale, "ResNet18 / ResNet34")
+                List.of("w_inter", "c_inter", "wc_intra"), paper, cifarNotes(scale, CIFAR10.archLabel() + " / " + PaperProtocol.CIFAR100.archLabel())
                         + " C-Inter and WC-Intra use raw class means of the features (the metrics table's c_inter and"
                         + " wc_intra); the means of L2-normalised features are in each run's metrics as *_norm.");
     }
@@ -236,7 +245,7 @@ public final class Studies {
         double[] ks = scale == Scale.FULL ? new double[] {1, 4, 16} : new double[] {1, 2, 4, 8, 16};
         for (double k : ks) {
             for (int s = 1; s <= seeds; s++) {
-                TrainingConfig c = base("fashion-mnist", "resnet20", epochs(scale, 60, 10, 3), 256, "arc", scale, false);
+                TrainingConfig c = fashionMnist(scale, "arc", 10, 3);
                 if (scale == Scale.CPU) {
                     c.limitTrain = 5000;
                     c.limitTest = 5000;
@@ -256,18 +265,20 @@ public final class Studies {
         return new Study("figure5", "Figure 5: WC-Intra against iteration for several k (angular loss, Fashion-MNIST)",
                 scale, cells, List.of("test_top1_err", "wc_intra"), Map.of(), scale == Scale.CPU
                         ? "CPU scale (a quick smoke study): ResNet20 on the first 5000 Fashion-MNIST training images and"
-                                + " 5000 test images, 3 epochs, peak lr 3e-3, angle statistics every 4 iterations."
+                                + " 5000 test images, 3 epochs, peak lr " + CPU_RATE + ", angle statistics every 4 iterations."
                         : scale == Scale.FULL
-                                ? "Full-data scale: ResNet20 on all of Fashion-MNIST, k = 1, 4, 16, 10 epochs, batch 256,"
-                                        + " peak lr 3e-3, angle statistics every 200 iterations."
-                                : "Paper scale: ResNet20, 60 epochs, angle statistics every 50 iterations.");
+                                ? "Full-data scale: ResNet20 on all of Fashion-MNIST, k = 1, 4, 16, 10 epochs, batch "
+                                        + FMNIST.batchSize() + ", peak lr " + CPU_RATE + ", angle statistics every 200"
+                                        + " iterations."
+                                : "Paper scale: " + FMNIST.archLabel() + ", " + FMNIST.epochs() + " epochs, angle"
+                                        + " statistics every 50 iterations.");
     }
 
     private static Study figure6(Scale scale, int seeds) {
         List<StudyCell> cells = new ArrayList<>();
         for (String loss : PAPER_LOSSES) {
             for (int s = 1; s <= seeds; s++) {
-                TrainingConfig c = base("fashion-mnist", "resnet20", epochs(scale, 60, 10, 5), 256, loss, scale, false);
+                TrainingConfig c = fashionMnist(scale, loss, 10, 5);
                 c.embeddingDim = 2;
                 if (scale == Scale.CPU) {
                     c.limitTrain = 10000;
@@ -278,38 +289,48 @@ public final class Studies {
         return new Study("figure6", "Figure 6: 2-D embedded features per loss (Fashion-MNIST)", scale, cells,
                 List.of("test_top1_err", "wc_intra"), Map.of(), scale == Scale.CPU
                         ? "CPU scale (a quick smoke study): ResNet20 with a 2-D projection, first 10000 training images,"
-                                + " 5 epochs, peak lr 3e-3."
+                                + " 5 epochs, peak lr " + CPU_RATE + "."
                         : scale == Scale.FULL
-                                ? "Full-data scale: ResNet20 with a 2-D projection, all of Fashion-MNIST, 10 epochs, peak lr 3e-3."
-                                : "Paper scale: ResNet20 with a 2-D projection, 60 epochs.");
+                                ? "Full-data scale: ResNet20 with a 2-D projection, all of Fashion-MNIST, 10 epochs, peak lr "
+                                        + CPU_RATE + "."
+                                : "Paper scale: " + FMNIST.archLabel() + " with a 2-D projection, " + FMNIST.epochs()
+                                        + " epochs.");
     }
 
     private static Study figure7(Scale scale, int seeds) {
         List<StudyCell> cells = new ArrayList<>();
         for (String loss : List.of("soft", "arc")) {
             for (int s = 1; s <= seeds; s++) {
-                TrainingConfig c = cifar("cifar10+", scale, loss, "resnet18");
+                TrainingConfig c = cifar("cifar10+", scale, loss);
                 cells.add(cell("cifar10+", "CIFAR-10+", loss, s, c));
             }
         }
         return new Study("figure7", "Figure 7: per-epoch histograms of the target angle", scale, cells,
-                List.of("test_top1_err", "wc_intra"), Map.of(), cifarNotes(scale, "ResNet18"));
+                List.of("test_top1_err", "wc_intra"), Map.of(), cifarNotes(scale, CIFAR10.archLabel()));
     }
 
     private static Study figure8(Scale scale, int seeds) {
         List<StudyCell> cells = new ArrayList<>();
         for (String loss : PAPER_LOSSES) {
             for (int s = 1; s <= seeds; s++) {
-                cells.add(cell("cifar10+", "CIFAR-10+", loss, s, cifar("cifar10+", scale, loss, "resnet18")));
+                cells.add(cell("cifar10+", "CIFAR-10+", loss, s, cifar("cifar10+", scale, loss)));
             }
         }
         return new Study("figure8", "Figure 8: cosine-similarity matrices of test features", scale, cells,
-                List.of("test_top1_err", "wc_intra"), Map.of(), cifarNotes(scale, "ResNet18"));
+                List.of("test_top1_err", "wc_intra"), Map.of(), cifarNotes(scale, CIFAR10.archLabel()));
     }
 
-    private static TrainingConfig cifar(String dataset, Scale scale, String loss, String paperArch) {
-        TrainingConfig c = base(dataset, scale == Scale.PAPER ? paperArch : "resnet20", epochs(scale, 160, 15, 5),
-                128, loss, scale, true);
+    /** A Fashion-MNIST cell: the paper's protocol, at the reduced scales ResNet20 for the given epochs. */
+    private static TrainingConfig fashionMnist(Scale scale, String loss, int fullEpochs, int cpuEpochs) {
+        return base(FMNIST.name(), FMNIST.arch(), epochs(scale, FMNIST.epochs(), fullEpochs, cpuEpochs),
+                FMNIST.batchSize(), loss, learningRate(scale, FMNIST, loss));
+    }
+
+    /** A CIFAR cell: the paper's protocol for the dataset, at the reduced scales ResNet20 for 15 or 5 epochs. */
+    private static TrainingConfig cifar(String dataset, Scale scale, String loss) {
+        PaperProtocol.Dataset row = PaperProtocol.find(dataset);
+        TrainingConfig c = base(dataset, scale == Scale.PAPER ? row.arch() : "resnet20", epochs(scale, row.epochs(), 15, 5),
+                row.batchSize(), loss, learningRate(scale, row, loss));
         if (scale == Scale.CPU) {
             c.limitTrain = 10000;
             c.limitTest = 5000;
@@ -321,13 +342,21 @@ public final class Studies {
         switch (scale) {
             case CPU:
                 return "CPU scale (a quick smoke study): ResNet20 (paper: " + paperArch + ") on the first 10000 training"
-                        + " images and 5000 test images, 5 epochs (paper: all, 160), batch 128, peak lr 3e-3 for every loss.";
+                        + " images and 5000 test images, 5 epochs (paper: all, " + CIFAR10.epochs() + "), batch "
+                        + CIFAR10.batchSize() + ", peak lr " + CPU_RATE + " for every loss.";
             case FULL:
                 return "Full-data scale: ResNet20 (paper: " + paperArch + ") on all 50000 training and 10000 test images,"
-                        + " 15 epochs (paper: 160), batch 128, peak lr 3e-3 for every loss.";
+                        + " 15 epochs (paper: " + CIFAR10.epochs() + "), batch " + CIFAR10.batchSize() + ", peak lr "
+                        + CPU_RATE + " for every loss.";
             default:
-                return "Paper scale: " + paperArch + ", 160 epochs, batch 128, the paper's learning rates.";
+                return paperNotes(paperArch, CIFAR10) + ".";
         }
+    }
+
+    /** The paper scale's notes: the network, the row's epochs and batch size, the paper's rates. */
+    private static String paperNotes(String arch, PaperProtocol.Dataset row) {
+        return "Paper scale: " + arch + ", " + row.epochs() + " epochs, batch " + row.batchSize()
+                + ", the paper's learning rates";
     }
 
     /** Picks the epochs of a scale. */
@@ -335,36 +364,21 @@ public final class Studies {
         return scale == Scale.PAPER ? paper : scale == Scale.FULL ? full : cpu;
     }
 
-    static TrainingConfig base(String dataset, String arch, int epochs, int batch, String loss, Scale scale,
-            boolean cifar) {
+    /** The paper's rate for the loss at the paper scale, else {@link #CPU_LEARNING_RATE} for every loss. */
+    private static double learningRate(Scale scale, PaperProtocol.Dataset row, String loss) {
+        return scale == Scale.PAPER ? row.rate(loss) : CPU_LEARNING_RATE;
+    }
+
+    /** A cell's configuration: the paper's optimiser, weight decay and schedule, with the given rest. */
+    static TrainingConfig base(String dataset, String arch, int epochs, int batch, String loss, double learningRate) {
         TrainingConfig c = new TrainingConfig();
         c.dataset = dataset;
         c.arch = arch;
         c.epochs = epochs;
         c.batchSize = batch;
         c.loss = loss;
-        c.learningRate = scale == Scale.PAPER ? paperLearningRate(loss, cifar) : CPU_LEARNING_RATE;
-        c.weightDecay = 5e-4;
-        c.schedule = "one-cycle";
+        PaperProtocol.applyOptimisation(learningRate, c);
         return c;
-    }
-
-    /**
-     * The paper's peak learning rate (SPEC §4, Table 1).
-     *
-     * @param loss soft, center, arcface or arc
-     * @param cifar true for CIFAR-10/100, false for Fashion-MNIST
-     * @return the rate
-     */
-    public static double paperLearningRate(String loss, boolean cifar) {
-        switch (loss) {
-            case "center":
-                return 0.01;
-            case "soft":
-                return cifar ? 0.01 : 0.1;
-            default:
-                return 0.1;
-        }
     }
 
     private static StudyCell cell(String rowId, String row, String loss, int seed, TrainingConfig c) {

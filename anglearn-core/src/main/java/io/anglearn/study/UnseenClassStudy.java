@@ -1,5 +1,6 @@
 package io.anglearn.study;
 
+import io.anglearn.train.PaperProtocol;
 import io.anglearn.train.TrainingConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,9 +63,13 @@ final class UnseenClassStudy {
 
     private UnseenClassStudy() {}
 
-    /** One dataset's split. */
-    private record Split(String id, String row, String dataset, String trainClasses, String testClasses, String arch,
-            int fullEpochs, int paperEpochs) {}
+    /** One dataset's split, with the paper's network and epochs for the dataset. */
+    private record Split(String id, String trainClasses, String testClasses, PaperProtocol.Dataset paper,
+            int fullEpochs) {
+        String row() {
+            return paper.label() + " " + trainClasses + " / " + testClasses;
+        }
+    }
 
     /**
      * Creates the grid.
@@ -76,10 +81,10 @@ final class UnseenClassStudy {
      */
     static Study create(Scale scale, int seeds, boolean withCifar100) {
         List<Split> splits = new ArrayList<>();
-        splits.add(new Split("fmnist", "Fashion-MNIST 0-4 / 5-9", "fashion-mnist", "0-4", "5-9", "resnet20", 10, 60));
-        splits.add(new Split("cifar10", "CIFAR-10 0-4 / 5-9", "cifar10", "0-4", "5-9", "resnet18", 15, 160));
+        splits.add(new Split("fmnist", "0-4", "5-9", PaperProtocol.FASHION_MNIST, 10));
+        splits.add(new Split("cifar10", "0-4", "5-9", PaperProtocol.CIFAR10, 15));
         if (withCifar100) {
-            splits.add(new Split("cifar100", "CIFAR-100 0-49 / 50-99", "cifar100", "0-49", "50-99", "resnet34", 15, 160));
+            splits.add(new Split("cifar100", "0-49", "50-99", PaperProtocol.CIFAR100, 15));
         }
         List<StudyCell> cells = new ArrayList<>();
         for (Split split : splits) {
@@ -94,8 +99,10 @@ final class UnseenClassStudy {
                     + " training images of the training classes, " + CPU_EPOCHS + " epochs";
             case FULL -> "Full-data scale: ResNet20 with a " + EMBEDDING_DIM + "-d projection, every training image of"
                     + " the training classes, 10 epochs (Fashion-MNIST) or 15 (CIFAR)";
-            default -> "Paper scale: the paper's networks and epochs (ResNet20 and 60 for Fashion-MNIST, ResNet18 /"
-                    + " ResNet34 and 160 for CIFAR-10 / CIFAR-100) with a " + EMBEDDING_DIM + "-d projection";
+            default -> "Paper scale: the paper's networks and epochs (" + PaperProtocol.FASHION_MNIST.archLabel() + " and "
+                    + PaperProtocol.FASHION_MNIST.epochs() + " for Fashion-MNIST, " + PaperProtocol.CIFAR10.archLabel()
+                    + " / " + PaperProtocol.CIFAR100.archLabel() + " and " + PaperProtocol.CIFAR10.epochs()
+                    + " for CIFAR-10 / CIFAR-100) with a " + EMBEDDING_DIM + "-d projection";
         };
         String notes = budget + "; batch " + BATCH_SIZE + ", Adam, one-cycle, peak lr " + Studies.CPU_LEARNING_RATE
                 + " for every loss. Retrieval among all test images of the classes not trained on. Pair losses on"
@@ -107,10 +114,9 @@ final class UnseenClassStudy {
     }
 
     private static StudyCell cell(Split split, String loss, int seed, Scale scale) {
-        int epochs = scale == Scale.CPU ? CPU_EPOCHS : scale == Scale.FULL ? split.fullEpochs() : split.paperEpochs();
-        String arch = scale == Scale.PAPER ? split.arch() : "resnet20";
-        TrainingConfig c = Studies.base(split.dataset(), arch, epochs, BATCH_SIZE, loss, scale, false);
-        c.learningRate = Studies.CPU_LEARNING_RATE;
+        int epochs = scale == Scale.CPU ? CPU_EPOCHS : scale == Scale.FULL ? split.fullEpochs() : split.paper().epochs();
+        String arch = scale == Scale.PAPER ? split.paper().arch() : "resnet20";
+        TrainingConfig c = Studies.base(split.paper().name(), arch, epochs, BATCH_SIZE, loss, Studies.CPU_LEARNING_RATE);
         c.embeddingDim = EMBEDDING_DIM;
         c.trainClasses = split.trainClasses();
         c.testClasses = split.testClasses();

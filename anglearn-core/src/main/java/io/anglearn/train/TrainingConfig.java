@@ -8,7 +8,6 @@ import com.google.gson.JsonParseException;
 import io.anglearn.data.ClassSubset;
 import io.anglearn.data.LabelKind;
 import io.anglearn.data.MPerClassSampler;
-import io.anglearn.engine.Devices;
 import io.anglearn.loss.Losses;
 import io.anglearn.loss.miners.Miner;
 import io.anglearn.loss.miners.Miners;
@@ -32,7 +31,8 @@ import java.util.Map;
  * Everything that determines a training run. Serialised as the {@code config} object of the run's
  * {@code config.json}; a run is reproducible from it alone ({@code anglearn train --config}).
  * Fields are public for JSON binding; {@link #validate()} checks them. Each field's initial
- * value is its default.
+ * value is its default; its option, help and checks are its {@link Setting} in
+ * {@link TrainingSettings}.
  */
 public final class TrainingConfig {
 
@@ -206,39 +206,19 @@ public final class TrainingConfig {
     public String runsDir = "runs";
 
     /**
-     * Checks every field, naming the option at fault.
+     * Checks every field, naming the option at fault: first each setting's own checks, in the
+     * order of {@link TrainingSettings#ALL}, then the relations between settings.
      *
      * @throws IllegalArgumentException on the first invalid value
      */
     public void validate() {
-        require(dataset != null && !dataset.isBlank(), "--dataset must be given");
-        require(epochs > 0, "--epochs must be > 0, got " + epochs);
-        require(batchSize > 0, "--batch-size must be > 0, got " + batchSize);
-        require(batchSize <= MAX_BATCH_SIZE, "--batch-size must be at most " + MAX_BATCH_SIZE + ", got " + batchSize);
-        require(learningRate > 0 && Double.isFinite(learningRate), "--lr must be a positive number, got " + learningRate);
-        require(weightDecay >= 0 && Double.isFinite(weightDecay), "--weight-decay must be >= 0, got " + weightDecay);
-        require(momentum >= 0 && momentum < 1, "--momentum must be in [0, 1), got " + momentum);
-        require(limitTrain >= 0, "--limit-train must be >= 0, got " + limitTrain);
-        require(limitTest >= 0, "--limit-test must be >= 0, got " + limitTest);
-        require(embeddingDim >= 0 && embeddingDim <= MAX_EMBEDDING_DIM,
-                "--embedding-dim must be in 0.." + MAX_EMBEDDING_DIM + " (0 = none), got " + embeddingDim);
-        LabelKind.parse(labels);
-        // The folder-image settings are checked whatever the dataset, so a bad value never waits
-        // silently for the day it is used.
-        require(imageSize >= 4 && imageSize <= 1024, "--image-size must be in 4..1024, got " + imageSize);
-        require(imageChannels == 1 || imageChannels == 3, "--channels must be 1 or 3, got " + imageChannels);
-        require(testFraction > 0 && testFraction < 1, "--test-fraction must be in (0, 1), more than 0 so that a run"
-                + " has test images to evaluate on, got " + testFraction);
-        io.anglearn.data.BadImagePolicy.parse(badImages);
+        for (Setting<?> s : TrainingSettings.ALL) {
+            s.check(this);
+        }
+        // The relations between settings, each checked once the settings it reads are valid.
         datasetSpec();
-        NameSuggestions.resolve("--arch", arch, Architectures.NAMES);
-        require(backbone == null || backbone.startsWith(TorchScriptBackbone.PREFIX)
-                && backbone.length() > TorchScriptBackbone.PREFIX.length(), "--backbone must be "
-                + TorchScriptBackbone.PREFIX + "PATH (a TorchScript module file), got '" + backbone + "'");
         require(freezeBackboneEpochs >= 0 && freezeBackboneEpochs <= epochs, "--freeze-backbone-epochs must be in 0.."
                 + epochs + " (the epochs), got " + freezeBackboneEpochs);
-        require(lossParams != null, "loss parameters must not be null");
-        require(minerParams != null, "miner parameters must not be null");
         require(miner != null || minerParams.isEmpty(), "--miner-param needs a --miner");
         // Checks the names, the parameters' names and their values, and that a miner has a pair loss.
         Losses.create(loss, lossParams, buildMiner());
@@ -247,10 +227,6 @@ public final class TrainingConfig {
                 + m + ", got " + batchSize);
         require(trainClasses != null || testClasses == null || splitClasses, "--test-classes needs --train-classes"
                 + " (the classes the network is trained on), or --split-classes (then the others are trained on)");
-        require(trainClasses == null || trainClassSubset().size() >= 2, "--train-classes needs at least 2 classes, got '"
-                + trainClasses + "'");
-        require(testClasses == null || testClassSubset().size() >= 2, "--test-classes needs at least 2 classes, got '"
-                + testClasses + "'");
         if (splitClasses && trainClasses != null && testClasses != null) {
             java.util.Set<Integer> train = new java.util.HashSet<>();
             Arrays.stream(trainClassSubset().classes()).forEach(train::add);
@@ -259,31 +235,14 @@ public final class TrainingConfig {
                         + " in common (every image of a class goes to one split), but class " + c + " is in both");
             }
         }
-        require(dataWorkers >= 1 && dataWorkers <= 64, "--data-workers must be in 1..64, got " + dataWorkers);
-        NameSuggestions.resolve("--optimizer", optimizer, OPTIMIZERS);
-        NameSuggestions.resolve("--schedule", schedule, SCHEDULES);
-        require(warmupFraction > 0 && warmupFraction < 1, "--warmup must be in (0, 1), got " + warmupFraction);
         require(maxMomentum >= minMomentum && minMomentum >= 0 && maxMomentum < 1,
                 "--max-momentum and --min-momentum must satisfy 0 <= min <= max < 1, got " + minMomentum + ", " + maxMomentum);
-        require(stepEpochs >= 0, "--step-epochs must be >= 0, got " + stepEpochs);
-        require(stepGamma > 0 && stepGamma <= 1, "--step-gamma must be in (0, 1], got " + stepGamma);
-        require(scheduleRestarts != null, "scheduleRestarts must not be null");
         for (int i = 0; i < scheduleRestarts.size(); i++) {
             Integer e = scheduleRestarts.get(i);
             require(e != null && e > 0 && e < epochs && (i == 0 || e > scheduleRestarts.get(i - 1)),
                     "scheduleRestarts must be ascending epochs between 1 and --epochs - 1 (" + (epochs - 1) + "), got "
                             + scheduleRestarts);
         }
-        require(evalEvery > 0, "--eval-every must be > 0, got " + evalEvery);
-        require(checkpointEvery >= 0, "--checkpoint-every must be >= 0, got " + checkpointEvery);
-        require(keepCheckpoints > 0, "--keep-checkpoints must be > 0, got " + keepCheckpoints);
-        require(angleInterval >= 0, "--angle-interval must be >= 0 (0 = off), got " + angleInterval);
-        NonFinitePolicy.parse(onNonFinite);
-        require(targetAngleSamples > 0, "--target-angle-samples must be > 0, got " + targetAngleSamples);
-        Devices.checkNames(device);
-        require(name == null || name.matches("[A-Za-z0-9._-]+"),
-                "--name may contain only letters, digits, '.', '_' and '-', got '" + name + "'");
-        require(runsDir != null && !runsDir.isBlank(), "--runs-dir must not be empty");
     }
 
     /**
@@ -392,9 +351,13 @@ public final class TrainingConfig {
         return Losses.isPairLoss(loss) || !testsTrainingClasses();
     }
 
-    /** Returns a deep copy. */
+    /** Returns a deep copy: every setting copied, its maps and lists too. */
     public TrainingConfig copy() {
-        return GSON.fromJson(GSON.toJson(this), TrainingConfig.class);
+        TrainingConfig c = new TrainingConfig();
+        for (Setting<?> s : TrainingSettings.ALL) {
+            s.copy(this, c);
+        }
+        return c;
     }
 
     /** Returns this configuration as pretty-printed JSON. */
