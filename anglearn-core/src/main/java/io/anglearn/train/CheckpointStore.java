@@ -10,6 +10,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.Strictness;
 import io.anglearn.engine.ArrayEncoding;
 import io.anglearn.util.NameSuggestions;
+import io.anglearn.util.Digests;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -22,11 +23,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -517,11 +515,7 @@ public final class CheckpointStore {
      * @return 64 hex digits
      */
     public static String sha256(byte[] data) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM lacks SHA-256", e);
-        }
+        return Digests.sha256Hex(data);
     }
 
     private static void writeSynced(Path file, byte[] content) throws IOException {
