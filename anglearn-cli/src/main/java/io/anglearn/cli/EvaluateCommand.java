@@ -10,6 +10,7 @@ import io.anglearn.metrics.RetrievalMetrics;
 import io.anglearn.metrics.VerificationMetrics;
 import io.anglearn.metrics.VerificationPairs;
 import io.anglearn.report.VerificationRecord;
+import io.anglearn.rundir.RunFiles;
 import io.anglearn.train.CheckpointStore;
 import io.anglearn.train.Embeddings;
 import io.anglearn.train.Evaluation;
@@ -116,7 +117,7 @@ final class EvaluateCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "retrieval (every image against all others): P@1 %.4f   R-precision %.4f   MAP@R %.4f%n",
                     direct.precisionAt1(), direct.rPrecision(), direct.mapAtR());
             RetrievalMetrics through = null;
-            Path idx = index != null ? index : run.resolve("index").resolve("test");
+            Path idx = index != null ? index : RunFiles.index(run, "test");
             if (split.equals("test") && (index != null || Files.isDirectory(idx))) {
                 through = throughIndex(out, r, idx);
             }

@@ -4,6 +4,7 @@ import io.anglearn.index.EmbeddingIndex;
 import io.anglearn.index.ImageSet;
 import io.anglearn.index.IndexProvenance;
 import io.anglearn.index.RunIndexer;
+import io.anglearn.rundir.RunFiles;
 import io.anglearn.train.CheckpointStore;
 import io.anglearn.train.TrainedRun;
 import java.io.IOException;
@@ -83,7 +84,7 @@ final class IndexCommand implements Runnable {
             if (batchSize < 1) {
                 throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
             }
-            Path target = out != null ? out : run.resolve("index").resolve(set.defaultIndexName());
+            Path target = out != null ? out : RunFiles.index(run, set.defaultIndexName());
             PathOptions.writableDirectory("--out", target);
             try (TrainedRun r = TrainedRun.open(run, checkpoint);
                     EmbeddingIndex index = EmbeddingIndex.builder().setDirectory(target)

@@ -1,5 +1,6 @@
 package io.anglearn.cli;
 
+import io.anglearn.rundir.RunFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -43,7 +44,7 @@ final class PathOptions {
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException(option + " " + dir + " is not a folder; expected a run directory");
         }
-        if (!Files.isRegularFile(dir.resolve("config.json"))) {
+        if (!RunFiles.isRun(dir)) {
             throw new IllegalArgumentException(option + " " + dir + " is not a run directory: config.json is missing");
         }
     }

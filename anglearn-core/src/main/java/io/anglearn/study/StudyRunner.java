@@ -2,7 +2,7 @@ package io.anglearn.study;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import io.anglearn.report.AtomicFiles;
+import io.anglearn.rundir.AtomicFiles;
 import io.anglearn.train.EpochRecord;
 import io.anglearn.train.TrainingConfig;
 import io.anglearn.train.TrainingListener;

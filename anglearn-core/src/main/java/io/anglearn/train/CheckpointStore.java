@@ -9,20 +9,17 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.Strictness;
 import io.anglearn.engine.ArrayEncoding;
-import io.anglearn.util.NameSuggestions;
+import io.anglearn.rundir.AtomicFiles;
 import io.anglearn.util.Digests;
+import io.anglearn.util.NameSuggestions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -217,27 +214,27 @@ public final class CheckpointStore {
             manifest.addProperty("step", state.step());
             JsonObject sums = new JsonObject();
             for (Map.Entry<String, byte[]> f : files.entrySet()) {
-                writeSynced(tmp.resolve(f.getKey()), f.getValue());
+                AtomicFiles.writeSynced(tmp.resolve(f.getKey()), f.getValue());
                 JsonObject entry = new JsonObject();
                 entry.addProperty("sha256", sha256(f.getValue()));
                 entry.addProperty("bytes", f.getValue().length);
                 sums.add(f.getKey(), entry);
             }
             manifest.add("files", sums);
-            writeSynced(tmp.resolve(MANIFEST_FILE), (GSON.toJson(manifest) + "\n").getBytes(StandardCharsets.UTF_8));
-            fsync(tmp);
+            AtomicFiles.writeSynced(tmp.resolve(MANIFEST_FILE), (GSON.toJson(manifest) + "\n").getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.fsyncDirectory(tmp);
             if (Files.exists(target)) {
                 // A checkpoint of this step exists already (a resumed run repeating it): it holds the same
                 // state, but replace it so the newest write wins; move it aside first, atomically.
                 Path old = Files.createTempDirectory(dir, ".old-" + folderName(state.step()) + "-");
                 Files.delete(old);
                 Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-                moveAtomically(tmp, target);
+                AtomicFiles.moveAtomically(tmp, target);
                 deleteRecursively(old);
             } else {
-                moveAtomically(tmp, target);
+                AtomicFiles.moveAtomically(tmp, target);
             }
-            fsync(dir);
+            AtomicFiles.fsyncDirectory(dir);
         } finally {
             if (Files.exists(tmp)) {
                 deleteRecursively(tmp);
@@ -516,32 +513,6 @@ public final class CheckpointStore {
      */
     public static String sha256(byte[] data) {
         return Digests.sha256Hex(data);
-    }
-
-    private static void writeSynced(Path file, byte[] content) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteBuffer buf = ByteBuffer.wrap(content);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            ch.force(true);
-        }
-    }
-
-    private static void moveAtomically(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("cannot rename " + from + " to " + to + " atomically on this file system", e);
-        }
-    }
-
-    private static void fsync(Path folder) {
-        try (FileChannel ch = FileChannel.open(folder, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // Some file systems refuse to open folders; the rename itself is still atomic there.
-        }
     }
 
     private static void deleteRecursively(Path p) throws IOException {

@@ -8,6 +8,7 @@ import io.anglearn.TestData;
 import io.anglearn.data.FashionMnist;
 import io.anglearn.data.ImageDataset;
 import io.anglearn.report.tensorboard.EventFileReader;
+import io.anglearn.rundir.RunFiles;
 import io.anglearn.train.TrainingConfig;
 import io.anglearn.train.TrainingData;
 import io.anglearn.train.TrainingListener;

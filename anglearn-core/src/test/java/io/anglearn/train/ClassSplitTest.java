@@ -13,7 +13,7 @@ import com.google.gson.JsonParser;
 import io.anglearn.data.ImageDataset;
 import io.anglearn.report.HtmlReport;
 import io.anglearn.report.RunArtifacts;
-import io.anglearn.report.RunFiles;
+import io.anglearn.rundir.RunFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

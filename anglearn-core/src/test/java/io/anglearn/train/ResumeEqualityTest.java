@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.anglearn.report.RunFiles;
+import io.anglearn.rundir.RunFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.anglearn.report.HtmlReport;
 import io.anglearn.report.RunArtifacts;
-import io.anglearn.report.RunFiles;
 import io.anglearn.report.tensorboard.EventFileReader;
+import io.anglearn.rundir.RunFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,5 +1,6 @@
-package io.anglearn.report;
+package io.anglearn.rundir;
 
+import io.anglearn.util.IoErrors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -13,6 +14,15 @@ import java.nio.file.StandardOpenOption;
 /**
  * Writes files so that a reader, or a crash, sees either the old content or the new, never a mix:
  * write a temporary file beside the target, fsync it, rename it over the target, fsync the folder.
+ * The one implementation of that sequence: single files ({@link #write}) and the checkpoint
+ * folders of {@code io.anglearn.train.CheckpointStore} ({@link #writeSynced},
+ * {@link #moveAtomically}, {@link #fsyncDirectory}) both use it.
+ *
+ * <p>Policy when the file system cannot rename atomically: refuse. The temporary file or folder is
+ * always created beside its target, so the rename stays on one file system, where POSIX and NTFS
+ * rename atomically; a file system that still refuses an atomic move gets an {@link IOException}
+ * naming both paths, and the previous content stays intact, rather than a plain move that a crash
+ * could leave half done.
  */
 public final class AtomicFiles {
 
@@ -30,7 +40,7 @@ public final class AtomicFiles {
             replace(target, content);
         } catch (IOException e) {
             // A full disk says only "No space left on device": name the file, and that nothing was lost.
-            throw new IOException("cannot write " + target + ": " + io.anglearn.util.IoErrors.describe(e) + " (the previous " + target.getFileName()
+            throw new IOException("cannot write " + target + ": " + IoErrors.describe(e) + " (the previous " + target.getFileName()
                     + " is intact)", e);
         }
     }
@@ -48,11 +58,7 @@ public final class AtomicFiles {
                 }
                 ch.force(true);
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            moveAtomically(tmp, target);
             fsyncDirectory(dir);
         } finally {
             Files.deleteIfExists(tmp);
@@ -84,7 +90,47 @@ public final class AtomicFiles {
         Files.setPosixFilePermissions(tmp, perms);
     }
 
-    private static void fsyncDirectory(Path dir) {
+    /**
+     * Writes a new file and forces it to the disk before returning: a part of a folder that is
+     * then renamed into place with {@link #moveAtomically}.
+     *
+     * @param file the file, which must not exist yet
+     * @param content the bytes
+     * @throws IOException if it exists or writing fails
+     */
+    public static void writeSynced(Path file, byte[] content) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer buf = ByteBuffer.wrap(content);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
+        }
+    }
+
+    /**
+     * Renames a file or folder atomically, replacing a file at {@code to} (a non-empty folder
+     * there cannot be replaced: move it aside first).
+     *
+     * @param from the written file or folder, beside {@code to}
+     * @param to its final name
+     * @throws IOException if the rename fails, or the file system cannot rename atomically (see
+     *     the class documentation); {@code from} is then left for the caller to delete
+     */
+    public static void moveAtomically(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("cannot rename " + from + " to " + to + " atomically on this file system", e);
+        }
+    }
+
+    /**
+     * Forces a folder's entries (a rename into it) to the disk, where the file system allows it.
+     *
+     * @param dir the folder
+     */
+    public static void fsyncDirectory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException e) {

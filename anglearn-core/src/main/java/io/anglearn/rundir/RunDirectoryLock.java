@@ -1,4 +1,4 @@
-package io.anglearn.train;
+package io.anglearn.rundir;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -16,7 +16,7 @@ import java.nio.file.StandardOpenOption;
 public final class RunDirectoryLock implements AutoCloseable {
 
     /** The lock file's name inside a run directory. */
-    public static final String FILE = ".lock";
+    public static final String FILE = RunFiles.LOCK;
 
     private final FileChannel channel;
     private final FileLock lock;
