@@ -1,9 +1,9 @@
 package io.anglearn.cli;
 
 import io.anglearn.index.IndexProvenance;
+import io.anglearn.run.TrainedRun;
 import io.anglearn.rundir.RunFiles;
 import io.anglearn.train.CheckpointStore;
-import io.anglearn.train.TrainedRun;
 import java.io.IOException;
 import java.nio.file.Path;
 

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What a {@link TrainingRun} is about to do, once its data is loaded and its network built: where
+ * What a {@code io.anglearn.run.TrainingRun} is about to do, once its data is loaded and its network built: where
  * the data came from and how it was split, the classes of both splits and how the test split is
  * evaluated, the image counts and shape, the steps, the network's size and the device.
  * {@link #lines()} says it in a few lines, as {@code anglearn train} prints it before the first

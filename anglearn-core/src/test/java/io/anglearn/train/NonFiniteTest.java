@@ -19,6 +19,7 @@ import io.anglearn.data.Normalization;
 import io.anglearn.loss.EmbeddingLoss;
 import io.anglearn.loss.HeadKind;
 import io.anglearn.model.EmbeddingNetwork;
+import io.anglearn.run.TrainingRun;
 import io.anglearn.rundir.RunFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
