@@ -7,6 +7,7 @@ import io.anglearn.loss.Losses;
 import io.anglearn.loss.miners.Miners;
 import io.anglearn.metrics.RetrievalMetrics;
 import io.anglearn.run.TrainingRun;
+import io.anglearn.rundir.RunFiles;
 import io.anglearn.train.EpochRecord;
 import io.anglearn.train.Presets;
 import io.anglearn.train.RunStatus;
@@ -38,7 +39,7 @@ final class TrainCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "Start from a configuration file, e.g. runs/X/config.json (reproduces run X; give --name).")
+            description = "Start from a configuration file, e.g. runs/X/" + RunFiles.CONFIG + " (reproduces run X; give --name).")
     Path config;
 
     @Option(names = "--preset", paramLabel = "NAME",

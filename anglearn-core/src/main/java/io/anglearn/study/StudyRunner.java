@@ -5,6 +5,7 @@ import com.google.gson.GsonBuilder;
 import io.anglearn.run.RunProvenance;
 import io.anglearn.run.TrainingRun;
 import io.anglearn.rundir.AtomicFiles;
+import io.anglearn.rundir.RunFiles;
 import io.anglearn.train.EpochRecord;
 import io.anglearn.train.TrainingConfig;
 import io.anglearn.train.TrainingListener;
@@ -320,7 +321,7 @@ public final class StudyRunner {
      */
     private static TrainingRun resumable(Path runDir, TrainingConfig wanted, Consumer<String> log) {
         String id = runDir.getFileName().toString();
-        if (!Files.isRegularFile(runDir.resolve("config.json"))) {
+        if (!RunFiles.isRun(runDir)) {
             log.accept(id + ": incomplete run without a configuration found, starting it again");
             return null;
         }
