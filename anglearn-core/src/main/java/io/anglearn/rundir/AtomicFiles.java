@@ -2,6 +2,7 @@ package io.anglearn.rundir;
 
 import io.anglearn.util.IoErrors;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * Writes files so that a reader, or a crash, sees either the old content or the new, never a mix:
@@ -135,6 +138,30 @@ public final class AtomicFiles {
             ch.force(true);
         } catch (IOException e) {
             // Some file systems refuse to open folders; the rename itself is still atomic there.
+        }
+    }
+
+    /**
+     * Deletes a file or folder with everything in it, if it exists: the temporary or replaced
+     * folder of an atomic folder write, or one a killed write left behind.
+     *
+     * @param p the file or folder
+     * @throws IOException if something in it cannot be deleted
+     */
+    public static void deleteRecursively(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(p)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(q -> {
+                try {
+                    Files.deleteIfExists(q);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 }

@@ -13,7 +13,6 @@ import io.anglearn.rundir.AtomicFiles;
 import io.anglearn.util.Digests;
 import io.anglearn.util.NameSuggestions;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -230,14 +229,14 @@ public final class CheckpointStore {
                 Files.delete(old);
                 Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
                 AtomicFiles.moveAtomically(tmp, target);
-                deleteRecursively(old);
+                AtomicFiles.deleteRecursively(old);
             } else {
                 AtomicFiles.moveAtomically(tmp, target);
             }
             AtomicFiles.fsyncDirectory(dir);
         } finally {
             if (Files.exists(tmp)) {
-                deleteRecursively(tmp);
+                AtomicFiles.deleteRecursively(tmp);
             }
         }
         prune(state.bestStep());
@@ -477,14 +476,14 @@ public final class CheckpointStore {
         }
         for (Path p : all) {
             if (!keep.contains(stepOf(p))) {
-                deleteRecursively(p);
+                AtomicFiles.deleteRecursively(p);
             }
         }
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 String n = p.getFileName().toString();
                 if (n.startsWith(".tmp-step-") || n.startsWith(".old-step-")) {
-                    deleteRecursively(p);
+                    AtomicFiles.deleteRecursively(p);
                 }
             }
         }
@@ -515,20 +514,4 @@ public final class CheckpointStore {
         return Digests.sha256Hex(data);
     }
 
-    private static void deleteRecursively(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(p)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(q -> {
-                try {
-                    Files.deleteIfExists(q);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
-    }
 }
