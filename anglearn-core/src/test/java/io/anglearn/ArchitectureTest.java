@@ -1,5 +1,6 @@
 package io.anglearn;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -93,7 +94,7 @@ class ArchitectureTest {
     @Test
     void theRecorderReachesTheRunDirectoryOnlyThroughRundir() {
         // report.tensorboard writes inside a run directory; it must not need the report package above it.
-        com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses().that()
+        noClasses().that()
                 .resideInAPackage("io.anglearn.report.tensorboard").should().dependOnClassesThat()
                 .resideInAPackage("io.anglearn.report").check(library);
     }
