@@ -6,7 +6,6 @@ import io.anglearn.data.Normalization;
 import io.anglearn.loss.EmbeddingLoss;
 import io.anglearn.model.EmbeddingNetwork;
 import io.anglearn.engine.Devices;
-import io.anglearn.run.TrainingRun;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
