@@ -98,7 +98,7 @@ What matches anglearn, and where it was checked
   or the sum of all gradient sums is not finite (NonFinitePolicy STOP); the train loss is the mean
   of the steps' losses, train accuracy the argmax of the head output (cos theta for the cosine
   heads) against the label.
-- Evaluation (train/TrainingRun.train, Inference, metrics/EmbeddingAccumulator, AngleStatistics):
+- Evaluation (run/EpochLoop, Inference, metrics/EmbeddingAccumulator, AngleStatistics):
   after every epoch, the test split in order in eval mode (running BN statistics) in batches of
   max(batch, 256); top-1/top-5 error counting the classes that score strictly higher than the
   label's; per class the sum of raw features and of L2-normalised features (zero features left

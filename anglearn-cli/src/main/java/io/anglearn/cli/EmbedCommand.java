@@ -1,8 +1,8 @@
 package io.anglearn.cli;
 
 import io.anglearn.data.ImageDataset;
+import io.anglearn.run.TrainedRun;
 import io.anglearn.train.Embeddings;
-import io.anglearn.train.TrainedRun;
 import io.anglearn.train.TrainingData;
 import io.anglearn.util.NameSuggestions;
 import java.io.PrintWriter;

@@ -10,9 +10,10 @@ import io.anglearn.metrics.RetrievalMetrics;
 import io.anglearn.metrics.VerificationMetrics;
 import io.anglearn.metrics.VerificationPairs;
 import io.anglearn.report.VerificationRecord;
+import io.anglearn.run.TrainedRun;
+import io.anglearn.rundir.RunFiles;
 import io.anglearn.train.Embeddings;
 import io.anglearn.train.Evaluation;
-import io.anglearn.train.TrainedRun;
 import io.anglearn.train.TrainingData;
 import io.anglearn.util.NameSuggestions;
 import java.io.PrintWriter;
@@ -115,7 +116,7 @@ final class EvaluateCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "retrieval (every image against all others): P@1 %.4f   R-precision %.4f   MAP@R %.4f%n",
                     direct.precisionAt1(), direct.rPrecision(), direct.mapAtR());
             RetrievalMetrics through = null;
-            Path idx = index != null ? index : run.dir.resolve("index").resolve("test");
+            Path idx = index != null ? index : RunFiles.index(run.dir, "test");
             if (split.equals("test") && (index != null || Files.isDirectory(idx))) {
                 through = throughIndex(out, r, idx);
             }

@@ -4,7 +4,8 @@ import io.anglearn.index.EmbeddingIndex;
 import io.anglearn.index.ImageSet;
 import io.anglearn.index.IndexProvenance;
 import io.anglearn.index.RunIndexer;
-import io.anglearn.train.TrainedRun;
+import io.anglearn.run.TrainedRun;
+import io.anglearn.rundir.RunFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -82,7 +83,7 @@ final class IndexCommand implements Runnable {
             if (batchSize < 1) {
                 throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
             }
-            Path target = out != null ? out : run.dir.resolve("index").resolve(set.defaultIndexName());
+            Path target = out != null ? out : RunFiles.index(run.dir, set.defaultIndexName());
             PathOptions.writableDirectory("--out", target);
             try (TrainedRun r = TrainedRun.open(run.dir, checkpoint.which);
                     EmbeddingIndex index = EmbeddingIndex.builder().setDirectory(target)

@@ -1,6 +1,6 @@
 package io.anglearn.cli;
 
-import io.anglearn.report.AtomicFiles;
+import io.anglearn.rundir.AtomicFiles;
 import io.anglearn.train.LearningRateFinder;
 import io.anglearn.train.StepContext;
 import io.anglearn.train.TrainingConfig;

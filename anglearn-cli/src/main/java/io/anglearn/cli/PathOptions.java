@@ -1,5 +1,6 @@
 package io.anglearn.cli;
 
+import io.anglearn.rundir.RunFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -38,13 +39,13 @@ final class PathOptions {
     static void runDirectory(String option, Path dir) {
         if (!Files.exists(dir)) {
             throw new IllegalArgumentException(option + " " + dir + " does not exist; expected a run directory"
-                    + " (a folder holding config.json, as anglearn train writes)");
+                    + " (a folder holding " + RunFiles.CONFIG + ", as anglearn train writes)");
         }
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException(option + " " + dir + " is not a folder; expected a run directory");
         }
-        if (!Files.isRegularFile(dir.resolve("config.json"))) {
-            throw new IllegalArgumentException(option + " " + dir + " is not a run directory: config.json is missing");
+        if (!RunFiles.isRun(dir)) {
+            throw new IllegalArgumentException(option + " " + dir + " is not a run directory: " + RunFiles.CONFIG + " is missing");
         }
     }
 

@@ -1,8 +1,8 @@
 package io.anglearn.cli;
 
 import com.google.gson.GsonBuilder;
+import io.anglearn.run.TrainedRun;
 import io.anglearn.train.Prediction;
-import io.anglearn.train.TrainedRun;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;

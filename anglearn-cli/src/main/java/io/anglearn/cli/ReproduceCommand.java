@@ -4,7 +4,7 @@ import io.anglearn.data.DatasetLocator;
 import io.anglearn.data.DatasetSpec;
 import io.anglearn.data.Datasets;
 import io.anglearn.engine.Devices;
-import io.anglearn.report.AtomicFiles;
+import io.anglearn.rundir.AtomicFiles;
 import io.anglearn.study.Scale;
 import io.anglearn.study.SlurmJob;
 import io.anglearn.study.Studies;

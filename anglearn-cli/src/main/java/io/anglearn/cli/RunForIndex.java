@@ -1,8 +1,9 @@
 package io.anglearn.cli;
 
 import io.anglearn.index.IndexProvenance;
+import io.anglearn.run.TrainedRun;
+import io.anglearn.rundir.RunFiles;
 import io.anglearn.train.CheckpointStore;
-import io.anglearn.train.TrainedRun;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -28,7 +29,7 @@ final class RunForIndex {
         if (!r.checkpointDigest().equals(p.checkpointDigest())) {
             String got = r.checkpointDigest();
             r.close();
-            throw new IOException(dir.resolve("checkpoints").resolve(CheckpointStore.folderName(p.checkpointStep()))
+            throw new IOException(RunFiles.checkpoints(dir).resolve(CheckpointStore.folderName(p.checkpointStep()))
                     + " has weights with SHA-256 " + got + ", but the index was built with " + p.checkpointDigest()
                     + "; queries must be embedded by the same weights");
         }

@@ -3,7 +3,7 @@ package io.anglearn.cli;
 import io.anglearn.data.ImageDecoder;
 import io.anglearn.index.EmbeddingIndex;
 import io.anglearn.index.SearchHit;
-import io.anglearn.train.TrainedRun;
+import io.anglearn.run.TrainedRun;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;

@@ -6,7 +6,7 @@ import io.anglearn.index.EmbeddingIndex;
 import io.anglearn.report.VerificationRecord;
 import io.anglearn.serve.EmbeddingService;
 import io.anglearn.serve.SearchServer;
-import io.anglearn.train.TrainedRun;
+import io.anglearn.run.TrainedRun;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

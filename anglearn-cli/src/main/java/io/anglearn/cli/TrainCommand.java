@@ -6,13 +6,14 @@ import io.anglearn.data.Datasets;
 import io.anglearn.loss.Losses;
 import io.anglearn.loss.miners.Miners;
 import io.anglearn.metrics.RetrievalMetrics;
+import io.anglearn.run.TrainingRun;
+import io.anglearn.rundir.RunFiles;
 import io.anglearn.train.EpochRecord;
 import io.anglearn.train.Presets;
 import io.anglearn.train.RunStatus;
 import io.anglearn.train.RunSummary;
 import io.anglearn.train.TrainingConfig;
 import io.anglearn.train.TrainingListener;
-import io.anglearn.train.TrainingRun;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -40,7 +41,7 @@ final class TrainCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "Start from a configuration file, e.g. runs/X/config.json (reproduces run X; give --name).")
+            description = "Start from a configuration file, e.g. runs/X/" + RunFiles.CONFIG + " (reproduces run X; give --name).")
     Path config;
 
     @Option(names = "--preset", paramLabel = "NAME",

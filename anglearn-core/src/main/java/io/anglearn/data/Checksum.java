@@ -1,8 +1,7 @@
 package io.anglearn.data;
 
+import io.anglearn.util.Digests;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -57,7 +56,7 @@ public record Checksum(String algorithm, String hex) {
      * @return true when equal
      */
     public boolean matches(byte[] digest) {
-        return HexFormat.of().formatHex(digest).equals(hex);
+        return Digests.hex(digest).equals(hex);
     }
 
     /** Returns {@code ALGORITHM:hex}, the form used in messages. */
@@ -67,10 +66,6 @@ public record Checksum(String algorithm, String hex) {
     }
 
     static MessageDigest newDigest(String algorithm) {
-        try {
-            return MessageDigest.getInstance(algorithm);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalArgumentException("unknown digest algorithm '" + algorithm + "'", e);
-        }
+        return Digests.newDigest(algorithm);
     }
 }

@@ -4,15 +4,11 @@ import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonParseException;
 import com.google.gson.reflect.TypeToken;
+import io.anglearn.rundir.AtomicFiles;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -319,13 +315,9 @@ public final class EmbeddingIndex implements Closeable {
             writer.close();
             directory.close();
             writer = null;
-            fsyncFolder(writeDir);
-            try {
-                Files.move(writeDir, dir, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("cannot rename " + writeDir + " to " + dir + " atomically on this file system", e);
-            }
-            fsyncFolder(dir.toAbsolutePath().getParent());
+            AtomicFiles.fsyncDirectory(writeDir);
+            AtomicFiles.moveAtomically(writeDir, dir);
+            AtomicFiles.fsyncDirectory(dir.toAbsolutePath().getParent());
             published = true;
             writeDir = dir;
             directory = FSDirectory.open(dir);
@@ -618,7 +610,7 @@ public final class EmbeddingIndex implements Closeable {
             settings.mergeExecutor.shutdownNow();
         }
         if (!published && writeDir != null) {
-            deleteRecursively(writeDir);
+            AtomicFiles.deleteRecursively(writeDir);
         }
         if (failure != null) {
             throw failure;
@@ -628,31 +620,6 @@ public final class EmbeddingIndex implements Closeable {
     /** Whether items were added or described since the last commit. */
     public synchronized boolean hasUncommittedChanges() {
         return dirty;
-    }
-
-    private static void fsyncFolder(Path folder) {
-        try (FileChannel ch = FileChannel.open(folder, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // Some file systems refuse to open folders; the rename itself is still atomic there.
-        }
-    }
-
-    private static void deleteRecursively(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(p)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(q -> {
-                try {
-                    Files.deleteIfExists(q);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
     }
 
     /**
@@ -677,7 +644,7 @@ public final class EmbeddingIndex implements Closeable {
                 abandoned = false;
             }
             if (abandoned) {
-                deleteRecursively(p);
+                AtomicFiles.deleteRecursively(p);
             }
         }
     }

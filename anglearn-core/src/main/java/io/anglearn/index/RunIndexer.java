@@ -2,7 +2,7 @@ package io.anglearn.index;
 
 import io.anglearn.data.ImageDataset;
 import io.anglearn.data.ImageDecoder;
-import io.anglearn.train.TrainedRun;
+import io.anglearn.run.TrainedRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

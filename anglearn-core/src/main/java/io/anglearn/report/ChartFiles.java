@@ -1,5 +1,6 @@
 package io.anglearn.report;
 
+import io.anglearn.rundir.AtomicFiles;
 import java.awt.Rectangle;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -2,6 +2,8 @@ package io.anglearn.report;
 
 import io.anglearn.metrics.ConfusionMatrix;
 import io.anglearn.metrics.SimilarityMatrix;
+import io.anglearn.rundir.AtomicFiles;
+import io.anglearn.rundir.RunFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.anglearn.report;
 
+import io.anglearn.rundir.AtomicFiles;
 import java.awt.BasicStroke;
 import java.io.IOException;
 import java.io.StringWriter;

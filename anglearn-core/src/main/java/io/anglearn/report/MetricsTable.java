@@ -3,6 +3,7 @@ package io.anglearn.report;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import io.anglearn.metrics.EmbeddingQuality;
+import io.anglearn.rundir.AtomicFiles;
 import io.anglearn.train.EpochRecord;
 import java.io.IOException;
 import java.io.StringWriter;

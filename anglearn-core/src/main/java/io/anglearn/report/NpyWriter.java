@@ -1,5 +1,6 @@
 package io.anglearn.report;
 
+import io.anglearn.rundir.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -3,6 +3,8 @@ package io.anglearn.report;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.anglearn.report.tensorboard.ProjectorFiles;
+import io.anglearn.rundir.RunFiles;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -186,8 +188,8 @@ public record RunArtifacts(Path dir, String name, Map<String, String> config, Ma
 
     private static TestEmbedding readEmbedding(Path dir) throws IOException {
         Path tb = dir.resolve(RunFiles.TENSORBOARD);
-        Path tensor = tb.resolve(RunFiles.TEST_FEATURES + ".tsv");
-        Path meta = tb.resolve(RunFiles.TEST_FEATURES + "_metadata.tsv");
+        Path tensor = tb.resolve(ProjectorFiles.tensorFile(RunFiles.TEST_FEATURES));
+        Path meta = tb.resolve(ProjectorFiles.metadataFile(RunFiles.TEST_FEATURES));
         if (!Files.isRegularFile(tensor) || !Files.isRegularFile(meta)) {
             return null;
         }

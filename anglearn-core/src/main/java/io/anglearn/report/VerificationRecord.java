@@ -6,6 +6,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.anglearn.metrics.RetrievalMetrics;
 import io.anglearn.metrics.VerificationMetrics;
+import io.anglearn.rundir.AtomicFiles;
+import io.anglearn.rundir.RunFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,9 +26,9 @@ import java.util.Locale;
 public final class VerificationRecord {
 
     /** The metrics file in the run directory. */
-    public static final String FILE = "verification.json";
+    public static final String FILE = RunFiles.VERIFICATION;
     /** The ROC curve file in the run directory. */
-    public static final String ROC_FILE = "verification_roc.csv";
+    public static final String ROC_FILE = RunFiles.VERIFICATION_ROC;
     /** Most ROC points written. */
     public static final int ROC_POINTS = 2000;
 

@@ -1,6 +1,6 @@
 package io.anglearn.serve;
 
-import io.anglearn.train.TrainedRun;
+import io.anglearn.run.TrainedRun;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;

@@ -11,7 +11,7 @@ import io.anglearn.data.ImageDecoder;
 import io.anglearn.index.EmbeddingIndex;
 import io.anglearn.index.RunIndexer;
 import io.anglearn.index.SearchHit;
-import io.anglearn.train.TrainedRun;
+import io.anglearn.run.TrainedRun;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -2,6 +2,7 @@ package io.anglearn.study;
 
 import io.anglearn.report.LineChart;
 import io.anglearn.report.RunArtifacts;
+import io.anglearn.rundir.RunFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ public final class StudyFigures {
             Path dir = runner.runsDir().resolve(c.id());
             epochsOf.put(label, c.config().epochs);
             List<RunArtifacts> g = groups.computeIfAbsent(label, k -> new ArrayList<>());
-            if (runner.isComplete(c) && Files.isRegularFile(dir.resolve("metrics.csv"))) {
+            if (runner.isComplete(c) && Files.isRegularFile(RunFiles.metrics(dir))) {
                 g.add(RunArtifacts.load(dir));
             }
         }

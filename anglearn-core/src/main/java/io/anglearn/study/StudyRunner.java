@@ -2,11 +2,13 @@ package io.anglearn.study;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import io.anglearn.report.AtomicFiles;
+import io.anglearn.run.RunProvenance;
+import io.anglearn.run.TrainingRun;
+import io.anglearn.rundir.AtomicFiles;
+import io.anglearn.rundir.RunFiles;
 import io.anglearn.train.EpochRecord;
 import io.anglearn.train.TrainingConfig;
 import io.anglearn.train.TrainingListener;
-import io.anglearn.train.TrainingRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -199,7 +201,7 @@ public final class StudyRunner {
                     m.put("nmi", last.quality().nmi());
                 }
                 CellResult result = new CellResult(cell.id(), cell.row(), cell.column(), cell.seed(), m, seconds,
-                        TrainingRun.gitCommit(), io.anglearn.util.CpuInfo.describe());
+                        RunProvenance.gitCommit(), io.anglearn.util.CpuInfo.describe());
                 AtomicFiles.writeString(resultFile(cell), GSON.toJson(result) + "\n");
                 return Outcome.TRAINED;
             } finally {
@@ -319,7 +321,7 @@ public final class StudyRunner {
      */
     private static TrainingRun resumable(Path runDir, TrainingConfig wanted, Consumer<String> log) {
         String id = runDir.getFileName().toString();
-        if (!Files.isRegularFile(runDir.resolve("config.json"))) {
+        if (!RunFiles.isRun(runDir)) {
             log.accept(id + ": incomplete run without a configuration found, starting it again");
             return null;
         }

@@ -1,6 +1,6 @@
 package io.anglearn.study;
 
-import io.anglearn.report.AtomicFiles;
+import io.anglearn.rundir.AtomicFiles;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Path;

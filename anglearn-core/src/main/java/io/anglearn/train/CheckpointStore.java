@@ -9,24 +9,18 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.Strictness;
 import io.anglearn.engine.ArrayEncoding;
+import io.anglearn.rundir.AtomicFiles;
+import io.anglearn.util.Digests;
 import io.anglearn.util.NameSuggestions;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -219,30 +213,30 @@ public final class CheckpointStore {
             manifest.addProperty("step", state.step());
             JsonObject sums = new JsonObject();
             for (Map.Entry<String, byte[]> f : files.entrySet()) {
-                writeSynced(tmp.resolve(f.getKey()), f.getValue());
+                AtomicFiles.writeSynced(tmp.resolve(f.getKey()), f.getValue());
                 JsonObject entry = new JsonObject();
                 entry.addProperty("sha256", sha256(f.getValue()));
                 entry.addProperty("bytes", f.getValue().length);
                 sums.add(f.getKey(), entry);
             }
             manifest.add("files", sums);
-            writeSynced(tmp.resolve(MANIFEST_FILE), (GSON.toJson(manifest) + "\n").getBytes(StandardCharsets.UTF_8));
-            fsync(tmp);
+            AtomicFiles.writeSynced(tmp.resolve(MANIFEST_FILE), (GSON.toJson(manifest) + "\n").getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.fsyncDirectory(tmp);
             if (Files.exists(target)) {
                 // A checkpoint of this step exists already (a resumed run repeating it): it holds the same
                 // state, but replace it so the newest write wins; move it aside first, atomically.
                 Path old = Files.createTempDirectory(dir, ".old-" + folderName(state.step()) + "-");
                 Files.delete(old);
                 Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-                moveAtomically(tmp, target);
-                deleteRecursively(old);
+                AtomicFiles.moveAtomically(tmp, target);
+                AtomicFiles.deleteRecursively(old);
             } else {
-                moveAtomically(tmp, target);
+                AtomicFiles.moveAtomically(tmp, target);
             }
-            fsync(dir);
+            AtomicFiles.fsyncDirectory(dir);
         } finally {
             if (Files.exists(tmp)) {
-                deleteRecursively(tmp);
+                AtomicFiles.deleteRecursively(tmp);
             }
         }
         prune(state.bestStep());
@@ -482,14 +476,14 @@ public final class CheckpointStore {
         }
         for (Path p : all) {
             if (!keep.contains(stepOf(p))) {
-                deleteRecursively(p);
+                AtomicFiles.deleteRecursively(p);
             }
         }
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 String n = p.getFileName().toString();
                 if (n.startsWith(".tmp-step-") || n.startsWith(".old-step-")) {
-                    deleteRecursively(p);
+                    AtomicFiles.deleteRecursively(p);
                 }
             }
         }
@@ -517,53 +511,7 @@ public final class CheckpointStore {
      * @return 64 hex digits
      */
     public static String sha256(byte[] data) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM lacks SHA-256", e);
-        }
+        return Digests.sha256Hex(data);
     }
 
-    private static void writeSynced(Path file, byte[] content) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteBuffer buf = ByteBuffer.wrap(content);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            ch.force(true);
-        }
-    }
-
-    private static void moveAtomically(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("cannot rename " + from + " to " + to + " atomically on this file system", e);
-        }
-    }
-
-    private static void fsync(Path folder) {
-        try (FileChannel ch = FileChannel.open(folder, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // Some file systems refuse to open folders; the rename itself is still atomic there.
-        }
-    }
-
-    private static void deleteRecursively(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(p)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(q -> {
-                try {
-                    Files.deleteIfExists(q);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
-    }
 }

@@ -105,10 +105,10 @@ public final class LearningRateFinder {
      */
     public Result run(TrainingConfig config, TrainingData data, TrainingListener listener) throws IOException {
         config.validate();
-        EmbeddingLoss loss = TrainingRun.buildLoss(config);
-        EmbeddingNetwork net = TrainingRun.buildNetwork(config, data.train().numClasses(), loss);
+        EmbeddingLoss loss = TrainingComponents.buildLoss(config);
+        EmbeddingNetwork net = TrainingComponents.buildNetwork(config, data.train().numClasses(), loss);
         Normalization norm = Normalization.of(data.train());
-        BatchLoader loader = TrainingRun.buildLoader(config, data, norm);
+        BatchLoader loader = TrainingComponents.buildLoader(config, data, norm);
         double momentum = !Double.isNaN(this.momentum) ? this.momentum
                 : config.schedule.equalsIgnoreCase("one-cycle") ? config.maxMomentum : config.momentum;
         Schedule sweep = new Schedule() {
@@ -130,7 +130,7 @@ public final class LearningRateFinder {
         double[] avg = {0};
         try (Trainer trainer = Trainer.builder().setNetwork(net).setLoss(loss)
                 .setInputShape(new Shape(data.train().channels(), data.train().height(), data.train().width()))
-                .setSchedule(sweep).optOptimizer(TrainingRun.buildOptimizer(config))
+                .setSchedule(sweep).optOptimizer(TrainingComponents.buildOptimizer(config))
                 .optDevices(Devices.parseList(config.device)).optSeed(config.seed).build()) {
             TrainingListener recorder = new TrainingListener() {
                 @Override

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 
 /**
  * Where a run directory's training stands, as its newest intact checkpoint records it
- * ({@link TrainingRun#status}).
+ * ({@code io.anglearn.run.TrainingRun.status}).
  *
  * @param runDir the run directory
  * @param epochs the epochs its configuration asks for

@@ -1,12 +1,13 @@
 package io.anglearn.train;
 
+import io.anglearn.rundir.RunFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * What a {@link TrainingRun} is about to do, once its data is loaded and its network built: where
+ * What a {@code io.anglearn.run.TrainingRun} is about to do, once its data is loaded and its network built: where
  * the data came from and how it was split, the classes of both splits and how the test split is
  * evaluated, the image counts and shape, the steps, the network's size and the device.
  * {@link #lines()} says it in a few lines, as {@code anglearn train} prints it before the first
@@ -81,7 +82,7 @@ public record RunSummary(Path runDir, String resumedFrom, String dataset, Path l
                 trainImages, testImages, imageShape[0], imageShape[1], imageShape[2], kind, augmentation));
         if (!skipped.isEmpty()) {
             out.add("          " + skipped.size() + " unreadable file" + (skipped.size() == 1 ? "" : "s")
-                    + " left out (--bad-images skip), listed in config.json and train.log");
+                    + " left out (--bad-images skip), listed in " + RunFiles.CONFIG + " and " + RunFiles.LOG);
         }
         out.add(String.format(Locale.ROOT, "steps     %d per epoch (batch %d), %d epochs, %d steps in all; %s, %s to lr %.3g",
                 stepsPerEpoch, batchSize, epochs, (long) stepsPerEpoch * epochs, optimizer, schedule, learningRate));

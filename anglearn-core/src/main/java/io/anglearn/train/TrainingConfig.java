@@ -161,7 +161,7 @@ public final class TrainingConfig {
      * Epochs after which the learning-rate schedule starts again, ascending (default: none). A
      * finished run extended with more epochs ({@code train --resume DIR --epochs N}) adds the
      * epochs it had trained, and the schedule runs afresh over the added epochs
-     * ({@link TrainingRun#buildSchedule}).
+     * ({@link TrainingComponents#buildSchedule}).
      */
     public List<Integer> scheduleRestarts = new ArrayList<>();
     /** Mini-batch size (default 256). */

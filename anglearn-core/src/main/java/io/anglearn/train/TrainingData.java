@@ -7,12 +7,11 @@ import io.anglearn.data.Datasets;
 import io.anglearn.data.ImageDataset;
 import io.anglearn.data.LoadedDataset;
 import io.anglearn.util.NameSuggestions;
+import io.anglearn.util.Digests;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
@@ -179,12 +178,7 @@ public record TrainingData(ImageDataset train, ImageDataset test, Augmentation a
      * @return 64 hex digits
      */
     public static String checksum(ImageDataset data) {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM lacks SHA-256", e);
-        }
+        MessageDigest md = Digests.sha256();
         ByteBuffer header = ByteBuffer.allocate(16).putInt(data.size()).putInt(data.channels()).putInt(data.height())
                 .putInt(data.width());
         md.update(header.array());
@@ -196,6 +190,6 @@ public record TrainingData(ImageDataset train, ImageDataset test, Augmentation a
             md.update(image);
         }
         md.update(labels.array());
-        return HexFormat.of().formatHex(md.digest());
+        return Digests.hex(md.digest());
     }
 }

@@ -3,7 +3,7 @@ package io.anglearn.train;
 import java.util.List;
 
 /**
- * Receives progress from a {@link Trainer} and a {@link TrainingRun}; every method has an empty
+ * Receives progress from a {@link Trainer} and a {@code io.anglearn.run.TrainingRun}; every method has an empty
  * default, so a listener implements only what it needs.
  *
  * <p>This is the extension point for everything that watches training without changing it:
@@ -17,7 +17,7 @@ import java.util.List;
 public interface TrainingListener {
 
     /**
-     * Called once a {@link TrainingRun} has loaded its data and built its network, before it trains
+     * Called once a {@code io.anglearn.run.TrainingRun} has loaded its data and built its network, before it trains
      * (also when it resumes), with what it is about to do: where the data came from, the classes,
      * the image counts and shape, the steps, the device and the network's size.
      *
@@ -67,7 +67,7 @@ public interface TrainingListener {
     default void onBatchSkipped(int epoch, int batch, String diagnosis) {}
 
     /**
-     * Called when a {@link TrainingRun} starts evaluating an epoch on the test split (the epoch's
+     * Called when a {@code io.anglearn.run.TrainingRun} starts evaluating an epoch on the test split (the epoch's
      * training is done).
      *
      * @param epoch the epoch, from 1

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.anglearn.metrics.AngleStatistics;
+import io.anglearn.rundir.AtomicFiles;
+import io.anglearn.rundir.RunFiles;
 import io.anglearn.train.EpochRecord;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,8 @@
 package io.anglearn.report;
 
 import io.anglearn.metrics.AngleStatistics;
+import io.anglearn.rundir.AtomicFiles;
+import io.anglearn.rundir.RunFiles;
 import io.anglearn.train.EpochRecord;
 import java.io.IOException;
 import java.nio.file.Path;

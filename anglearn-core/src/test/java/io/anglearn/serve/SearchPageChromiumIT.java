@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.anglearn.index.EmbeddingIndex;
-import io.anglearn.train.TrainedRun;
+import io.anglearn.run.TrainedRun;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.File;

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.anglearn.data.IdxDataset;
+import io.anglearn.run.TrainingRun;
 import io.anglearn.train.StepContext;
 import io.anglearn.train.TrainingConfig;
 import io.anglearn.train.TrainingListener;
-import io.anglearn.train.TrainingRun;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.anglearn.run.TrainingRun;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;

@@ -10,7 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.anglearn.report.HtmlReport;
 import io.anglearn.report.RunArtifacts;
-import io.anglearn.report.RunFiles;
+import io.anglearn.run.ResumeEqualityTest;
+import io.anglearn.run.TrainedRun;
+import io.anglearn.run.TrainingRun;
+import io.anglearn.rundir.RunFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.anglearn.run.TrainingRun;
 import org.junit.jupiter.api.Test;
 
 class ScheduleTest {
@@ -56,12 +57,12 @@ class ScheduleTest {
         c.epochs = 6;
         c.learningRate = 0.1;
         c.schedule = "step";
-        Schedule step = TrainingRun.buildSchedule(c, 10);
+        Schedule step = TrainingComponents.buildSchedule(c, 10);
         assertEquals(0.01, step.learningRate(20), 1e-12, "default decay every third of the run");
         c.schedule = "constant";
-        assertEquals(0.1, TrainingRun.buildSchedule(c, 10).learningRate(59), 0);
+        assertEquals(0.1, TrainingComponents.buildSchedule(c, 10).learningRate(59), 0);
         c.schedule = "cosine";
-        assertEquals(0.1, TrainingRun.buildSchedule(c, 10).learningRate(0), 1e-12);
+        assertEquals(0.1, TrainingComponents.buildSchedule(c, 10).learningRate(0), 1e-12);
         c.schedule = "linear";
         assertThrows(IllegalArgumentException.class, c::validate);
     }

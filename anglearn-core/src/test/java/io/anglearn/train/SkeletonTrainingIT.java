@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.anglearn.TestData;
+import io.anglearn.run.TrainingRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

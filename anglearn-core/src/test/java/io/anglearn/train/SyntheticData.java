@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Random;
 
 /** Tiny generated image sets for fast tests: each class a bright square at its own place, plus noise. */
-final class SyntheticData {
+public final class SyntheticData {
 
     private SyntheticData() {}
 
@@ -20,7 +20,7 @@ final class SyntheticData {
      * @param seed generator seed
      * @return the dataset
      */
-    static ImageDataset images(String name, int n, int classes, int size, long seed) {
+    public static ImageDataset images(String name, int n, int classes, int size, long seed) {
         Random r = new Random(seed);
         byte[] px = new byte[n * size * size];
         int[] labels = new int[n];
@@ -53,7 +53,7 @@ final class SyntheticData {
      * @return the root
      * @throws java.io.IOException if writing fails
      */
-    static java.nio.file.Path writeFolder(java.nio.file.Path root, ImageDataset d) throws java.io.IOException {
+    public static java.nio.file.Path writeFolder(java.nio.file.Path root, ImageDataset d) throws java.io.IOException {
         byte[] px = new byte[d.imageSize()];
         for (int i = 0; i < d.size(); i++) {
             java.nio.file.Path dir = root.resolve(d.classNames().get(d.label(i)));
@@ -76,7 +76,7 @@ final class SyntheticData {
      * @param name the run's name
      * @return the configuration, for the test to adjust
      */
-    static TrainingConfig folderConfig(java.nio.file.Path folder, java.nio.file.Path runsDir, String name) {
+    public static TrainingConfig folderConfig(java.nio.file.Path folder, java.nio.file.Path runsDir, String name) {
         TrainingConfig c = new TrainingConfig();
         c.dataset = "folder:" + folder;
         c.imageChannels = 1;
@@ -90,12 +90,12 @@ final class SyntheticData {
     }
 
     /** A train/test pair of 64 and 32 images of 4 classes, 8×8. */
-    static TrainingData small() {
+    public static TrainingData small() {
         return new TrainingData(images("synthetic/train", 64, 4, 8, 1), images("synthetic/test", 32, 4, 8, 2));
     }
 
     /** A configuration for {@link #small()}: ResNet20, 3 epochs of 4 steps. */
-    static TrainingConfig smallConfig(String runsDir, String name) {
+    public static TrainingConfig smallConfig(String runsDir, String name) {
         TrainingConfig c = new TrainingConfig();
         // Recorded only: the runs get their data in memory; the name must still be one the data layer knows.
         c.dataset = "fashion-mnist";

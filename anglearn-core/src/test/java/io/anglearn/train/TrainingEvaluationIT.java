@@ -10,6 +10,8 @@ import io.anglearn.data.Normalization;
 import io.anglearn.metrics.AngleStatistics;
 import io.anglearn.metrics.EmbeddingAccumulator;
 import io.anglearn.report.NpyFiles;
+import io.anglearn.run.TrainedRun;
+import io.anglearn.run.TrainingRun;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;

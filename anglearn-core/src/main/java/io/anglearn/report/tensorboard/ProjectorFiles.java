@@ -1,6 +1,6 @@
 package io.anglearn.report.tensorboard;
 
-import io.anglearn.report.AtomicFiles;
+import io.anglearn.rundir.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,11 +54,31 @@ public final class ProjectorFiles {
             }
             m.append(String.join("\t", clean(row))).append('\n');
         }
-        AtomicFiles.writeString(logDir.resolve(name + ".tsv"), t.toString());
-        AtomicFiles.writeString(logDir.resolve(name + "_metadata.tsv"), m.toString());
-        String config = "embeddings {\n  tensor_name: \"" + name + "\"\n  tensor_path: \"" + name
-                + ".tsv\"\n  metadata_path: \"" + name + "_metadata.tsv\"\n}\n";
+        AtomicFiles.writeString(logDir.resolve(tensorFile(name)), t.toString());
+        AtomicFiles.writeString(logDir.resolve(metadataFile(name)), m.toString());
+        String config = "embeddings {\n  tensor_name: \"" + name + "\"\n  tensor_path: \"" + tensorFile(name)
+                + "\"\n  metadata_path: \"" + metadataFile(name) + "\"\n}\n";
         AtomicFiles.writeString(logDir.resolve("projector_config.pbtxt"), config);
+    }
+
+    /**
+     * Returns the name of a projector tensor's vectors file.
+     *
+     * @param name the tensor's name
+     * @return {@code NAME.tsv}
+     */
+    public static String tensorFile(String name) {
+        return name + ".tsv";
+    }
+
+    /**
+     * Returns the name of a projector tensor's metadata file.
+     *
+     * @param name the tensor's name
+     * @return {@code NAME_metadata.tsv}
+     */
+    public static String metadataFile(String name) {
+        return name + "_metadata.tsv";
     }
 
     private static List<String> clean(List<String> row) {

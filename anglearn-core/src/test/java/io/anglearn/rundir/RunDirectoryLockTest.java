@@ -1,9 +1,13 @@
-package io.anglearn.train;
+package io.anglearn.rundir;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.anglearn.run.TrainingRun;
+import io.anglearn.train.SyntheticData;
+import io.anglearn.train.TrainingConfig;
+import io.anglearn.train.TrainingListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

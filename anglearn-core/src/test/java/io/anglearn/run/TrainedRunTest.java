@@ -1,4 +1,4 @@
-package io.anglearn.train;
+package io.anglearn.run;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,6 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.anglearn.data.ImageDataset;
 import io.anglearn.report.NpyFiles;
+import io.anglearn.train.CheckpointStore;
+import io.anglearn.train.Embeddings;
+import io.anglearn.train.Evaluation;
+import io.anglearn.train.Prediction;
+import io.anglearn.train.SyntheticData;
+import io.anglearn.train.TrainingConfig;
+import io.anglearn.train.TrainingData;
+import io.anglearn.train.TrainingListener;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,9 +1,13 @@
-package io.anglearn.train;
+package io.anglearn.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.anglearn.train.StepContext;
+import io.anglearn.train.SyntheticData;
+import io.anglearn.train.TrainingConfig;
+import io.anglearn.train.TrainingListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,9 +1,10 @@
-package io.anglearn.train;
+package io.anglearn.rundir;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -16,7 +17,7 @@ import java.nio.file.StandardOpenOption;
 public final class RunDirectoryLock implements AutoCloseable {
 
     /** The lock file's name inside a run directory. */
-    public static final String FILE = ".lock";
+    public static final String FILE = RunFiles.LOCK;
 
     private final FileChannel channel;
     private final FileLock lock;
@@ -51,6 +52,36 @@ public final class RunDirectoryLock implements AutoCloseable {
                     + " is locked); wait for it to finish, or use another --name");
         }
         return new RunDirectoryLock(ch, lock);
+    }
+
+    /**
+     * Takes the lock on the directory of a run about to start, creating the directory: refuses if
+     * it already holds a run, checked before and again under the lock (another process may have
+     * started a run there in between).
+     *
+     * @param runDir the run directory, which need not exist
+     * @return the held lock; close it to release
+     * @throws IOException if the directory holds a run, another process holds its lock, or it
+     *     cannot be created
+     */
+    public static RunDirectoryLock acquireForNewRun(Path runDir) throws IOException {
+        refuseExistingRun(runDir);
+        Files.createDirectories(runDir);
+        RunDirectoryLock lock = acquire(runDir);
+        try {
+            refuseExistingRun(runDir);
+        } catch (IOException e) {
+            lock.close();
+            throw e;
+        }
+        return lock;
+    }
+
+    private static void refuseExistingRun(Path runDir) throws IOException {
+        if (Files.exists(RunFiles.config(runDir)) || Files.exists(RunFiles.checkpoints(runDir))) {
+            throw new IOException(runDir + " already holds a run; continue it with --resume " + runDir
+                    + ", or choose another --name");
+        }
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.anglearn.train;
+package io.anglearn.run;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,6 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.anglearn.train.CheckpointStore;
+import io.anglearn.train.OneCycleSchedule;
+import io.anglearn.train.RestartedSchedule;
+import io.anglearn.train.RunStatus;
+import io.anglearn.train.Schedule;
+import io.anglearn.train.StepContext;
+import io.anglearn.train.SyntheticData;
+import io.anglearn.train.TrainingComponents;
+import io.anglearn.train.TrainingConfig;
+import io.anglearn.train.TrainingListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +73,7 @@ class RunExtensionTest {
         TrainingConfig c = new TrainingConfig();
         c.epochs = 5;
         c.scheduleRestarts = new ArrayList<>(List.of(3));
-        Schedule built = TrainingRun.buildSchedule(c, 10);
+        Schedule built = TrainingComponents.buildSchedule(c, 10);
         OneCycleSchedule before = new OneCycleSchedule(c.learningRate, 30, c.warmupFraction, 25, 1e4, c.maxMomentum,
                 c.minMomentum);
         OneCycleSchedule after = new OneCycleSchedule(c.learningRate, 20, c.warmupFraction, 25, 1e4, c.maxMomentum,
@@ -107,7 +117,7 @@ class RunExtensionTest {
                 + " schedule starts again at epoch 2"));
         // The rate at the extension's first step is the one-cycle's starting rate again.
         TrainingConfig c = TrainingConfig.read(run.resolve("config.json"));
-        assertEquals(c.learningRate / 25, TrainingRun.buildSchedule(c, 3).learningRate(3), 1e-15);
+        assertEquals(c.learningRate / 25, TrainingComponents.buildSchedule(c, 3).learningRate(3), 1e-15);
         assertTrue(TrainingRun.status(run).finished());
 
         assertThrows(IllegalStateException.class, () -> TrainingRun.extend(killed, 3).execute(new TrainingListener() {

@@ -1,4 +1,4 @@
-package io.anglearn.report;
+package io.anglearn.rundir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

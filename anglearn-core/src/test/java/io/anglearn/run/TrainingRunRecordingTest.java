@@ -1,4 +1,4 @@
-package io.anglearn.train;
+package io.anglearn.run;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,8 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.anglearn.report.HtmlReport;
 import io.anglearn.report.RunArtifacts;
-import io.anglearn.report.RunFiles;
 import io.anglearn.report.tensorboard.EventFileReader;
+import io.anglearn.rundir.RunFiles;
+import io.anglearn.train.SyntheticData;
+import io.anglearn.train.TrainingConfig;
+import io.anglearn.train.TrainingListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

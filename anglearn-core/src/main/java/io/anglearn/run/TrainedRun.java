@@ -1,4 +1,4 @@
-package io.anglearn.train;
+package io.anglearn.run;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -7,10 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import com.google.gson.Gson;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
 import io.anglearn.data.ImageDataset;
 import io.anglearn.data.ImageDecodeException;
 import io.anglearn.data.ImageDecoder;
@@ -22,8 +18,20 @@ import io.anglearn.loss.EmbeddingLoss;
 import io.anglearn.model.EmbeddingNetwork;
 import io.anglearn.model.KernelCheck;
 import io.anglearn.model.ResNetCifar;
-import io.anglearn.report.AtomicFiles;
 import io.anglearn.report.NpyWriter;
+import io.anglearn.rundir.AtomicFiles;
+import io.anglearn.rundir.ResolvedSettings;
+import io.anglearn.rundir.RunFiles;
+import io.anglearn.rundir.RunManifest;
+import io.anglearn.train.CheckpointStore;
+import io.anglearn.train.Embeddings;
+import io.anglearn.train.Evaluation;
+import io.anglearn.train.Inference;
+import io.anglearn.train.Optimizer;
+import io.anglearn.train.Prediction;
+import io.anglearn.train.TrainingComponents;
+import io.anglearn.train.TrainingConfig;
+import io.anglearn.train.TrainingData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +53,6 @@ import java.util.Locale;
  */
 public final class TrainedRun implements AutoCloseable {
 
-    private static final Gson GSON = new Gson();
 
     private final Path runDir;
     private final TrainingConfig config;
@@ -69,7 +76,7 @@ public final class TrainedRun implements AutoCloseable {
         this.step = checkpoint.step();
         // The checksums were verified on opening; the digest identifies the weights for indexes built with them.
         this.checkpointDigest = CheckpointStore.sha256(Files.readAllBytes(checkpoint.dir().resolve(CheckpointStore.MODEL_FILE)));
-        EmbeddingLoss loss = TrainingRun.buildLoss(config);
+        EmbeddingLoss loss = TrainingComponents.buildLoss(config);
         // A TorchScript backbone comes from the checkpoint, with its buffers as they were then; the
         // run directory is enough, the module file it was trained from is not needed.
         Path module = null;
@@ -77,7 +84,7 @@ public final class TrainedRun implements AutoCloseable {
             module = checkpoint.backboneModule().orElseThrow(() -> new IOException(checkpoint.dir() + " lacks "
                     + CheckpointStore.BACKBONE_FILE + ", the TorchScript backbone's module"));
         }
-        EmbeddingNetwork net = TrainingRun.buildNetwork(config, classNames.size(), loss, module);
+        EmbeddingNetwork net = TrainingComponents.buildNetwork(config, classNames.size(), loss, module);
         Engine engine = Engines.pytorch();
         manager = engine.newBaseManager(Device.cpu());
         try {
@@ -102,7 +109,7 @@ public final class TrainedRun implements AutoCloseable {
             });
             if (!names.equals(checkpoint.state().parameterNames())) {
                 throw new IOException(checkpoint.dir() + ": its parameters do not match the network that "
-                        + runDir.resolve("config.json") + " describes");
+                        + RunFiles.config(runDir) + " describes");
             }
             try (NDManager tmp = manager.newSubManager()) {
                 NDList saved = checkpoint.read(CheckpointStore.MODEL_FILE, tmp);
@@ -142,38 +149,21 @@ public final class TrainedRun implements AutoCloseable {
      * @throws IOException if the run's files are missing or damaged; the message names the file
      */
     public static TrainedRun open(Path runDir, String checkpoint) throws IOException {
-        Path cfgFile = runDir.resolve("config.json");
-        if (!Files.isRegularFile(cfgFile)) {
-            throw new IOException(runDir + " is not a run directory: " + cfgFile.getFileName() + " is missing");
-        }
+        Path cfgFile = RunManifest.requireRun(runDir);
         TrainingConfig config = TrainingConfig.read(cfgFile);
-        JsonObject resolved;
-        try {
-            JsonObject doc = GSON.fromJson(Files.readString(cfgFile), JsonObject.class);
-            resolved = doc.getAsJsonObject("resolved");
-            if (resolved == null) {
-                throw new IOException(cfgFile + ": no 'resolved' section (normalisation, classes)");
-            }
-            Normalization norm = new Normalization(doubles(resolved.getAsJsonArray("normalizationMean")),
-                    doubles(resolved.getAsJsonArray("normalizationStd")));
-            List<String> classes = new ArrayList<>();
-            resolved.getAsJsonArray("classNames").forEach(e -> classes.add(e.getAsString()));
-            double[] shape = doubles(resolved.getAsJsonArray("imageShape"));
-            int[] imageShape = {(int) shape[0], (int) shape[1], (int) shape[2]};
-            CheckpointStore.Checkpoint ckpt = new CheckpointStore(runDir.resolve("checkpoints"), config.keepCheckpoints)
-                    .find(checkpoint);
-            return new TrainedRun(runDir, config, norm, classes, imageShape, ckpt);
-        } catch (JsonParseException | NullPointerException | IllegalStateException | ClassCastException e) {
-            throw new IOException(cfgFile + ": missing or malformed field in 'resolved' (" + e + ")", e);
+        ResolvedSettings resolved = RunManifest.read(runDir).resolved();
+        if (resolved == null) {
+            throw new IOException(cfgFile + ": no 'resolved' section (normalisation, classes)");
         }
-    }
-
-    private static double[] doubles(JsonArray a) {
-        double[] out = new double[a.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = a.get(i).getAsDouble();
+        if (resolved.normalizationMean() == null || resolved.normalizationStd() == null
+                || resolved.classNames() == null || resolved.imageShape() == null || resolved.imageShape().length != 3) {
+            throw new IOException(cfgFile + ": missing or malformed field in 'resolved' (it needs normalizationMean,"
+                    + " normalizationStd, classNames and a three-element imageShape)");
         }
-        return out;
+        Normalization norm = new Normalization(resolved.normalizationMean(), resolved.normalizationStd());
+        CheckpointStore.Checkpoint ckpt = new CheckpointStore(RunFiles.checkpoints(runDir), config.keepCheckpoints)
+                .find(checkpoint);
+        return new TrainedRun(runDir, config, norm, resolved.classNames(), resolved.imageShape(), ckpt);
     }
 
     /** Returns the run directory. */

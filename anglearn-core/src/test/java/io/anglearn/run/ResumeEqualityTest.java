@@ -1,11 +1,18 @@
-package io.anglearn.train;
+package io.anglearn.run;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.anglearn.report.RunFiles;
+import io.anglearn.rundir.RunFiles;
+import io.anglearn.train.CheckpointStore;
+import io.anglearn.train.EpochRecord;
+import io.anglearn.train.StepContext;
+import io.anglearn.train.SyntheticData;
+import io.anglearn.train.TrainingConfig;
+import io.anglearn.train.TrainingData;
+import io.anglearn.train.TrainingListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A run killed at arbitrary steps and resumed ends with bit-identical weights, optimiser state
  * and metrics to an uninterrupted one.
  */
-class ResumeEqualityTest {
+public class ResumeEqualityTest {
 
     /** Simulates a crash: throws after the given optimiser step, before anything else is written. */
     private static final class Kill extends RuntimeException {
@@ -87,7 +94,7 @@ class ResumeEqualityTest {
         assertTrue(log.contains("resumed from step-000000006"), log);
     }
 
-    static void assertSameRecords(List<EpochRecord> expected, List<EpochRecord> actual) {
+    public static void assertSameRecords(List<EpochRecord> expected, List<EpochRecord> actual) {
         assertEquals(expected.size(), actual.size());
         for (int i = 0; i < expected.size(); i++) {
             EpochRecord e = expected.get(i);
