@@ -14,6 +14,7 @@ import io.anglearn.study.StudyFigures;
 import io.anglearn.study.StudyRunner;
 import io.anglearn.study.StudyTable;
 import io.anglearn.util.NameSuggestions;
+import io.anglearn.util.Words;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -159,7 +160,7 @@ final class ReproduceCommand implements Callable<Integer> {
             for (int i = 0; i < s.cells().size(); i++) {
                 StudyCell c = s.cell(i);
                 out.printf("%3d  %-28s %-8s %s%n", i, c.id(), runner.isComplete(c) ? "done" : "pending",
-                        c.config().dataset + " " + c.config().arch + " " + c.config().epochs + " epochs");
+                        c.config().dataset + " " + c.config().arch + " " + Words.count(c.config().epochs, "epoch"));
             }
             out.flush();
             return 0;

@@ -14,6 +14,7 @@ import io.anglearn.train.RunStatus;
 import io.anglearn.train.RunSummary;
 import io.anglearn.train.TrainingConfig;
 import io.anglearn.train.TrainingListener;
+import io.anglearn.util.Words;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -94,7 +95,8 @@ final class TrainCommand implements Callable<Integer> {
                 out.println("extending " + resume + " from " + status.epochs() + " to " + epochs
                         + " epochs; the " + run.config().schedule + " schedule runs again over the added epochs");
             } else if (status.finished()) {
-                out.println(resume + " has finished: all " + status.epochs() + " epochs are trained"
+                out.println(resume + " has finished: " + (status.epochs() == 1 ? "its 1 epoch is" : "all "
+                        + status.epochs() + " epochs are") + " trained"
                         + describeLast(status.last()) + "; there is nothing to resume.");
                 out.println("To train it for more epochs: anglearn train --resume " + resume + " --epochs N, with N > "
                         + status.epochs() + ".");
@@ -102,8 +104,8 @@ final class TrainCommand implements Callable<Integer> {
                 return 0;
             } else {
                 run = TrainingRun.resume(resume);
-                out.println("resuming " + resume + " (" + status.epochsDone() + " of " + status.epochs()
-                        + " epochs done)");
+                out.println("resuming " + resume + " (" + status.epochsDone() + " of "
+                        + Words.count(status.epochs(), "epoch") + " done)");
             }
         } else {
             if (config != null) {

@@ -100,7 +100,7 @@ class FirstHourTest {
                 + "          test split: the same classes, evaluated by classification\n"
                 + "images    (\\d+) for training, (\\d+) for testing; 1x8x8 \\(grey\\); augmentation none\n"
                 + "          2 unreadable files left out \\(--bad-images skip\\), listed in config.json and train.log\n"
-                + "steps     (\\d+) per epoch \\(batch 6\\), 1 epochs, \\3 steps in all; adam, one-cycle to lr 0.00300\n"
+                + "steps     (\\d+) per epoch \\(batch 6\\), 1 epoch, \\3 steps in all; adam, one-cycle to lr 0.00300\n"
                 + "model     resnet20, [0-9,]+ parameters, loss arcface, on cpu\n").matcher(out);
         assertTrue(m.lookingAt(), out);
         int train = Integer.parseInt(m.group(1));
@@ -151,7 +151,7 @@ class FirstHourTest {
         }
         CliRun done = CliRun.of("train", "--resume", copy.toString());
         assertEquals(0, done.code(), done.err());
-        assertTrue(done.out().startsWith(copy + " has finished: all 1 epochs are trained (epoch 1: test top-1 error "),
+        assertTrue(done.out().startsWith(copy + " has finished: its 1 epoch is trained (epoch 1: test top-1 error "),
                 done.out());
         assertTrue(done.out().contains("; there is nothing to resume.\nTo train it for more epochs: anglearn train"
                 + " --resume " + copy + " --epochs N, with N > 1.\n"), done.out());

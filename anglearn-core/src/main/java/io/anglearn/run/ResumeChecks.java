@@ -6,6 +6,7 @@ import io.anglearn.rundir.RunManifest;
 import io.anglearn.model.TorchScriptBackbone;
 import io.anglearn.train.CheckpointStore;
 import io.anglearn.train.TrainingConfig;
+import io.anglearn.util.Words;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -89,7 +90,7 @@ final class ResumeChecks {
         TrainingConfig onDisk = TrainingConfig.read(manifest.file());
         if (ckpt.isEmpty() || onDisk.epochs != extendedFrom || ckpt.get().state().records().size() < extendedFrom) {
             throw new IOException(runDir + " changed while it was being extended: it no longer holds a finished run of "
-                    + extendedFrom + " epochs");
+                    + Words.count(extendedFrom, "epoch"));
         }
         manifest.extend(extended, new ResolvedSettings.Extension(extendedFrom, extended.epochs, Instant.now().toString()));
     }

@@ -28,6 +28,7 @@ import io.anglearn.train.TrainingConfig;
 import io.anglearn.train.TrainingData;
 import io.anglearn.train.TrainingListener;
 import io.anglearn.train.TrainingState;
+import io.anglearn.util.Words;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -146,13 +147,13 @@ public final class TrainingRun {
         TrainingConfig c = readRunConfig(runDir);
         RunStatus st = status(runDir);
         if (!st.finished()) {
-            throw new IllegalArgumentException(runDir + " has not finished: " + st.epochsDone() + " of its " + st.epochs()
-                    + " epochs are done. Finish it first with 'anglearn train --resume " + runDir + "', then extend it"
+            throw new IllegalArgumentException(runDir + " has not finished: " + st.epochsDone() + " of its "
+                    + Words.count(st.epochs(), "epoch") + " " + (st.epochsDone() == 1 ? "is" : "are") + " done. Finish it first with 'anglearn train --resume " + runDir + "', then extend it"
                     + " with --epochs");
         }
         if (epochs <= c.epochs) {
-            throw new IllegalArgumentException("--epochs " + epochs + ": " + runDir + " has already trained " + c.epochs
-                    + " epochs; give more to extend it");
+            throw new IllegalArgumentException("--epochs " + epochs + ": " + runDir + " has already trained "
+                    + Words.count(c.epochs, "epoch") + "; give more to extend it");
         }
         int done = c.epochs;
         c.scheduleRestarts = new ArrayList<>(c.scheduleRestarts);
@@ -290,7 +291,7 @@ public final class TrainingRun {
         RunManifest.write(runDir, config, resolution.settings());
         TrainingData data = resolution.data();
         log.log("started " + runDir.getFileName() + ": " + config.dataset + ", " + config.describeBackbone() + ", loss "
-                + config.loss + ", " + config.epochs + " epochs of " + resolution.stepsPerEpoch() + " steps, "
+                + config.loss + ", " + Words.count(config.epochs, "epoch") + " of " + resolution.stepsPerEpoch() + " steps, "
                 + resolution.trainer().parameterCount() + " parameters, devices " + config.device);
         if (!data.skipped().isEmpty()) {
             log.log("left out " + data.skipped().size() + " unreadable image files: " + String.join("; ", data.skipped()));

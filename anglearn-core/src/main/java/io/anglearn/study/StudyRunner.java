@@ -9,6 +9,7 @@ import io.anglearn.rundir.RunFiles;
 import io.anglearn.train.EpochRecord;
 import io.anglearn.train.TrainingConfig;
 import io.anglearn.train.TrainingListener;
+import io.anglearn.util.Words;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -165,7 +166,7 @@ public final class StudyRunner {
                 long start = System.nanoTime();
                 if (run == null) {
                     log.accept(cell.id() + ": training (" + c.dataset + ", " + c.describeBackbone() + ", " + c.loss + ", "
-                            + c.epochs + " epochs, seed " + c.seed + ")");
+                            + Words.count(c.epochs, "epoch") + ", seed " + c.seed + ")");
                     run = new TrainingRun(c);
                 }
                 TrainingRun.Result r = run.execute(new TrainingListener() {

@@ -1,6 +1,7 @@
 package io.anglearn.train;
 
 import io.anglearn.rundir.RunFiles;
+import io.anglearn.util.Words;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,8 +85,9 @@ public record RunSummary(Path runDir, String resumedFrom, String dataset, Path l
             out.add("          " + skipped.size() + " unreadable file" + (skipped.size() == 1 ? "" : "s")
                     + " left out (--bad-images skip), listed in " + RunFiles.CONFIG + " and " + RunFiles.LOG);
         }
-        out.add(String.format(Locale.ROOT, "steps     %d per epoch (batch %d), %d epochs, %d steps in all; %s, %s to lr %.3g",
-                stepsPerEpoch, batchSize, epochs, (long) stepsPerEpoch * epochs, optimizer, schedule, learningRate));
+        out.add(String.format(Locale.ROOT, "steps     %d per epoch (batch %d), %s, %d steps in all; %s, %s to lr %.3g",
+                stepsPerEpoch, batchSize, Words.count(epochs, "epoch"), (long) stepsPerEpoch * epochs, optimizer, schedule,
+                learningRate));
         out.add(String.format(Locale.ROOT, "model     %s, %,d parameters, loss %s, on %s", arch, parameters, loss, devices));
         out.add("run       " + runDir + (resumedFrom == null ? "" : " (resuming at " + resumedFrom + ")"));
         return out;

@@ -98,7 +98,7 @@ class RunExtensionTest {
         assertEquals(1, st.last().epoch());
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainingRun.extend(run, 1));
-        assertTrue(e.getMessage().contains("has already trained 1 epochs; give more to extend it"), e.getMessage());
+        assertTrue(e.getMessage().contains("has already trained 1 epoch; give more to extend it"), e.getMessage());
 
         // A copy of the finished run, extended and killed midway through its added epochs.
         Path killed = dir.resolve("runs").resolve("ext-killed");
