@@ -75,6 +75,11 @@ final class IndexCommand implements Runnable {
                 description = "HNSW beam width while building (default: ${DEFAULT-VALUE}).")
         int beamWidth;
 
+        @Option(names = "--build-threads", defaultValue = "1", paramLabel = "N",
+                description = "Threads that build the HNSW graph when the index's segments are merged, 1 to 64"
+                        + " (default: ${DEFAULT-VALUE}); the graph is the same search structure with any number.")
+        int buildThreads;
+
         @Override
         public Integer call() throws Exception {
             PrintWriter w = spec.commandLine().getOut();
@@ -83,12 +88,15 @@ final class IndexCommand implements Runnable {
             if (batchSize < 1) {
                 throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
             }
+            if (buildThreads < 1 || buildThreads > 64) {
+                throw new IllegalArgumentException("--build-threads must be in 1..64, got " + buildThreads);
+            }
             Path target = out != null ? out : RunFiles.index(run.dir, set.defaultIndexName());
             PathOptions.writableDirectory("--out", target);
             try (TrainedRun r = TrainedRun.open(run.dir, checkpoint.which);
                     EmbeddingIndex index = EmbeddingIndex.builder().setDirectory(target)
                             .setProvenance(RunIndexer.provenance(r)).optMaxConnections(maxConnections)
-                            .optBeamWidth(beamWidth).build()) {
+                            .optBeamWidth(beamWidth).optBuildThreads(buildThreads).build()) {
                 long before = index.size();
                 long start = System.nanoTime();
                 long added = RunIndexer.of(r, batchSize).addTo(set, index, n -> { });

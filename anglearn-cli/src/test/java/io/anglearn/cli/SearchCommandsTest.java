@@ -71,7 +71,7 @@ class SearchCommandsTest {
         // A folder of images is indexed too, with labels from the folder names.
         Path folderIndex = work.resolve("folder-index");
         CliRun folder = CliRun.of("index", "build", "--run", run.toString(), "--images", images.resolve("test").toString(),
-                "--out", folderIndex.toString());
+                "--out", folderIndex.toString(), "--build-threads", "2");
         assertEquals(0, folder.code(), folder.err());
         CliRun finfo = CliRun.of("index", "info", folderIndex.toString());
         assertTrue(finfo.out().contains("light                5"), finfo.out());
@@ -106,5 +106,10 @@ class SearchCommandsTest {
         CliRun split = CliRun.of("index", "build", "--run", work.toString(), "--images", "split:valid");
         assertEquals(2, split.code());
         assertTrue(split.err().contains("unknown split 'valid'"), split.err());
+        for (String n : new String[] {"0", "65"}) {
+            CliRun threads = CliRun.of("index", "build", "--run", work.toString(), "--images", "test", "--build-threads", n);
+            assertEquals(2, threads.code(), threads.err());
+            assertTrue(threads.err().contains("--build-threads must be in 1..64, got " + n), threads.err());
+        }
     }
 }
