@@ -39,7 +39,7 @@ class InferenceStderrIT {
     }
 
     @Test
-    void evaluateEmbedAndPredictPrintNoNativeWarnings(@TempDir Path dir) throws Exception {
+    void evaluateEmbedPredictIndexAndSearchPrintNoNativeWarnings(@TempDir Path dir) throws Exception {
         for (int c = 0; c < 3; c++) {
             Path d = Files.createDirectories(dir.resolve("pics").resolve("c" + c));
             for (int i = 0; i < 10; i++) {
@@ -58,7 +58,10 @@ class InferenceStderrIT {
         List<String[]> commands = List.of(new String[] {"evaluate", "--run", "runs/r"},
                 new String[] {"embed", "--run", "runs/r", "--out", "e.npy"},
                 new String[] {"embed", "--run", "runs/r", "--out", "f.npy", "pics" + File.separator + "c0"},
-                new String[] {"predict", "--run", "runs/r", pic.toString()});
+                new String[] {"predict", "--run", "runs/r", pic.toString()},
+                new String[] {"index", "build", "--run", "runs/r", "--images", "test"},
+                // One query image is one forward pass of one image: the case libtorch used to warn about.
+                new String[] {"search", "--index", "runs/r/index/test", "--query", pic.toString()});
         for (String[] c : commands) {
             String[] r = run(dir, c);
             assertEquals("0", r[0], String.join(" ", c) + ": " + r[2]);

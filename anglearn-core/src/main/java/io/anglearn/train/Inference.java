@@ -17,6 +17,7 @@ import io.anglearn.metrics.ConfusionMatrix;
 import io.anglearn.metrics.EmbeddingAccumulator;
 import io.anglearn.metrics.EmbeddingQuality;
 import io.anglearn.model.EmbeddingNetwork;
+import java.util.Arrays;
 
 /**
  * Runs an {@link EmbeddingNetwork} forward in evaluation mode (BatchNorm uses its running
@@ -109,6 +110,16 @@ public final class Inference {
      * @return {features n×d, head outputs n×C (empty without a head)}, row-major
      */
     public float[][] forward(float[] images, int n, int channels, int height, int width) {
+        if (n == 1) {
+            // libtorch sends a lone small image's 3x3 convolutions past oneDNN to its NNPACK check,
+            // which on processors NNPACK does not know prints a warning per convolution, on every
+            // call (21 lines per image for ResNet20, flooding a server's log). A batch of two takes
+            // the oneDNN path that batches of any other size take; the copy's outputs are dropped.
+            float[] twice = Arrays.copyOf(images, images.length * 2);
+            System.arraycopy(images, 0, twice, images.length, images.length);
+            float[][] both = forward(twice, 2, channels, height, width);
+            return new float[][] {Arrays.copyOf(both[0], both[0].length / 2), Arrays.copyOf(both[1], both[1].length / 2)};
+        }
         try (NDManager step = manager.newSubManager(device)) {
             NDArray x = step.create(images, new Shape(n, channels, height, width));
             NDList pred = network.forward(store, new NDList(x), false);
