@@ -159,7 +159,7 @@ final class ReproduceCommand implements Callable<Integer> {
         if (list) {
             for (int i = 0; i < s.cells().size(); i++) {
                 StudyCell c = s.cell(i);
-                out.printf("%3d  %-28s %-8s %s%n", i, c.id(), runner.isComplete(c) ? "done" : "pending",
+                out.printf("%3d  %-28s %-34s %s%n", i, c.id(), runner.status(c),
                         c.config().dataset + " " + c.config().arch + " " + Words.count(c.config().epochs, "epoch"));
             }
             out.flush();

@@ -55,6 +55,36 @@ public final class StudyRunner {
         SKIPPED_LOCKED
     }
 
+    /** Where a cell stands, as {@code reproduce --list} shows it. */
+    public enum CellState {
+        /** Its result file exists. */
+        DONE,
+        /** A process holds its lock now. */
+        RUNNING,
+        /** A run was started and left unfinished; running the cell again resumes it. */
+        PARTIAL,
+        /** Never started. */
+        PENDING
+    }
+
+    /**
+     * A cell's state and how far its run got.
+     *
+     * @param state where the cell stands
+     * @param epochsRecorded the epochs its run directory's {@code metrics.csv} records (0 if none)
+     * @param epochs the epochs the cell trains for
+     */
+    public record CellStatus(CellState state, int epochsRecorded, int epochs) {
+
+        /** Returns e.g. {@code running, 6 of 10 epochs recorded} or {@code done}. */
+        @Override
+        public String toString() {
+            String name = state.name().toLowerCase(java.util.Locale.ROOT);
+            return state == CellState.DONE || state == CellState.PENDING ? name
+                    : name + ", " + epochsRecorded + " of " + Words.count(epochs, "epoch") + " recorded";
+        }
+    }
+
     private final Study study;
     private final Path studyDir;
     private final String device;
@@ -290,6 +320,62 @@ public final class StudyRunner {
      */
     public boolean isComplete(StudyCell cell) {
         return Files.isRegularFile(resultFile(cell));
+    }
+
+    /**
+     * Tells where a cell stands: done, running in some process (its lock is held), partial (a run
+     * directory an earlier process left unfinished), or pending. Reads only; creates no file.
+     *
+     * @param cell the cell
+     * @return its state and the epochs its run has recorded
+     */
+    public CellStatus status(StudyCell cell) {
+        int epochs = cell.config().epochs;
+        int recorded = epochsRecorded(runsDir().resolve(cell.id()));
+        if (isComplete(cell)) {
+            return new CellStatus(CellState.DONE, recorded, epochs);
+        }
+        if (lockHeld(runsDir().resolve(cell.id() + ".lock"))) {
+            return new CellStatus(CellState.RUNNING, recorded, epochs);
+        }
+        return new CellStatus(Files.isDirectory(runsDir().resolve(cell.id())) ? CellState.PARTIAL : CellState.PENDING,
+                recorded, epochs);
+    }
+
+    /** The data rows of a run's {@code metrics.csv}: one per finished epoch. */
+    private static int epochsRecorded(Path runDir) {
+        Path metrics = RunFiles.metrics(runDir);
+        if (!Files.isRegularFile(metrics)) {
+            return 0;
+        }
+        try (Stream<String> lines = Files.lines(metrics, StandardCharsets.UTF_8)) {
+            return (int) Math.max(0, lines.filter(l -> !l.isBlank()).count() - 1);
+        } catch (IOException | UncheckedIOException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Tells whether some process holds a cell's lock file, by trying to take it and letting go at
+     * once. A lock file that is missing or cannot be opened for writing (a read-only copy of the
+     * results) counts as not held.
+     */
+    private static boolean lockHeld(Path lockFile) {
+        if (!Files.isRegularFile(lockFile)) {
+            return false;
+        }
+        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+            FileLock lock = ch.tryLock();
+            if (lock == null) {
+                return true;
+            }
+            lock.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true; // this process holds it
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**

@@ -12,8 +12,11 @@ import io.anglearn.train.TrainingListener;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,8 +63,21 @@ class StudyRunnerResumeTest {
                 }
             }
         }));
+        // What --list shows of it: partial with the epoch it finished; running while a process holds its lock.
+        StudyRunner.CellStatus partial = killed.status(study.cell(0));
+        assertEquals(StudyRunner.CellState.PARTIAL, partial.state());
+        assertEquals("partial, 1 of 2 epochs recorded", partial.toString());
+        try (FileChannel ch = FileChannel.open(killed.runsDir().resolve("cell-0.lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock held = ch.lock()) {
+            assertEquals("running, 1 of 2 epochs recorded", killed.status(study.cell(0)).toString());
+        }
+        assertEquals(StudyRunner.CellState.PARTIAL, killed.status(study.cell(0)).state(), "the lock let go again");
+        assertEquals("pending", new StudyRunner(study, tmp.resolve("unrun"), "cpu", null).status(study.cell(0)).toString());
+        assertEquals("done", whole.status(study.cell(0)).toString());
+
         List<String> log = new ArrayList<>();
         assertEquals(StudyRunner.Outcome.TRAINED, killed.runCell(0, log::add));
+        assertEquals(StudyRunner.CellState.DONE, killed.status(study.cell(0)).state());
         assertTrue(log.stream().anyMatch(l -> l.contains("resuming it from its newest intact checkpoint")), log.toString());
         assertTrue(Files.readString(killed.runsDir().resolve("cell-0/train.log")).contains("resumed from step-000000004"));
         assertEquals(whole.result(study.cell(0)).metrics(), killed.result(study.cell(0)).metrics());
