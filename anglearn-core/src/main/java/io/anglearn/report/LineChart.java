@@ -44,6 +44,7 @@ public final class LineChart {
     private final int width;
     private final int height;
     private final double[] yRange;
+    private final boolean integerX;
 
     private LineChart(Builder b) {
         title = b.title;
@@ -54,6 +55,7 @@ public final class LineChart {
         width = b.width;
         height = b.height;
         yRange = b.yRange;
+        integerX = b.integerX;
     }
 
     /** Returns a new builder. */
@@ -144,6 +146,9 @@ public final class LineChart {
         if (yRange != null) {
             plot.getRangeAxis().setRange(yRange[0], yRange[1]);
         }
+        if (integerX) {
+            plot.getDomainAxis().setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        }
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
         for (int i = 0; i < series.size(); i++) {
             renderer.setSeriesPaint(i, ChartStyle.color(i, series.size()));
@@ -163,6 +168,7 @@ public final class LineChart {
         private int width = 900;
         private int height = 560;
         private double[] yRange;
+        private boolean integerX;
 
         private Builder() {}
 
@@ -245,6 +251,16 @@ public final class LineChart {
          */
         public Builder optYRange(double lower, double upper) {
             this.yRange = new double[] {lower, upper};
+            return this;
+        }
+
+        /**
+         * Labels the x axis with whole numbers only, for counts such as epochs.
+         *
+         * @return this builder
+         */
+        public Builder optIntegerX() {
+            this.integerX = true;
             return this;
         }
 

@@ -61,7 +61,7 @@ public final class StudyFigures {
                 + (seeds == 1 ? "one seed" : "mean of " + seeds + " seeds");
 
         LineChart.Builder error = LineChart.builder().setTitle(study.title() + ": test error by epoch")
-                .setXAxisLabel("epoch").setYAxisLabel("test top-1 error (%)").optSubtitle(scale);
+                .setXAxisLabel("epoch").setYAxisLabel("test top-1 error (%)").optSubtitle(scale).optIntegerX();
         int errorSeries = 0;
         LineChart.Builder angles = LineChart.builder().setTitle(study.title() + ": WC-Intra by iteration")
                 .setXAxisLabel("iteration").setYAxisLabel("WC-Intra (rad)").optSubtitle(scale);
@@ -99,7 +99,7 @@ public final class StudyFigures {
                 byColumn.computeIfAbsent(c.column(), k -> new ArrayList<>()).add(new double[] {c.config().epochs, err});
             }
             LineChart.Builder budget = LineChart.builder().setTitle(study.title() + ": final error by budget")
-                    .setXAxisLabel("training epochs").setYAxisLabel("test top-1 error (%)").optSubtitle(scale);
+                    .setXAxisLabel("training epochs").setYAxisLabel("test top-1 error (%)").optSubtitle(scale).optIntegerX();
             for (Map.Entry<String, List<double[]>> e : byColumn.entrySet()) {
                 Map<Double, double[]> sums = new java.util.TreeMap<>();
                 for (double[] p : e.getValue()) {

@@ -31,6 +31,16 @@ class LineChartTest {
     }
 
     @Test
+    void anIntegerXAxisHasNoFractionalTicks(@TempDir Path dir) throws Exception {
+        twoSeries().build().write(dir, "plain");
+        twoSeries().optIntegerX().build().write(dir, "epochs");
+        // Three epochs fit half-epoch ticks unless the axis is told that x counts something.
+        assertTrue(Files.readString(dir.resolve("plain.svg")).contains(">1.5<"), "the control has a tick at 1.5");
+        String svg = Files.readString(dir.resolve("epochs.svg"));
+        assertTrue(svg.contains(">2<") && !svg.contains(">1.5<") && !svg.contains(">2.0<"), "whole-number ticks only");
+    }
+
+    @Test
     void rejectsMalformedCharts() {
         assertThrows(IllegalArgumentException.class, () -> LineChart.builder().setTitle("t").setXAxisLabel("x")
                 .setYAxisLabel("y").build());
