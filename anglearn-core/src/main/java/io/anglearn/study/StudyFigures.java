@@ -57,8 +57,11 @@ public final class StudyFigures {
         }
         int longest = epochsOf.values().stream().mapToInt(Integer::intValue).max().orElse(0);
         int seeds = maxRuns(groups);
+        int fewest = groups.values().stream().mapToInt(List::size).min().orElse(0);
+        // While a grid is being filled in, its curves may average different numbers of seeds.
         String scale = study.scale().name().toLowerCase(java.util.Locale.ROOT) + " scale, "
-                + (seeds == 1 ? "one seed" : "mean of " + seeds + " seeds");
+                + (seeds == 1 ? "one seed" : fewest == seeds ? "mean of " + seeds + " seeds"
+                        : "mean of " + fewest + " to " + seeds + " seeds per curve");
 
         LineChart.Builder error = LineChart.builder().setTitle(study.title() + ": test error by epoch")
                 .setXAxisLabel("epoch").setYAxisLabel("test top-1 error (%)").optSubtitle(scale).optIntegerX();
