@@ -135,7 +135,7 @@ public final class Studies {
 
     private static Study table6(Scale scale, int seeds) {
         List<StudyCell> cells = new ArrayList<>();
-        // At the full-data scale only CIFAR-10+ is run: a cell costs about an hour on 2 cores.
+        // At the full-data scale only CIFAR-10+ is run: a cell costs about 35 minutes on one core.
         for (String dataset : scale == Scale.FULL ? List.of("cifar10+") : List.of("cifar10", "cifar10+")) {
             for (String loss : PAPER_LOSSES) {
                 for (int s = 1; s <= seeds; s++) {
