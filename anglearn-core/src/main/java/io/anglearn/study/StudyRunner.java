@@ -163,7 +163,7 @@ public final class StudyRunner {
             log.accept(cell.id() + ": complete, skipped");
             return Outcome.SKIPPED_COMPLETE;
         }
-        try (FileChannel ch = FileChannel.open(runsDir().resolve(cell.id() + ".lock"), StandardOpenOption.CREATE,
+        try (FileChannel ch = FileChannel.open(lockFile(cell), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE)) {
             FileLock lock;
             try {
@@ -335,11 +335,16 @@ public final class StudyRunner {
         if (isComplete(cell)) {
             return new CellStatus(CellState.DONE, recorded, epochs);
         }
-        if (lockHeld(runsDir().resolve(cell.id() + ".lock"))) {
+        if (lockHeld(lockFile(cell))) {
             return new CellStatus(CellState.RUNNING, recorded, epochs);
         }
         return new CellStatus(Files.isDirectory(runsDir().resolve(cell.id())) ? CellState.PARTIAL : CellState.PENDING,
                 recorded, epochs);
+    }
+
+    /** The cell's lock file, {@code runs/<cell id>.lock}: held by whichever process trains it. */
+    private Path lockFile(StudyCell cell) {
+        return runsDir().resolve(cell.id() + ".lock");
     }
 
     /** The data rows of a run's {@code metrics.csv}: one per finished epoch. */
