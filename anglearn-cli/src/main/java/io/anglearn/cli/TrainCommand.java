@@ -46,8 +46,9 @@ final class TrainCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = "--preset", paramLabel = "NAME",
-            description = "paper: the paper's Table 1 for the dataset and loss (its lr 0.1 trains badly with Adam);"
-                    + " recommended: the same with lr 3e-3.")
+            description = "paper: the paper's Table 1 for the dataset and loss (its peak lr, 0.1 or 0.01 by dataset"
+                    + " and loss, trains badly with Adam); recommended: the same with lr " + Presets.RECOMMENDED_RATE
+                    + ".")
     String preset;
 
     @Option(names = "--resume", paramLabel = "DIR",

@@ -115,6 +115,18 @@ public record AngleStatistics(double wInter, double cInterRaw, double wcIntraRaw
      * @return ∠(a, b)
      */
     public static double angle(double[] a, double[] b) {
+        // Rounding can put |cos| a hair above 1, where acos is NaN.
+        return Math.acos(Math.max(-1, Math.min(1, cosine(a, b))));
+    }
+
+    /**
+     * The cosine of the angle between two vectors; 0 if either is zero.
+     *
+     * @param a a vector
+     * @param b a vector of the same length
+     * @return cos ∠(a, b), in [−1, 1] up to rounding
+     */
+    public static double cosine(double[] a, double[] b) {
         double dot = 0;
         double na = 0;
         double nb = 0;
@@ -123,11 +135,7 @@ public record AngleStatistics(double wInter, double cInterRaw, double wcIntraRaw
             na += a[i] * a[i];
             nb += b[i] * b[i];
         }
-        if (na == 0 || nb == 0) {
-            return 0;
-        }
-        double c = dot / Math.sqrt(na * nb);
-        return Math.acos(Math.max(-1, Math.min(1, c)));
+        return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
     }
 
     /** Mean of ∠(v_i, v_j) over ordered pairs i ≠ j of rows with a non-zero count (all rows when counts is null). */

@@ -15,6 +15,7 @@ import io.anglearn.data.Normalization;
 import io.anglearn.engine.Engines;
 import io.anglearn.engine.NativeStderr;
 import io.anglearn.loss.EmbeddingLoss;
+import io.anglearn.metrics.AngleStatistics;
 import io.anglearn.model.EmbeddingNetwork;
 import io.anglearn.model.KernelCheck;
 import io.anglearn.model.ResNetCifar;
@@ -412,10 +413,13 @@ public final class TrainedRun implements AutoCloseable {
         Embeddings e = NativeStderr.silenced(() -> inference.embed(images, norm, 64));
         List<Prediction> out = new ArrayList<>();
         for (int i = 0; i < e.count(); i++) {
-            float[] x = java.util.Arrays.copyOfRange(e.features(), i * e.dim(), (i + 1) * e.dim());
+            double[] x = new double[e.dim()];
+            for (int k = 0; k < x.length; k++) {
+                x[k] = e.features()[i * e.dim() + k];
+            }
             double[] cos = new double[weights.length];
             for (int j = 0; j < weights.length; j++) {
-                cos[j] = cosine(x, weights[j]);
+                cos[j] = AngleStatistics.cosine(x, weights[j]);
             }
             int best = 0;
             for (int j = 1; j < e.numClasses(); j++) {
@@ -509,18 +513,6 @@ public final class TrainedRun implements AutoCloseable {
     private static String folderName(Path file) {
         Path parent = file.toAbsolutePath().normalize().getParent();
         return parent == null || parent.getFileName() == null ? "/" : parent.getFileName().toString();
-    }
-
-    private static double cosine(float[] x, double[] w) {
-        double dot = 0;
-        double nx = 0;
-        double nw = 0;
-        for (int i = 0; i < x.length; i++) {
-            dot += x[i] * w[i];
-            nx += (double) x[i] * x[i];
-            nw += w[i] * w[i];
-        }
-        return nx == 0 || nw == 0 ? 0 : dot / Math.sqrt(nx * nw);
     }
 
     private void checkShape(ImageDataset d) {

@@ -18,6 +18,20 @@ class AngleStatisticsTest {
     }
 
     @Test
+    void cosineAndAngleOfKnownVectors() {
+        double[] a = {3, 4};
+        assertEquals(24.0 / 25, AngleStatistics.cosine(a, new double[] {4, 3}), 1e-15);
+        assertEquals(-1.0, AngleStatistics.cosine(a, new double[] {-6, -8}), 1e-15);
+        assertEquals(0.0, AngleStatistics.cosine(a, new double[] {-4, 3}), 1e-15);
+        assertEquals(0.0, AngleStatistics.cosine(a, new double[] {0, 0}), "a zero vector has cosine 0");
+        assertEquals(Math.acos(24.0 / 25), AngleStatistics.angle(a, new double[] {4, 3}), 1e-15);
+        // Parallel vectors whose rounded cosine exceeds 1 still have angle 0, not NaN.
+        double[] b = {0.1, 0.2, 0.3};
+        assertEquals(0.0, AngleStatistics.angle(b, b.clone()), 1e-7);
+        assertEquals(Math.PI, AngleStatistics.angle(b, new double[] {-0.1, -0.2, -0.3}), 1e-7);
+    }
+
+    @Test
     void simplexWeightsGiveTheMaximalMeanAngle() {
         for (int c : new int[] {3, 10, 100}) {
             double[][] w = simplex(c);
