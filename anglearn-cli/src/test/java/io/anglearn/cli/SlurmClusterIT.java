@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.anglearn.rundir.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -68,8 +69,15 @@ class SlurmClusterIT {
 
     @AfterAll
     static void stopCluster() throws Exception {
-        if (script != null) {
-            run(List.of("bash", script.toString(), "stop", clusterDir.toString()), Map.of(), 60);
+        try {
+            if (script != null) {
+                run(List.of("bash", script.toString(), "stop", clusterDir.toString()), Map.of(), 60);
+            }
+        } finally {
+            // The cluster's state and two study grids with checkpoints: about 50 MB per run.
+            if (work != null) {
+                AtomicFiles.deleteRecursively(work);
+            }
         }
     }
 
