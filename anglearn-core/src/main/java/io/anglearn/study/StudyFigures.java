@@ -29,6 +29,21 @@ public final class StudyFigures {
     private StudyFigures() {}
 
     /**
+     * A figure's title: the study's reference, its title up to the colon ("Table 6"), and what the
+     * figure draws. The rest of a study's title names the table's measurement, e.g. "test error",
+     * which would misname a chart of WC-Intra.
+     *
+     * @param study the study
+     * @param what what the figure draws, e.g. "WC-Intra by iteration"
+     * @return the title
+     */
+    static String chartTitle(Study study, String what) {
+        String t = study.title();
+        int colon = t.indexOf(':');
+        return (colon > 0 ? t.substring(0, colon) : t) + ": " + what;
+    }
+
+    /**
      * Draws the figures into the study's folder.
      *
      * @param study the study
@@ -59,14 +74,17 @@ public final class StudyFigures {
         int seeds = maxRuns(groups);
         int fewest = groups.values().stream().mapToInt(List::size).min().orElse(0);
         // While a grid is being filled in, its curves may average different numbers of seeds.
-        String scale = study.scale().name().toLowerCase(java.util.Locale.ROOT) + " scale, "
+        // The series are named by what differs between cells; what they share is said once here.
+        StudyCell first = study.cells().get(0);
+        String shared = oneRow ? first.row() + ", " : oneColumn ? first.column() + ", " : "";
+        String scale = shared + study.scale().name().toLowerCase(java.util.Locale.ROOT) + " scale, "
                 + (seeds == 1 ? "one seed" : fewest == seeds ? "mean of " + seeds + " seeds"
                         : "mean of " + fewest + " to " + seeds + " seeds per curve");
 
-        LineChart.Builder error = LineChart.builder().setTitle(study.title() + ": test error by epoch")
+        LineChart.Builder error = LineChart.builder().setTitle(chartTitle(study, "test error by epoch"))
                 .setXAxisLabel("epoch").setYAxisLabel("test top-1 error (%)").optSubtitle(scale).optIntegerX();
         int errorSeries = 0;
-        LineChart.Builder angles = LineChart.builder().setTitle(study.title() + ": WC-Intra by iteration")
+        LineChart.Builder angles = LineChart.builder().setTitle(chartTitle(study, "WC-Intra by iteration"))
                 .setXAxisLabel("iteration").setYAxisLabel("WC-Intra (rad)").optSubtitle(scale);
         int angleSeries = 0;
         for (Map.Entry<String, List<RunArtifacts>> g : groups.entrySet()) {
@@ -101,7 +119,7 @@ public final class StudyFigures {
                 double err = runner.result(c).metrics().getOrDefault("test_top1_err", Double.NaN);
                 byColumn.computeIfAbsent(c.column(), k -> new ArrayList<>()).add(new double[] {c.config().epochs, err});
             }
-            LineChart.Builder budget = LineChart.builder().setTitle(study.title() + ": final error by budget")
+            LineChart.Builder budget = LineChart.builder().setTitle(chartTitle(study, "final error by budget"))
                     .setXAxisLabel("training epochs").setYAxisLabel("test top-1 error (%)").optSubtitle(scale).optIntegerX();
             for (Map.Entry<String, List<double[]>> e : byColumn.entrySet()) {
                 Map<Double, double[]> sums = new java.util.TreeMap<>();

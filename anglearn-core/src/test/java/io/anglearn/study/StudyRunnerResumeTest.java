@@ -92,6 +92,11 @@ class StudyRunnerResumeTest {
         List<String> points = Files.readAllLines(killed.studyDir().resolve("curve-wc-intra.csv"));
         assertEquals(1 + 8, points.size(), "one point per iteration of 2 epochs of 4 steps: " + points);
         assertTrue(points.get(1).startsWith("arc,1.0"), points.toString());
+        // The one row and column the cells share are named once, in the subtitle, not per series.
+        String svg = Files.readString(killed.studyDir().resolve("curve-wc-intra.svg"));
+        assertTrue(svg.contains("resume test: WC-Intra by iteration") && svg.contains("row, cpu scale, one seed"), svg);
+        Study table = new Study("t", "Table 6: CIFAR-10+ test error (%)", Scale.CPU, study.cells(), List.of(), Map.of(), "");
+        assertEquals("Table 6: WC-Intra by iteration", StudyFigures.chartTitle(table, "WC-Intra by iteration"));
         Path report = StudyFigures.writeReport(study, killed);
         String html = Files.readString(report);
         assertTrue(html.contains("<html") && html.contains("cell-0"), "the report covers the cell's run");
