@@ -49,7 +49,8 @@ final class ReproduceCommand implements Callable<Integer> {
 
     @Option(names = "--scale", defaultValue = "cpu", description = "cpu (the quick smoke scale: data subsets, a few"
             + " epochs, under an hour per study on 2 cores), full (all of the data, 10 or 15 epochs, hours on 2 cores)"
-            + " or paper (the paper's protocol, for a GPU) (default: ${DEFAULT-VALUE}).")
+            + " paper (the paper's protocol, for a GPU) or paper-budget (the paper's networks, data and epochs with"
+            + " peak lr 3e-3 for every loss) (default: ${DEFAULT-VALUE}).")
     String scale;
 
     @Option(names = "--seeds", defaultValue = "3", description = "Seeds per cell (default: ${DEFAULT-VALUE}).")
@@ -64,7 +65,7 @@ final class ReproduceCommand implements Callable<Integer> {
     private String dataDir;
 
     @Option(names = "--results-dir", description = "Parent of the study's directory (default: results for --scale full,"
-            + " results/cpu or results/paper for the others).")
+            + " results/<scale> for the others).")
     Path resultsDir;
 
     @Option(names = "--cell", description = "Run only the cell with this index (0-based; see --list), e.g. from a cluster array task.")

@@ -16,6 +16,9 @@ import java.util.Map;
  * (network, epochs, batch size and per-loss peak learning rate for each dataset; Adam with weight
  * decay 5e-4 and the one-cycle policy).
  *
+ * <p><b>Paper-budget scale</b> is the paper scale with {@link PaperProtocol#RECOMMENDED_RATE} as
+ * every loss's peak rate: the paper's length with a rate that trains well with Adam.
+ *
  * <p><b>CPU scale</b> keeps the protocol's shape (network family, optimiser, schedule, batch size,
  * augmentation, every loss with the same budget) but shrinks it to at most about two hours per study on 2
  * cores: ResNet20 for every dataset, few epochs, training and test subsets. The budgets were sized
@@ -56,7 +59,7 @@ public final class Studies {
      * Creates a study's grid.
      *
      * @param name one of {@link #NAMES}
-     * @param scale cpu or paper
+     * @param scale the scale
      * @param seeds the number of seeds per cell (seeds 1..N)
      * @return the study
      */
@@ -69,7 +72,7 @@ public final class Studies {
      * the {@code unseen} study's CIFAR-100 row is run only where CIFAR-100 is present.
      *
      * @param name one of {@link #NAMES}
-     * @param scale cpu, full or paper
+     * @param scale the scale
      * @param seeds the number of seeds per cell (seeds 1..N)
      * @param datasetPresent tells whether a dataset (as {@code --dataset} names it) can be found
      * @return the study
@@ -130,7 +133,7 @@ public final class Studies {
                                 ? "Full-data scale: ResNet20 on all 60000 training and 10000 test images, 10 epochs"
                                         + " (paper: " + FMNIST.epochs() + "), batch " + FMNIST.batchSize() + ", peak lr "
                                         + CPU_RATE + " for every loss (paper: " + FMNIST.ratesText() + ")."
-                                : paperNotes(FMNIST.archLabel(), FMNIST) + ".");
+                                : paperNotes(scale, FMNIST.archLabel(), FMNIST) + ".");
     }
 
     private static Study table6(Scale scale, int seeds) {
@@ -170,7 +173,7 @@ public final class Studies {
     private static Study table4(Scale scale, int seeds) {
         // The paper's Table 4 trains the same settings for fewer epochs; each row is its own run,
         // because the one-cycle schedule spans the whole run.
-        int[] epochs = scale == Scale.PAPER ? new int[] {10, 20, 80, 200}
+        int[] epochs = scale.paperLength() ? new int[] {10, 20, 80, 200}
                 : scale == Scale.FULL ? new int[] {5, 10, 15} : new int[] {1, 2, 4};
         List<StudyCell> cells = new ArrayList<>();
         for (int e : epochs) {
@@ -208,8 +211,9 @@ public final class Studies {
                                 ? "Full-data scale: ResNet20 on all of CIFAR-10+, 5/10/15 epochs (paper: " + CIFAR10.archLabel()
                                         + ", 10/20/80/200), batch " + CIFAR10.batchSize() + ", peak lr " + CPU_RATE
                                         + " for every loss. The paper's 10-epoch row is the one comparable budget."
-                                : "Paper scale: " + CIFAR10.archLabel() + " on CIFAR-10+, 10/20/80/200 epochs, the paper's"
-                                        + " learning rates.");
+                                : (scale == Scale.PAPER ? "Paper scale: " : "Paper-budget scale: ") + CIFAR10.archLabel()
+                                        + " on CIFAR-10+, 10/20/80/200 epochs, " + (scale == Scale.PAPER
+                                                ? "the paper's learning rates." : "peak lr " + CPU_RATE + " for every loss."));
     }
 
     private static Study tables23(Scale scale, int seeds) {
@@ -242,7 +246,10 @@ public final class Studies {
 
     private static Study figure5(Scale scale, int seeds) {
         List<StudyCell> cells = new ArrayList<>();
-        double[] ks = scale == Scale.FULL ? new double[] {1, 4, 16} : new double[] {1, 2, 4, 8, 16};
+        // At the paper-budget scale k = 4 is Table 5's arc cell of the same scale (the full-data scale's
+        // k = 4 cells reproduced Table 5's bit for bit), so only k = 1 and 16 are trained.
+        double[] ks = scale == Scale.FULL ? new double[] {1, 4, 16}
+                : scale == Scale.PAPER_BUDGET ? new double[] {1, 16} : new double[] {1, 2, 4, 8, 16};
         for (double k : ks) {
             for (int s = 1; s <= seeds; s++) {
                 TrainingConfig c = fashionMnist(scale, "arc", 10, 3);
@@ -251,8 +258,8 @@ public final class Studies {
                     c.limitTest = 5000;
                     // 59 iterations in all: a probe every 4 draws the curve with 15 points.
                     c.angleInterval = 4;
-                } else if (scale == Scale.FULL) {
-                    // 2350 iterations: every 200, as the paper's Figure 5.
+                } else if (scale == Scale.FULL || scale == Scale.PAPER_BUDGET) {
+                    // 2350 (14100) iterations: every 200, as the paper's Figure 5.
                     c.angleInterval = 200;
                 } else {
                     c.angleInterval = 50;
@@ -270,8 +277,13 @@ public final class Studies {
                                 ? "Full-data scale: ResNet20 on all of Fashion-MNIST, k = 1, 4, 16, 10 epochs, batch "
                                         + FMNIST.batchSize() + ", peak lr " + CPU_RATE + ", angle statistics every 200"
                                         + " iterations."
-                                : "Paper scale: " + FMNIST.archLabel() + ", " + FMNIST.epochs() + " epochs, angle"
-                                        + " statistics every 50 iterations.");
+                                : scale == Scale.PAPER_BUDGET
+                                        ? "Paper-budget scale: " + FMNIST.archLabel() + " on all of Fashion-MNIST, k = 1"
+                                                + " and 16 (k = 4 is Table 5's arc cell at this scale), " + FMNIST.epochs()
+                                                + " epochs, batch " + FMNIST.batchSize() + ", peak lr " + CPU_RATE
+                                                + ", angle statistics every 200 iterations."
+                                        : "Paper scale: " + FMNIST.archLabel() + ", " + FMNIST.epochs() + " epochs, angle"
+                                                + " statistics every 50 iterations.");
     }
 
     private static Study figure6(Scale scale, int seeds) {
@@ -293,8 +305,7 @@ public final class Studies {
                         : scale == Scale.FULL
                                 ? "Full-data scale: ResNet20 with a 2-D projection, all of Fashion-MNIST, 10 epochs, peak lr "
                                         + CPU_RATE + "."
-                                : "Paper scale: " + FMNIST.archLabel() + " with a 2-D projection, " + FMNIST.epochs()
-                                        + " epochs.");
+                                : paperNotes(scale, FMNIST.archLabel() + " with a 2-D projection", FMNIST) + ".");
     }
 
     private static Study figure7(Scale scale, int seeds) {
@@ -329,7 +340,7 @@ public final class Studies {
     /** A CIFAR cell: the paper's protocol for the dataset, at the reduced scales ResNet20 for 15 or 5 epochs. */
     private static TrainingConfig cifar(String dataset, Scale scale, String loss) {
         PaperProtocol.Dataset row = PaperProtocol.find(dataset);
-        TrainingConfig c = base(dataset, scale == Scale.PAPER ? row.arch() : "resnet20", epochs(scale, row.epochs(), 15, 5),
+        TrainingConfig c = base(dataset, scale.paperLength() ? row.arch() : "resnet20", epochs(scale, row.epochs(), 15, 5),
                 row.batchSize(), loss, learningRate(scale, row, loss));
         if (scale == Scale.CPU) {
             c.limitTrain = 10000;
@@ -349,22 +360,29 @@ public final class Studies {
                         + " 15 epochs (paper: " + CIFAR10.epochs() + "), batch " + CIFAR10.batchSize() + ", peak lr "
                         + CPU_RATE + " for every loss.";
             default:
-                return paperNotes(paperArch, CIFAR10) + ".";
+                return paperNotes(scale, paperArch, CIFAR10) + ".";
         }
     }
 
-    /** The paper scale's notes: the network, the row's epochs and batch size, the paper's rates. */
-    private static String paperNotes(String arch, PaperProtocol.Dataset row) {
-        return "Paper scale: " + arch + ", " + row.epochs() + " epochs, batch " + row.batchSize()
-                + ", the paper's learning rates";
+    /**
+     * The notes of the paper-length scales: the network, the row's epochs and batch size, and the
+     * paper's rates or the one rate of the paper-budget scale.
+     */
+    private static String paperNotes(Scale scale, String arch, PaperProtocol.Dataset row) {
+        return (scale == Scale.PAPER ? "Paper scale: " : "Paper-budget scale: ") + arch + ", " + row.epochs()
+                + " epochs, batch " + row.batchSize() + (scale == Scale.PAPER ? ", the paper's learning rates"
+                        : ", peak lr " + CPU_RATE + " for every loss (paper: " + row.ratesText() + ")");
     }
 
     /** Picks the epochs of a scale. */
     private static int epochs(Scale scale, int paper, int full, int cpu) {
-        return scale == Scale.PAPER ? paper : scale == Scale.FULL ? full : cpu;
+        return scale.paperLength() ? paper : scale == Scale.FULL ? full : cpu;
     }
 
-    /** The paper's rate for the loss at the paper scale, else {@link #CPU_LEARNING_RATE} for every loss. */
+    /**
+     * The paper's rate for the loss at the paper scale, else {@link #CPU_LEARNING_RATE} for every loss
+     * (the paper-budget scale included: that is what sets it apart from the paper scale).
+     */
     private static double learningRate(Scale scale, PaperProtocol.Dataset row, String loss) {
         return scale == Scale.PAPER ? row.rate(loss) : CPU_LEARNING_RATE;
     }

@@ -232,7 +232,9 @@ public final class StudyRunner {
                     m.put("nmi", last.quality().nmi());
                 }
                 CellResult result = new CellResult(cell.id(), cell.row(), cell.column(), cell.seed(), m, seconds,
-                        RunProvenance.gitCommit(), io.anglearn.util.CpuInfo.describe());
+                        RunProvenance.gitCommit(), io.anglearn.util.CpuInfo.describe(),
+                        java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(),
+                        summedTrainingSeconds(runDir), cell.config());
                 AtomicFiles.writeString(resultFile(cell), GSON.toJson(result) + "\n");
                 return Outcome.TRAINED;
             } finally {
@@ -428,6 +430,26 @@ public final class StudyRunner {
         } catch (IOException | RuntimeException e) {
             log.accept(id + ": incomplete run cannot be resumed (" + e.getMessage() + "), starting it again");
             return null;
+        }
+    }
+
+    /**
+     * Sums the {@code seconds} column of a run's {@code metrics.csv}: the training time of every
+     * epoch, whichever process trained it (a resumed run's last process saw only its own epochs).
+     */
+    static double summedTrainingSeconds(Path runDir) throws IOException {
+        Path csv = runDir.resolve("metrics.csv");
+        try (java.io.Reader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
+                org.apache.commons.csv.CSVParser p = org.apache.commons.csv.CSVFormat.DEFAULT.builder().setHeader()
+                        .setSkipHeaderRecord(true).get().parse(in)) {
+            if (!p.getHeaderMap().containsKey("seconds")) {
+                throw new IOException(csv + ": no seconds column");
+            }
+            double sum = 0;
+            for (org.apache.commons.csv.CSVRecord r : p) {
+                sum += Double.parseDouble(r.get("seconds"));
+            }
+            return sum;
         }
     }
 

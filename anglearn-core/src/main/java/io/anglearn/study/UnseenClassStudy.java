@@ -74,7 +74,7 @@ final class UnseenClassStudy {
     /**
      * Creates the grid.
      *
-     * @param scale cpu, full or paper
+     * @param scale the scale
      * @param seeds seeds per cell
      * @param withCifar100 whether to add the CIFAR-100 row (where that dataset is present)
      * @return the study
@@ -115,7 +115,7 @@ final class UnseenClassStudy {
 
     private static StudyCell cell(Split split, String loss, int seed, Scale scale) {
         int epochs = scale == Scale.CPU ? CPU_EPOCHS : scale == Scale.FULL ? split.fullEpochs() : split.paper().epochs();
-        String arch = scale == Scale.PAPER ? split.paper().arch() : "resnet20";
+        String arch = scale.paperLength() ? split.paper().arch() : "resnet20";
         TrainingConfig c = Studies.base(split.paper().name(), arch, epochs, BATCH_SIZE, loss, Studies.CPU_LEARNING_RATE);
         c.embeddingDim = EMBEDDING_DIM;
         c.trainClasses = split.trainClasses();

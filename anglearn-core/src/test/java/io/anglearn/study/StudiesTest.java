@@ -31,6 +31,36 @@ class StudiesTest {
     }
 
     @Test
+    void thePaperBudgetScaleIsThePaperScaleWithOneRateForEveryLoss() {
+        assertEquals(Scale.PAPER_BUDGET, Scale.parse("paper-budget"));
+        assertEquals("paper-budget", Scale.PAPER_BUDGET.id());
+        assertEquals(java.nio.file.Path.of("results", "paper-budget"), Scale.PAPER_BUDGET.resultsDir(java.nio.file.Path.of("results")));
+        Study paper = Studies.create("table5", Scale.PAPER, 1);
+        Study budget = Studies.create("table5", Scale.PAPER_BUDGET, 2);
+        assertEquals(Map.of("soft", 0.1, "center", 0.01, "arcface", 0.1, "arc", 0.1), paper.cells().stream()
+                .collect(Collectors.toMap(StudyCell::column, c -> c.config().learningRate)));
+        for (StudyCell c : budget.cells()) {
+            TrainingConfig p = paper.cells().stream().filter(x -> x.column().equals(c.column())).findFirst().get().config();
+            assertEquals(0.003, c.config().learningRate, c.id());
+            assertEquals(60, c.config().epochs, c.id());
+            TrainingConfig same = c.config().copy();
+            same.learningRate = p.learningRate;
+            same.seed = p.seed;
+            same.name = p.name;
+            assertEquals(p.toJson(), same.toJson(), "only the rate differs from the paper scale: " + c.id());
+        }
+        assertTrue(budget.notes().startsWith("Paper-budget scale: ResNet20, 60 epochs, batch 256, peak lr 3e-3 for every"
+                + " loss (paper: 0.1 or 0.01)"), budget.notes());
+        Study k = Studies.create("figure5", Scale.PAPER_BUDGET, 2);
+        assertEquals(List.of("k1_arc_s1", "k1_arc_s2", "k16_arc_s1", "k16_arc_s2"), k.cells().stream().map(StudyCell::id).toList());
+        for (StudyCell c : k.cells()) {
+            assertEquals(200, c.config().angleInterval);
+            assertEquals(0.003, c.config().learningRate);
+            assertEquals(60, c.config().epochs);
+        }
+    }
+
+    @Test
     void theUnseenClassStudyGivesEveryLossTheSameNetworkAndBudget() {
         Study cpu = Studies.create("unseen", Scale.CPU, 2, dataset -> false);
         assertEquals(2 * 7 * 2, cpu.cells().size(), "Fashion-MNIST and CIFAR-10, 7 losses, 2 seeds");

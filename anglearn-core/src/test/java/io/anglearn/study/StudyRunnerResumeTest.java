@@ -82,6 +82,23 @@ class StudyRunnerResumeTest {
         assertTrue(Files.readString(killed.runsDir().resolve("cell-0/train.log")).contains("resumed from step-000000004"));
         assertEquals(whole.result(study.cell(0)).metrics(), killed.result(study.cell(0)).metrics());
 
+        // Provenance: every field a reader needs to check the cell, in the file itself (not only in the record).
+        com.google.gson.JsonObject json = com.google.gson.JsonParser.parseString(Files.readString(
+                killed.runsDir().resolve("cell-0/result.json"))).getAsJsonObject();
+        for (String field : CellResult.PROVENANCE) {
+            assertTrue(json.has(field) && !json.get(field).isJsonNull(), "result.json records " + field + ": " + json);
+        }
+        CellResult resumed = killed.result(study.cell(0));
+        assertTrue(resumed.date().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"), resumed.date());
+        assertEquals(c.toJson(), resumed.config().toJson(), "the cell's configuration as the study defines it");
+        // Training time summed over both processes: the epoch the killed process finished counts too.
+        double summed = 0;
+        for (String line : Files.readAllLines(killed.runsDir().resolve("cell-0/metrics.csv")).subList(1, 3)) {
+            summed += Double.parseDouble(line.split(",")[11]);
+        }
+        assertEquals(summed, resumed.trainingSeconds(), 1e-9);
+        assertTrue(Files.readAllLines(killed.runsDir().resolve("cell-0/metrics.csv")).get(0).split(",")[11].equals("seconds"));
+
         // Aggregating draws the study's figures from the runs: the error and WC-Intra curves.
         assertTrue(killed.aggregateIfComplete());
         for (String base : List.of("curve-test-error", "curve-wc-intra")) {

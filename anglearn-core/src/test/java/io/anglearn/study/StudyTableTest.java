@@ -23,7 +23,7 @@ class StudyTableTest {
         Path dir = runner.runsDir().resolve(c.id());
         Files.createDirectories(dir);
         CellResult r = new CellResult(c.id(), c.row(), c.column(), c.seed(),
-                Map.of("test_top1_err", err, "wc_intra", err / 100), 1.0, null, null);
+                Map.of("test_top1_err", err, "wc_intra", err / 100), 1.0, null, null, null, null, null);
         Files.writeString(dir.resolve("result.json"), new Gson().toJson(r));
     }
 
