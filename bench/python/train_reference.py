@@ -162,6 +162,41 @@ def _process_age():
 _AGE0 = _process_age()
 
 
+def provenance():
+    """What a reader needs to check a finished cell: when it finished (UTC), the commit of this script
+    (with -dirty when the checkout had changes) and the processor it ran on."""
+    import platform
+    import subprocess
+    here = os.path.dirname(os.path.abspath(__file__))
+
+    def git(*args):
+        try:
+            return subprocess.run(["git", *args], cwd=here, capture_output=True, text=True, timeout=5,
+                                  check=True).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return None
+
+    commit = git("rev-parse", "HEAD")
+    if commit and git("status", "--porcelain", "--untracked-files=no"):
+        commit += "-dirty"
+    model, flags = platform.processor() or platform.machine(), []
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key.strip() == "model name":
+                    model = value.strip()
+                elif key.strip() == "flags":
+                    have = set(value.split())
+                    flags = [x for x in ("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_bf16") if x in have]
+                    break
+    except OSError:
+        pass
+    cpu = f"{model}, {os.cpu_count()} CPUs" + (", flags " + " ".join(flags) if flags else "")
+    date = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    return {"commit": commit, "cpu": cpu, "date": date}
+
+
 def elapsed():
     """Seconds since the process started."""
     return _AGE0 + time.perf_counter() - _T0
@@ -875,6 +910,9 @@ def train(a):
                    "images_per_s": round(images_trained / train_s, 1) if train_s > 0 else None,
                    "startup_s": round(startup_s, 3), "train_s": round(train_s, 3), "eval_s": round(eval_s, 3),
                    "angles_s": round(angles_s, 3), "write_s": round(write_s, 3), "out": a.out})
+    # Every epoch's training time, the epochs of an earlier process included when the run was resumed.
+    result["training_seconds"] = round(sum(float(r["seconds"]) for r in rows), 3)
+    result.update(provenance())
     print(json.dumps(result), flush=True)
 
 
