@@ -81,21 +81,47 @@ public record RunArtifacts(Path dir, String name, Map<String, String> config, Ma
      * @throws IOException if a file cannot be read or is malformed (the message names it)
      */
     public static RunArtifacts load(Path dir) throws IOException {
+        return load(dir, null);
+    }
+
+    /**
+     * Reads a run directory whose {@code config.json} may be absent, as in a study cell committed
+     * with its small result files only ({@code config.json} names local paths, so it is not
+     * committed): the given configuration stands in for it.
+     *
+     * @param dir the directory
+     * @param configWhenAbsent the run's configuration as JSON (the object {@code config.json} holds
+     *     under {@code config}), used only when {@code config.json} is missing; null to require it
+     * @return its contents
+     * @throws IOException if a file cannot be read or is malformed (the message names it)
+     */
+    public static RunArtifacts load(Path dir, String configWhenAbsent) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new IOException("run directory " + dir + " does not exist");
         }
         Path config = dir.resolve(RunFiles.CONFIG);
         Path metrics = dir.resolve(RunFiles.METRICS);
-        for (Path p : List.of(config, metrics)) {
+        boolean standIn = configWhenAbsent != null && !Files.exists(config);
+        for (Path p : standIn ? List.of(metrics) : List.of(config, metrics)) {
             if (!Files.isRegularFile(p)) {
                 throw new IOException(dir + " is not a run directory: " + p.getFileName() + " is missing");
             }
         }
         Map<String, String> flat = new LinkedHashMap<>();
-        try (Reader r = Files.newBufferedReader(config, StandardCharsets.UTF_8)) {
-            flatten("", JsonParser.parseReader(r), flat);
-        } catch (RuntimeException e) {
-            throw new IOException(config + " is not valid JSON: " + e.getMessage(), e);
+        if (standIn) {
+            JsonObject wrapped = new JsonObject();
+            try {
+                wrapped.add("config", JsonParser.parseString(configWhenAbsent));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("the configuration given for " + dir + " is not valid JSON", e);
+            }
+            flatten("", wrapped, flat);
+        } else {
+            try (Reader r = Files.newBufferedReader(config, StandardCharsets.UTF_8)) {
+                flatten("", JsonParser.parseReader(r), flat);
+            } catch (RuntimeException e) {
+                throw new IOException(config + " is not valid JSON: " + e.getMessage(), e);
+            }
         }
         Path angles = dir.resolve(RunFiles.ANGLES_BY_ITERATION);
         Path quality = dir.resolve(RunFiles.EMBEDDING_QUALITY);

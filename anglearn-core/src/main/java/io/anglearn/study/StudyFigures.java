@@ -62,7 +62,7 @@ public final class StudyFigures {
             epochsOf.put(label, c.config().epochs);
             List<RunArtifacts> g = groups.computeIfAbsent(label, k -> new ArrayList<>());
             if (runner.isComplete(c) && Files.isRegularFile(RunFiles.metrics(dir))) {
-                g.add(RunArtifacts.load(dir));
+                g.add(load(runner, c));
             }
         }
         groups.values().removeIf(List::isEmpty);
@@ -154,7 +154,7 @@ public final class StudyFigures {
         int runs = 0;
         for (StudyCell c : study.cells()) {
             if (runner.isComplete(c) && seen.add(c.row() + "|" + c.column())) {
-                b.addRun(RunArtifacts.load(runner.runsDir().resolve(c.id())));
+                b.addRun(load(runner, c));
                 runs++;
             }
         }
@@ -164,6 +164,17 @@ public final class StudyFigures {
         Path out = runner.studyDir().resolve("report.html");
         b.build().write(out);
         return out;
+    }
+
+    /**
+     * Reads a finished cell's run directory. A committed cell has no {@code config.json} (it names
+     * local paths), so the configuration its {@code result.json} records stands in, or the cell's
+     * definition for results that predate it.
+     */
+    static RunArtifacts load(StudyRunner runner, StudyCell c) throws IOException {
+        CellResult r = runner.result(c);
+        io.anglearn.train.TrainingConfig config = r != null && r.config() != null ? r.config() : c.config();
+        return RunArtifacts.load(runner.runsDir().resolve(c.id()), config.toJson());
     }
 
     private static int maxRuns(Map<String, List<RunArtifacts>> groups) {

@@ -117,6 +117,13 @@ class StudyRunnerResumeTest {
         Path report = StudyFigures.writeReport(study, killed);
         String html = Files.readString(report);
         assertTrue(html.contains("<html") && html.contains("cell-0"), "the report covers the cell's run");
+
+        // A committed cell has no config.json (it names local paths): figures and report still draw from a clone.
+        Files.delete(killed.runsDir().resolve("cell-0/config.json"));
+        Files.delete(killed.studyDir().resolve("curve-wc-intra.csv"));
+        assertTrue(StudyFigures.write(study, killed).contains("curve-wc-intra"));
+        assertEquals(points, Files.readAllLines(killed.studyDir().resolve("curve-wc-intra.csv")));
+        assertTrue(Files.readString(StudyFigures.writeReport(study, killed)).contains("cell-0"));
     }
 
     @Test
