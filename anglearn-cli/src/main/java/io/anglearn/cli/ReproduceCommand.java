@@ -181,6 +181,7 @@ final class ReproduceCommand implements Callable<Integer> {
                 }
             }
         }
+        runner.claimDirectory(); // the tables and figures below belong to this study and scale
         StudyTable table = StudyTable.aggregate(s, runner);
         table.write(runner.studyDir());
         log(out, "tables: " + runner.studyDir().resolve("table.md") + (table.complete() ? "" : " (incomplete)"));

@@ -14,9 +14,27 @@ import java.util.Map;
  * @param metrics the metrics tabulated, as metrics-table column names (e.g. {@code test_top1_err})
  * @param paper the paper's value per metric, row and column: {@code paper.get(metric).get(row + "|" + column)}
  * @param notes what the reduction changes against the paper's protocol, for the report
+ * @param runsOf the study whose run directories this one's cells are (its cells are cells of that
+ *     study, same ids and configurations, so they are trained once for both), or null for its own
  */
 public record Study(String name, String title, Scale scale, List<StudyCell> cells, List<String> metrics,
-        Map<String, Map<String, Double>> paper, String notes) {
+        Map<String, Map<String, Double>> paper, String notes, String runsOf) {
+
+    /**
+     * A study with run directories of its own.
+     *
+     * @param name the study's name
+     * @param title what it reproduces
+     * @param scale the compute scale
+     * @param cells the runs, in a fixed order
+     * @param metrics the metrics tabulated
+     * @param paper the paper's values
+     * @param notes the notes
+     */
+    public Study(String name, String title, Scale scale, List<StudyCell> cells, List<String> metrics,
+            Map<String, Map<String, Double>> paper, String notes) {
+        this(name, title, scale, cells, metrics, paper, notes, null);
+    }
 
     /**
      * Returns the cell with an index.
@@ -67,6 +85,7 @@ public record Study(String name, String title, Scale scale, List<StudyCell> cell
             }
             out.add(new StudyCell(c.id(), c.row(), c.column(), c.seed(), cfg));
         }
+        // Overridden cells differ from the other study's, so they must not share its run directories.
         return new Study(name, title, scale, List.copyOf(out), metrics, paper, notes + " Overridden for a smoke run:"
                 + (epochs > 0 ? " epochs=" + epochs : "") + (limitTrain > 0 ? " limit-train=" + limitTrain : "")
                 + (limitTest > 0 ? " limit-test=" + limitTest : "") + ".");
@@ -88,6 +107,6 @@ public record Study(String name, String title, Scale scale, List<StudyCell> cell
             }
         }
         List<StudyCell> kept = cells.stream().filter(c -> columns.contains(c.column())).toList();
-        return new Study(name, title, scale, kept, metrics, paper, notes + " Restricted to " + columns + ".");
+        return new Study(name, title, scale, kept, metrics, paper, notes + " Restricted to " + columns + ".", runsOf);
     }
 }

@@ -20,7 +20,10 @@ import java.util.Map;
  *   <li>{@code curve-wc-intra} — WC-Intra (radians) against iteration, when the runs recorded the
  *       angle statistics at two or more iterations (the paper's Figure 5);
  *   <li>{@code error-vs-budget} — final test error against the number of training epochs, when
- *       the study's cells differ in epochs (the paper's Table 4).
+ *       the study's cells differ in epochs (the paper's Table 4);
+ *   <li>for {@code figure7}, the target angle's distribution by epoch: {@code target-angles-<column>}
+ *       (a ridge plot of the column's first seed), {@code target-angle-median} and
+ *       {@code target-angle-quantiles.csv} (every seed's 10th to 90th percentiles).
  * </ul>
  * Each is written as PNG, SVG and the CSV of its points. Groups with unfinished cells are left out.
  */
@@ -109,6 +112,9 @@ public final class StudyFigures {
             angles.build().write(runner.studyDir(), "curve-wc-intra");
             written.add("curve-wc-intra");
         }
+        if (TARGET_ANGLE_STUDIES.contains(study.name())) {
+            written.addAll(targetAngles(study, runner, groups, scale));
+        }
         if (epochsOf.values().stream().distinct().count() > 1) {
             // One series per column: the final error of each budget.
             Map<String, List<double[]>> byColumn = new LinkedHashMap<>();
@@ -136,6 +142,88 @@ public final class StudyFigures {
             written.add("error-vs-budget");
         }
         return written;
+    }
+
+    /** The studies whose figures are the target-angle distributions (the paper's Figure 7). */
+    static final java.util.Set<String> TARGET_ANGLE_STUDIES = java.util.Set.of("figure7");
+
+    /** The quantiles of {@code target-angle-quantiles.csv}, in percent. */
+    private static final int[] QUANTILES = {10, 25, 50, 75, 90};
+
+    /**
+     * The target-angle figures: per epoch, the distribution of θ_y (the angle between a test
+     * image's feature and its own class vector) over the sampled test images of every class,
+     * as a ridge plot of each column's first seed ({@code target-angles-<column>}), the median
+     * against epoch averaged over seeds ({@code target-angle-median}), and every seed's quantiles
+     * ({@code target-angle-quantiles.csv}).
+     */
+    private static List<String> targetAngles(Study study, StudyRunner runner, Map<String, List<RunArtifacts>> groups,
+            String subtitle) throws IOException {
+        List<String> written = new ArrayList<>();
+        LineChart.Builder median = LineChart.builder().setTitle(chartTitle(study, "median target angle by epoch"))
+                .setXAxisLabel("epoch").setYAxisLabel("median θ_y over sampled test images (rad)").optSubtitle(subtitle)
+                .optIntegerX();
+        int series = 0;
+        StringBuilder csv = new StringBuilder("group,run,epoch,samples");
+        for (int q : QUANTILES) {
+            csv.append(",p").append(q);
+        }
+        csv.append('\n');
+        for (Map.Entry<String, List<RunArtifacts>> g : groups.entrySet()) {
+            java.util.TreeMap<Integer, double[]> sums = new java.util.TreeMap<>();
+            for (RunArtifacts r : g.getValue()) {
+                for (Map.Entry<Integer, RunArtifacts.AngleSample> e : r.targetAngles().entrySet()) {
+                    double[] sorted = e.getValue().angles().clone();
+                    java.util.Arrays.sort(sorted);
+                    csv.append(g.getKey()).append(',').append(r.name()).append(',').append(e.getKey()).append(',')
+                            .append(sorted.length);
+                    for (int q : QUANTILES) {
+                        csv.append(',').append(String.format(java.util.Locale.ROOT, "%.6f", quantile(sorted, q / 100.0)));
+                    }
+                    csv.append('\n');
+                    double[] s = sums.computeIfAbsent(e.getKey(), k -> new double[2]);
+                    s[0] += quantile(sorted, 0.5);
+                    s[1]++;
+                }
+            }
+            // An epoch enters the mean only when every seed sampled it.
+            sums.values().removeIf(s -> s[1] != g.getValue().size());
+            if (sums.size() >= 2) {
+                median.addSeries(g.getKey(), sums.keySet().stream().mapToDouble(Integer::doubleValue).toArray(),
+                        sums.values().stream().mapToDouble(s -> s[0] / s[1]).toArray());
+                series++;
+            }
+            RunArtifacts first = g.getValue().get(0);
+            if (!first.targetAngles().isEmpty()) {
+                List<io.anglearn.report.AngleRidgePlot.Ridge> ridges = new ArrayList<>();
+                first.targetAngles().forEach((epoch, sample) -> ridges.add(
+                        new io.anglearn.report.AngleRidgePlot.Ridge(epoch, sample.angles())));
+                String base = "target-angles-" + g.getKey().replaceAll("[^A-Za-z0-9+-]+", "-");
+                io.anglearn.report.ChartFiles.write(io.anglearn.report.AngleRidgePlot.create(
+                        chartTitle(study, "θ_y of every class's sampled test images, " + g.getKey() + ", " + first.name()),
+                        ridges), runner.studyDir().resolve(base), io.anglearn.report.ChartFiles.WIDTH,
+                        io.anglearn.report.ChartFiles.HEIGHT + 200);
+                written.add(base);
+            }
+        }
+        if (series > 0) {
+            median.build().write(runner.studyDir(), "target-angle-median");
+            written.add("target-angle-median");
+            // Beside the chart's own CSV: every seed's quantiles, which the chart averages to one median.
+            io.anglearn.rundir.AtomicFiles.writeString(runner.studyDir().resolve("target-angle-quantiles.csv"), csv.toString());
+        }
+        return written;
+    }
+
+    /** The q-quantile of sorted values, linearly interpolated between order statistics. */
+    static double quantile(double[] sorted, double q) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        double pos = q * (sorted.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(sorted.length - 1, lo + 1);
+        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
     }
 
     /**

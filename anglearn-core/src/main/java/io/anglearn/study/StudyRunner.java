@@ -110,9 +110,12 @@ public final class StudyRunner {
         return studyDir;
     }
 
-    /** Returns the folder holding the cells' run directories. */
+    /**
+     * Returns the folder holding the cells' run directories: {@code results/<study>/runs}, or the
+     * other study's when this one's cells are that study's ({@link Study#runsOf()}).
+     */
     public Path runsDir() {
-        return studyDir.resolve("runs");
+        return study.runsOf() == null ? studyDir.resolve("runs") : studyDir.resolveSibling(study.runsOf()).resolve("runs");
     }
 
     /**

@@ -31,6 +31,25 @@ class StudiesTest {
     }
 
     @Test
+    void figure7sCellsAreTable6sAtEveryScale() {
+        for (Scale scale : Scale.values()) {
+            Study f7 = Studies.create("figure7", scale, 2);
+            Map<String, String> t6 = Studies.create("table6", scale, 2).cells().stream()
+                    .collect(Collectors.toMap(StudyCell::id, c -> c.config().toJson()));
+            assertEquals("table6", f7.runsOf());
+            for (StudyCell c : f7.cells()) {
+                assertEquals(t6.get(c.id()), c.config().toJson(), scale + " " + c.id());
+            }
+            StudyRunner r = new StudyRunner(f7, java.nio.file.Path.of("results"), "cpu", null);
+            assertEquals(java.nio.file.Path.of("results", "table6", "runs"), r.runsDir());
+            assertEquals(java.nio.file.Path.of("results", "figure7"), r.studyDir());
+            // Shrunk for a smoke run, its cells are no longer Table 6's and get run directories of their own.
+            assertEquals(null, f7.withOverrides(1, 0, 0).runsOf());
+            assertEquals("table6", f7.withColumns(List.of("arc")).runsOf());
+        }
+    }
+
+    @Test
     void thePaperBudgetScaleIsThePaperScaleWithOneRateForEveryLoss() {
         assertEquals(Scale.PAPER_BUDGET, Scale.parse("paper-budget"));
         assertEquals("paper-budget", Scale.PAPER_BUDGET.id());
