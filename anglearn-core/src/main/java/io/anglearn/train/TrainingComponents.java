@@ -39,6 +39,9 @@ public final class TrainingComponents {
         return buildNetwork(config, numClasses, loss, null);
     }
 
+    /** The class-weight initialisations {@code --class-init} accepts. */
+    public static final java.util.List<String> CLASS_INITS = java.util.List.of("he-normal", "normal-0.01");
+
     /**
      * Builds the network a configuration describes (uninitialised), its TorchScript backbone read
      * from a given file: the module a checkpoint saved, with the buffers it had then.
@@ -51,9 +54,15 @@ public final class TrainingComponents {
      * @return the network
      */
     public static EmbeddingNetwork buildNetwork(TrainingConfig config, int numClasses, EmbeddingLoss loss, Path module) {
-        Block backbone = config.backbone == null ? Architectures.backbone(config.arch)
+        Block backbone = config.backbone == null
+                ? Architectures.backbone(config.arch, true, config.shortcut, config.convInit)
                 : new TorchScriptBackbone(module != null ? module : config.backboneFile());
-        return new EmbeddingNetwork(backbone, config.embeddingDim, loss.newHead(numClasses));
+        EmbeddingNetwork network = new EmbeddingNetwork(backbone, config.embeddingDim, loss.newHead(numClasses));
+        if ("normal-0.01".equals(config.classInit) && network.head().weight() != null) {
+            network.head().setInitializer(new ai.djl.training.initializer.NormalInitializer(0.01f),
+                    ai.djl.nn.Parameter.Type.WEIGHT);
+        }
+        return network;
     }
 
     /**

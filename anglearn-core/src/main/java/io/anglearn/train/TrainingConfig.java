@@ -120,6 +120,16 @@ public final class TrainingConfig {
      * head train (default 0: the whole network trains from the start); at most {@link #epochs}.
      */
     public int freezeBackboneEpochs;
+    /**
+     * The residual shortcut where a block changes shape, {@code A} (zero-padding) or {@code B}
+     * (projection); null (default) = the architecture's own, A for the three-stage networks and B
+     * for ResNet18/34.
+     */
+    public String shortcut;
+    /** Initial convolution weights: {@code he-normal} (default) or {@code pytorch}. */
+    public String convInit = "he-normal";
+    /** Initial class weights: {@code he-normal} (default) or {@code normal-0.01}. */
+    public String classInit = "he-normal";
     /** Projection to d dimensions after the backbone (0 = none, the default). */
     public int embeddingDim;
     /** Loss name (default {@code arc}). */
@@ -220,6 +230,8 @@ public final class TrainingConfig {
         require(freezeBackboneEpochs >= 0 && freezeBackboneEpochs <= epochs, "--freeze-backbone-epochs must be in 0.."
                 + epochs + " (the epochs), got " + freezeBackboneEpochs);
         require(miner != null || minerParams.isEmpty(), "--miner-param needs a --miner");
+        require(backbone == null || shortcut == null && "he-normal".equals(convInit), "--shortcut and --conv-init shape"
+                + " the --arch networks; a TorchScript --backbone keeps its own structure and weights");
         // Checks the names, the parameters' names and their values, and that a miner has a pair loss.
         Losses.create(loss, lossParams, buildMiner());
         int m = MPerClassSampler.parse(sampler);
@@ -270,6 +282,11 @@ public final class TrainingConfig {
             miner = NameSuggestions.resolve("--miner", miner, Miners.NAMES);
         }
         arch = NameSuggestions.resolve("--arch", arch, Architectures.NAMES);
+        if (shortcut != null) {
+            shortcut = shortcut.trim().toUpperCase(java.util.Locale.ROOT);
+        }
+        convInit = NameSuggestions.resolve("--conv-init", convInit, Architectures.INITS);
+        classInit = NameSuggestions.resolve("--class-init", classInit, TrainingComponents.CLASS_INITS);
         optimizer = NameSuggestions.resolve("--optimizer", optimizer, OPTIMIZERS);
         schedule = NameSuggestions.resolve("--schedule", schedule, SCHEDULES);
         labels = LabelKind.parse(labels).name().toLowerCase(java.util.Locale.ROOT);

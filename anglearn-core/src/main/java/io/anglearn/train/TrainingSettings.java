@@ -85,6 +85,20 @@ public final class TrainingSettings {
                     .optCheck(v -> require(v == null || v.startsWith(TorchScriptBackbone.PREFIX)
                             && v.length() > TorchScriptBackbone.PREFIX.length(), "--backbone must be "
                             + TorchScriptBackbone.PREFIX + "PATH (a TorchScript module file), got '" + v + "'")).build(),
+            Setting.<String>builder("shortcut").setFlags("A|B", "--shortcut")
+                    .optDefaultText("A for resnet20-110, B for resnet18/34")
+                    .setHelp("Residual shortcut where a block changes shape: A, the input subsampled and zero-padded (no"
+                            + " parameters), or B, a 1x1 convolution and BatchNorm (default: {default}).")
+                    .optCheck(v -> require(v == null || Architectures.SHORTCUTS.contains(v.toUpperCase(Locale.ROOT)),
+                            "--shortcut must be A or B, got '" + v + "'")).build(),
+            Setting.<String>builder("convInit").setFlags("NAME", "--conv-init")
+                    .setHelp("Initial convolution weights: he-normal, N(0, 2/fan-in) (default); or pytorch, PyTorch's"
+                            + " default, U(-b, b) with b = 1/sqrt(fan-in).")
+                    .optCheck(v -> NameSuggestions.resolve("--conv-init", v, Architectures.INITS)).build(),
+            Setting.<String>builder("classInit").setFlags("NAME", "--class-init")
+                    .setHelp("Initial class weights: he-normal, N(0, 2/d) (default); or normal-0.01, N(0, 0.01^2), as"
+                            + " many reference implementations draw them.")
+                    .optCheck(v -> NameSuggestions.resolve("--class-init", v, TrainingComponents.CLASS_INITS)).build(),
             Setting.<Integer>builder("embeddingDim").setFlags("D", "--embedding-dim").optDefaultText("0 (none)")
                     .setHelp("Project features to D dimensions (0 = none, default).")
                     .optCheck(v -> v >= 0 && v <= TrainingConfig.MAX_EMBEDDING_DIM, "must be in 0.."

@@ -107,6 +107,55 @@ class ResNetCifarTest {
     }
 
     @Test
+    void theShortcutCanBeChosenAgainstTheArchitecturesOwn() {
+        ResNetCifar b = Architectures.backbone("resnet20", true, "b", "he-normal");
+        b.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 32, 32));
+        assertEquals(Shortcut.PROJECTION, b.shortcut());
+        // Option B adds the two projections where the stages widen: 16 -> 32 and 32 -> 64, with their BatchNorm.
+        assertEquals(threeStageParameters(20, 3) + conv(1, 16, 32) + bn(32) + conv(1, 32, 64) + bn(64),
+                trainableParameters(b));
+        ResNetCifar a = Architectures.backbone("resnet18", true, "A", "he-normal");
+        a.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 32, 32));
+        assertEquals(Shortcut.ZERO_PAD, a.shortcut());
+        assertEquals(Shortcut.ZERO_PAD, Architectures.backbone("resnet20", true, null, "he-normal").shortcut());
+        assertEquals(Shortcut.PROJECTION, Architectures.backbone("resnet34", true, null, "he-normal").shortcut());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Architectures.backbone("resnet20", true, "C", "he-normal"));
+        assertTrue(e.getMessage().contains("--shortcut"), e.getMessage());
+    }
+
+    @Test
+    void pytorchsConvolutionInitialisationIsUniformWithinOneOverRootFanIn() {
+        ResNetCifar net = Architectures.backbone("resnet20", true, null, "pytorch");
+        net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 32, 32));
+        ResNetCifar he = Architectures.backbone("resnet20", true, null, "he-normal");
+        he.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 32, 32));
+        int convs = 0;
+        for (Pair<String, Parameter> p : net.getParameters()) {
+            if (p.getValue().getType() != Parameter.Type.WEIGHT) {
+                continue;
+            }
+            convs++;
+            float[] w = p.getValue().getArray().toFloatArray();
+            Shape s = p.getValue().getArray().getShape();
+            double bound = 1 / Math.sqrt(s.get(1) * s.get(2) * s.get(3));
+            double sumSq = 0;
+            for (float v : w) {
+                assertTrue(Math.abs(v) <= bound * (1 + 1e-6), p.getKey() + ": " + v + " outside +-" + bound);
+                sumSq += v * v;
+            }
+            // U(-b, b) has standard deviation b/sqrt(3), well below He-normal's sqrt(2/fan-in) = b*sqrt(2).
+            double std = Math.sqrt(sumSq / w.length);
+            assertEquals(bound / Math.sqrt(3), std, bound / Math.sqrt(3) * (w.length > 2000 ? 0.08 : 0.35), p.getKey());
+        }
+        assertEquals(19, convs, "ResNet20's 19 convolutions");
+        float[] first = he.getParameters().valueAt(0).getArray().toFloatArray();
+        double heStd = Math.sqrt(java.util.stream.IntStream.range(0, first.length).mapToDouble(i -> first[i] * first[i]).sum()
+                / first.length);
+        assertEquals(Math.sqrt(2.0 / 27), heStd, 0.25 * Math.sqrt(2.0 / 27), "the stem under He-normal");
+    }
+
+    @Test
     void parameterCountsMatchThePublishedSizes() {
         // Published counts include a 10-class linear layer with bias (650 or 5,130 values):
         // ResNet20 0.27M (He et al. 2016, Table 6), ResNet18 11.17M and ResNet34 21.28M for CIFAR.

@@ -28,6 +28,34 @@ class TrainingConfigValidationTest {
     }
 
     @Test
+    void theNetworksShortcutAndInitialisationsAreChecked() {
+        rejects("--shortcut", "C", c -> c.shortcut = "C");
+        for (String[] bad : new String[][] {{"--conv-init", "xavier"}, {"--class-init", "normal-0.1"}}) {
+            TrainingConfig c = new TrainingConfig();
+            if (bad[0].equals("--conv-init")) {
+                c.convInit = bad[1];
+            } else {
+                c.classInit = bad[1];
+            }
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::validate);
+            assertTrue(e.getMessage().contains(bad[0]) && e.getMessage().contains(bad[1]), e.getMessage());
+        }
+        rejects("--shortcut and --conv-init", "TorchScript", c -> {
+            c.backbone = "torchscript:m.pt";
+            c.shortcut = "B";
+        });
+        TrainingConfig c = new TrainingConfig();
+        c.shortcut = "b";
+        c.convInit = "PyTorch";
+        c.classInit = "Normal-0.01";
+        c.validate();
+        c.canonicalize();
+        assertEquals("B", c.shortcut);
+        assertEquals("pytorch", c.convInit);
+        assertEquals("normal-0.01", c.classInit);
+    }
+
+    @Test
     void integersOutsideTheirRangeAreRefused() {
         rejects("--epochs", "0", c -> c.epochs = 0);
         rejects("--epochs", "-3", c -> c.epochs = -3);
