@@ -43,8 +43,9 @@ final class ReproduceCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--study", required = true,
-            description = "table4, table5, table6, table7, tables2-3, figure5, figure6, figure7, figure8, or unseen"
-                    + " (retrieval on classes not trained on, every loss family).")
+            description = "table4, table5, table6, table7, tables2-3, figure5, figure6, figure7, figure8, unseen"
+                    + " (retrieval on classes not trained on, every loss family), or ablation (Table 5 with one protocol"
+                    + " choice changed at a time: shortcut, convolution and class-weight initialisation).")
     String study;
 
     @Option(names = "--scale", defaultValue = "cpu", description = "cpu (the quick smoke scale: data subsets, a few"

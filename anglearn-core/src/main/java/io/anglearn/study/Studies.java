@@ -39,7 +39,7 @@ public final class Studies {
 
     /** The study names {@link #create} accepts. */
     public static final List<String> NAMES = List.of("table4", "table5", "table6", "table7", "tables2-3",
-            "figure5", "figure6", "figure7", "figure8", "unseen");
+            "figure5", "figure6", "figure7", "figure8", "unseen", "ablation");
 
     /** The four losses the paper compares, in its column order. */
     public static final List<String> PAPER_LOSSES = PaperProtocol.LOSSES;
@@ -100,6 +100,8 @@ public final class Studies {
                 return figure7(scale, seeds);
             case "figure8":
                 return figure8(scale, seeds);
+            case "ablation":
+                return ablation(scale, seeds);
             case "unseen":
                 return UnseenClassStudy.create(scale, seeds, datasetPresent.test("cifar100"));
             default:
@@ -242,6 +244,42 @@ public final class Studies {
                 List.of("w_inter", "c_inter", "wc_intra"), paper, cifarNotes(scale, CIFAR10.archLabel() + " / " + PaperProtocol.CIFAR100.archLabel())
                         + " C-Inter and WC-Intra use raw class means of the features (the metrics table's c_inter and"
                         + " wc_intra); the means of L2-normalised features are in each run's metrics as *_norm.");
+    }
+
+    /**
+     * One protocol choice at a time changed from Table 5's cells, each to what common PyTorch
+     * references do: option-B shortcuts, PyTorch's default convolution initialisation, class
+     * weights from N(0, 0.01²). Softmax and the angular loss; Table 5's cells of the same scale
+     * are the baseline.
+     */
+    private static Study ablation(Scale scale, int seeds) {
+        List<StudyCell> cells = new ArrayList<>();
+        String[][] rows = {{"shortcutB", "shortcut B"}, {"convPytorch", "conv init pytorch"},
+            {"class001", "class init N(0, 0.01^2)"}};
+        for (String[] row : rows) {
+            for (String loss : List.of("soft", "arc")) {
+                for (int s = 1; s <= seeds; s++) {
+                    TrainingConfig c = fashionMnist(scale, loss, 10, 3);
+                    if (scale == Scale.CPU) {
+                        c.limitTrain = 10000;
+                        c.limitTest = 5000;
+                    }
+                    switch (row[0]) {
+                        case "shortcutB" -> c.shortcut = "B";
+                        case "convPytorch" -> c.convInit = "pytorch";
+                        default -> c.classInit = "normal-0.01";
+                    }
+                    cells.add(cell(row[0], row[1], loss, s, c));
+                }
+            }
+        }
+        String budget = scale == Scale.CPU ? "CPU scale: Table 5's CPU-scale cells" : scale == Scale.FULL
+                ? "Full-data scale: Table 5's full-data cells (ResNet20, all of Fashion-MNIST, 10 epochs, peak lr "
+                        + CPU_RATE + ")" : paperNotes(scale, FMNIST.archLabel(), FMNIST);
+        return new Study("ablation", "Ablation: one protocol choice at a time against Table 5 (Fashion-MNIST test error, %)",
+                scale, cells, List.of("test_top1_err", "wc_intra", "c_inter", "w_inter"), Map.of(), budget
+                        + " with one choice changed per row, each to what common PyTorch references do; the baseline"
+                        + " is Table 5 of the same scale.");
     }
 
     private static Study figure5(Scale scale, int seeds) {
