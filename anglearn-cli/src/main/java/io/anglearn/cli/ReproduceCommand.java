@@ -45,7 +45,7 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--study", required = true,
             description = "table4, table5, table6, table7, tables2-3, figure5, figure6, figure7, figure8, unseen"
                     + " (retrieval on classes not trained on, every loss family), or ablation (Table 5 with one protocol"
-                    + " choice changed at a time: shortcut, convolution and class-weight initialisation).")
+                    + " choice changed at a time: shortcut, initialisations, Adam's epsilon, the last batch).")
     String study;
 
     @Option(names = "--scale", defaultValue = "cpu", description = "cpu (the quick smoke scale: data subsets, a few"

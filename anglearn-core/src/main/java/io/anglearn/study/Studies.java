@@ -249,13 +249,14 @@ public final class Studies {
     /**
      * One protocol choice at a time changed from Table 5's cells, each to what common PyTorch
      * references do: option-B shortcuts, PyTorch's default convolution initialisation, class
-     * weights from N(0, 0.01²). Softmax and the angular loss; Table 5's cells of the same scale
+     * weights from N(0, 0.01²), Adam's ε on the bias-corrected moment, the last smaller batch kept. Softmax and the angular loss; Table 5's cells of the same scale
      * are the baseline.
      */
     private static Study ablation(Scale scale, int seeds) {
         List<StudyCell> cells = new ArrayList<>();
         String[][] rows = {{"shortcutB", "shortcut B"}, {"convPytorch", "conv init pytorch"},
-            {"class001", "class init N(0, 0.01^2)"}};
+            {"class001", "class init N(0, 0.01^2)"}, {"adamEps", "Adam eps on corrected v"},
+            {"lastBatch", "last batch kept"}};
         for (String[] row : rows) {
             for (String loss : List.of("soft", "arc")) {
                 for (int s = 1; s <= seeds; s++) {
@@ -267,7 +268,9 @@ public final class Studies {
                     switch (row[0]) {
                         case "shortcutB" -> c.shortcut = "B";
                         case "convPytorch" -> c.convInit = "pytorch";
-                        default -> c.classInit = "normal-0.01";
+                        case "class001" -> c.classInit = "normal-0.01";
+                        case "adamEps" -> c.adamEpsilon = "corrected";
+                        default -> c.keepLastBatch = true;
                     }
                     cells.add(cell(row[0], row[1], loss, s, c));
                 }

@@ -35,9 +35,13 @@ public final class AdamOptimizer implements Optimizer {
     /** Default ε. */
     public static final double DEFAULT_EPSILON = 1e-8;
 
+    /** Where {@code --adam-epsilon} may add ε: see {@link #AdamOptimizer(double, double, double, boolean)}. */
+    public static final List<String> EPSILON_FORMS = List.of("uncorrected", "corrected");
+
     private final double weightDecay;
     private final double beta2;
     private final double epsilon;
+    private final boolean epsilonOnCorrected;
     private final List<NDArray> means = new ArrayList<>();
     private final List<NDArray> variances = new ArrayList<>();
     private long[] updates = new long[0];
@@ -66,6 +70,23 @@ public final class AdamOptimizer implements Optimizer {
      * @param epsilon added to the denominator, &gt; 0
      */
     public AdamOptimizer(double weightDecay, double beta2, double epsilon) {
+        this(weightDecay, beta2, epsilon, false);
+    }
+
+    /**
+     * Creates the optimiser, choosing where ε enters. The update is
+     * {@code lr·√(1−β2^t)/(1−β1^t) · m / (√v + ε')}: with ε' = ε, ε is added to the uncorrected
+     * √v (Kingma and Ba's "efficient version"); with ε' = ε·√(1−β2^t), the update equals
+     * {@code lr/(1−β1^t) · m / (√v̂ + ε)} with v̂ the bias-corrected moment, as PyTorch's
+     * {@code torch.optim.Adam} computes it. The two differ while 1 − β2^t is far from 1, in the
+     * first few thousand steps, and only where √v is near ε.
+     *
+     * @param weightDecay L2 coefficient added to the gradient, &ge; 0
+     * @param beta2 decay of the second-moment estimate, in [0, 1)
+     * @param epsilon added to the denominator, &gt; 0
+     * @param epsilonOnCorrected true to add ε to the bias-corrected √v̂
+     */
+    public AdamOptimizer(double weightDecay, double beta2, double epsilon, boolean epsilonOnCorrected) {
         if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
             throw new IllegalArgumentException("Adam: weight decay must be >= 0, got " + weightDecay);
         }
@@ -78,6 +99,7 @@ public final class AdamOptimizer implements Optimizer {
         this.weightDecay = weightDecay;
         this.beta2 = beta2;
         this.epsilon = epsilon;
+        this.epsilonOnCorrected = epsilonOnCorrected;
     }
 
     @Override
@@ -124,7 +146,8 @@ public final class AdamOptimizer implements Optimizer {
         weight.getNDArrayInternal().adamUpdate(
                 new NDList(weight, gradient, means.get(index), variances.get(index)), new NDList(weight),
                 learningRate, t == steps ? correctedRate : correctedRate(t), (float) weightDecay, 1f, -1f, beta1,
-                (float) beta2, (float) epsilon, true, false);
+                (float) beta2, (float) (epsilonOnCorrected ? epsilon * Math.sqrt(1 - Math.pow(beta2, t)) : epsilon), true,
+                false);
     }
 
     @Override

@@ -83,7 +83,8 @@ public final class TrainingComponents {
      */
     public static Optimizer buildOptimizer(TrainingConfig config) {
         return switch (config.optimizer.toLowerCase(Locale.ROOT)) {
-            case "adam" -> new AdamOptimizer(config.weightDecay);
+            case "adam" -> new AdamOptimizer(config.weightDecay, AdamOptimizer.DEFAULT_BETA2, AdamOptimizer.DEFAULT_EPSILON,
+                    "corrected".equals(config.adamEpsilon));
             case "sgd" -> new SgdOptimizer(config.weightDecay, config.nesterov);
             default -> throw NameSuggestions.unknown("--optimizer", config.optimizer, TrainingConfig.OPTIMIZERS);
         };
@@ -142,7 +143,7 @@ public final class TrainingComponents {
         ImageDataset train = data.train();
         return BatchLoader.builder().setData(train).setNormalization(norm).optBatchSize(config.batchSize)
                 .optShuffle(true).optSeed(config.seed).optAugmentation(data.augmentation())
-                .optWorkers(config.dataWorkers).optDropLast(train.size() >= config.batchSize)
+                .optWorkers(config.dataWorkers).optDropLast(!config.keepLastBatch && train.size() >= config.batchSize)
                 .optMPerClass(MPerClassSampler.parse(config.sampler)).build();
     }
 }

@@ -130,6 +130,13 @@ public final class TrainingConfig {
     public String convInit = "he-normal";
     /** Initial class weights: {@code he-normal} (default) or {@code normal-0.01}. */
     public String classInit = "he-normal";
+    /**
+     * Where Adam adds ε: to the square root of the {@code uncorrected} second moment (default) or
+     * of the bias-{@code corrected} one, as PyTorch's {@code torch.optim.Adam}.
+     */
+    public String adamEpsilon = "uncorrected";
+    /** Train on each epoch's last, smaller batch too (default false: it is dropped). */
+    public boolean keepLastBatch;
     /** Projection to d dimensions after the backbone (0 = none, the default). */
     public int embeddingDim;
     /** Loss name (default {@code arc}). */
@@ -230,6 +237,8 @@ public final class TrainingConfig {
         require(freezeBackboneEpochs >= 0 && freezeBackboneEpochs <= epochs, "--freeze-backbone-epochs must be in 0.."
                 + epochs + " (the epochs), got " + freezeBackboneEpochs);
         require(miner != null || minerParams.isEmpty(), "--miner-param needs a --miner");
+        require(!keepLastBatch || MPerClassSampler.parse(sampler) == 0, "--keep-last-batch needs --sampler shuffle: a"
+                + " class-balanced batch is always full");
         require(backbone == null || shortcut == null && "he-normal".equals(convInit), "--shortcut and --conv-init shape"
                 + " the --arch networks; a TorchScript --backbone keeps its own structure and weights");
         // Checks the names, the parameters' names and their values, and that a miner has a pair loss.
@@ -287,6 +296,7 @@ public final class TrainingConfig {
         }
         convInit = NameSuggestions.resolve("--conv-init", convInit, Architectures.INITS);
         classInit = NameSuggestions.resolve("--class-init", classInit, TrainingComponents.CLASS_INITS);
+        adamEpsilon = NameSuggestions.resolve("--adam-epsilon", adamEpsilon, AdamOptimizer.EPSILON_FORMS);
         optimizer = NameSuggestions.resolve("--optimizer", optimizer, OPTIMIZERS);
         schedule = NameSuggestions.resolve("--schedule", schedule, SCHEDULES);
         labels = LabelKind.parse(labels).name().toLowerCase(java.util.Locale.ROOT);

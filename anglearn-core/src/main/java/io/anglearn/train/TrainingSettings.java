@@ -125,8 +125,16 @@ public final class TrainingSettings {
             Setting.<Double>builder("weightDecay").setFlags("L2", "--weight-decay")
                     .setHelp("L2 weight decay (default: {default}, the paper's).")
                     .optCheck(v -> v >= 0 && Double.isFinite(v), "must be >= 0").build(),
+            Setting.<String>builder("adamEpsilon").setFlags("uncorrected|corrected", "--adam-epsilon")
+                    .setHelp("Adam: add epsilon (1e-8) to the square root of the uncorrected second moment (default)"
+                            + " or of the bias-corrected one, as PyTorch's torch.optim.Adam does; the two differ in the"
+                            + " first steps only.")
+                    .optCheck(v -> NameSuggestions.resolve("--adam-epsilon", v, AdamOptimizer.EPSILON_FORMS)).build(),
             Setting.<Boolean>builder("nesterov").setSwitch(Kind.SWITCH, "--nesterov")
                     .setHelp("Nesterov momentum for SGD.").build(),
+            Setting.<Boolean>builder("keepLastBatch").setSwitch(Kind.SWITCH, "--keep-last-batch")
+                    .setHelp("Also train on each epoch's last, smaller batch (by default it is dropped, so that every"
+                            + " step sees a full batch).").build(),
             Setting.<Integer>builder("batchSize").setFlags("N", "--batch-size")
                     .setHelp("Mini-batch size (default: {default}).")
                     .optCheck(v -> v > 0, "must be > 0")

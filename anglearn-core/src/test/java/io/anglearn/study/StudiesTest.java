@@ -34,7 +34,7 @@ class StudiesTest {
     void theAblationChangesOneChoiceOfTable5sCellsPerRow() {
         Study t5 = Studies.create("table5", Scale.FULL, 2);
         Study ab = Studies.create("ablation", Scale.FULL, 2);
-        assertEquals(3 * 2 * 2, ab.cells().size(), "3 choices, soft and arc, 2 seeds");
+        assertEquals(5 * 2 * 2, ab.cells().size(), "5 choices, soft and arc, 2 seeds");
         Map<String, TrainingConfig> base = t5.cells().stream().collect(Collectors.toMap(StudyCell::id, StudyCell::config));
         Set<String> changed = new HashSet<>();
         for (StudyCell c : ab.cells()) {
@@ -43,15 +43,18 @@ class StudiesTest {
             a.name = b.name;
             // Exactly one of the three differs from Table 5's cell of the same loss and seed.
             int differences = (a.shortcut == null ? 0 : 1) + (a.convInit.equals(b.convInit) ? 0 : 1)
-                    + (a.classInit.equals(b.classInit) ? 0 : 1);
+                    + (a.classInit.equals(b.classInit) ? 0 : 1) + (a.adamEpsilon.equals(b.adamEpsilon) ? 0 : 1)
+                    + (a.keepLastBatch == b.keepLastBatch ? 0 : 1);
             assertEquals(1, differences, c.id());
             a.shortcut = b.shortcut;
             a.convInit = b.convInit;
             a.classInit = b.classInit;
+            a.adamEpsilon = b.adamEpsilon;
+            a.keepLastBatch = b.keepLastBatch;
             assertEquals(b.toJson(), a.toJson(), c.id());
             changed.add(c.row());
         }
-        assertEquals(3, changed.size());
+        assertEquals(5, changed.size());
     }
 
     @Test

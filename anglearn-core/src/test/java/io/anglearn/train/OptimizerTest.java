@@ -72,6 +72,29 @@ class OptimizerTest {
     }
 
     @Test
+    void adamAddsEpsilonToTheUncorrectedOrTheCorrectedRoot() {
+        // A gradient of 1e-8 (the size of ε) tells the two apart after one step with β2 = 0.999:
+        // √v = √0.001·1e-8 ≈ 3.16e-10, √v̂ = 1e-8, m̂ = 1e-8.
+        double g = 1e-8;
+        double rootV = Math.sqrt(0.001) * g;
+        double uncorrected = 0.01 * Math.sqrt(0.001) / 0.1 * (0.1 * g) / (rootV + 1e-8);
+        double corrected = 0.01 * g / (g + 1e-8);
+        try (NDManager m = Engines.pytorch().newBaseManager()) {
+            for (boolean onCorrected : new boolean[] {false, true}) {
+                Parameter p = param(m, 1f);
+                AdamOptimizer adam = new AdamOptimizer(0, 0.999, 1e-8, onCorrected);
+                adam.initialize(List.of(p));
+                step(adam, p, m, 0.01, 0.9, (float) g);
+                double moved = 1 - p.getArray().toFloatArray()[0];
+                assertEquals(onCorrected ? corrected : uncorrected, moved, 2e-7, "epsilon on corrected: " + onCorrected);
+            }
+        }
+        // The two are far apart here: about 0.0003 against 0.005.
+        assertEquals(0.005, corrected, 1e-9);
+        assertEquals(0.000306, uncorrected, 1e-6);
+    }
+
+    @Test
     void adamCountsEachParametersOwnUpdates() {
         try (NDManager m = Engines.pytorch().newBaseManager()) {
             Parameter early = param(m, 1f);

@@ -33,6 +33,23 @@ class TrainingComponentsTest {
     }
 
     @Test
+    void theLastSmallerBatchIsDroppedUnlessKept() {
+        TrainingData data = SyntheticData.small();
+        TrainingConfig c = SyntheticData.smallConfig("runs", "x");
+        c.batchSize = 24;
+        io.anglearn.data.Normalization norm = io.anglearn.data.Normalization.of(data.train());
+        assertEquals(2, TrainingComponents.buildLoader(c, data, norm).batchesPerEpoch(),
+                "64 images in batches of 24: the 16 left over are dropped");
+        c.keepLastBatch = true;
+        assertEquals(3, TrainingComponents.buildLoader(c, data, norm).batchesPerEpoch(),
+                "64 images in batches of 24, the last of 16");
+        c.sampler = "m-per-class:4";
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                c::validate);
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("--keep-last-batch"), e.getMessage());
+    }
+
+    @Test
     void classWeightsAreHeNormalOrNormalWithSigmaOneHundredth() {
         TrainingConfig c = new TrainingConfig();
         double he = std(classWeights(c));
