@@ -71,6 +71,13 @@ public final class AdaCosLoss extends EmbeddingLoss {
         return Double.isNaN(committedScale) ? fixedScale(numClasses) : committedScale;
     }
 
+    /** {@code z_j = s·cos θ_j} with the scale of the restored state: the last adapted one, or the fixed one. */
+    @Override
+    public InferenceLogits inferenceLogits(int numClasses) {
+        return InferenceLogits.scaledCosine(scale(numClasses), dynamic
+                ? "the adapted s of the loss " + getName() + " at this checkpoint" : "the fixed s of the loss " + getName());
+    }
+
     @Override
     public HeadKind headKind() {
         return HeadKind.COSINE;

@@ -41,6 +41,12 @@ public final class AngularLoss extends EmbeddingLoss {
         return k;
     }
 
+    /** {@code z_j = k·(π/2 − θ_j)} with this loss's k and ε. */
+    @Override
+    public InferenceLogits inferenceLogits(int numClasses) {
+        return InferenceLogits.angular(k, epsilon(), "the loss " + getName());
+    }
+
     /** Returns the clamp margin ε. */
     public double epsilon() {
         return epsilon;

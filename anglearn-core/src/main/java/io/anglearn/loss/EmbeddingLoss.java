@@ -66,6 +66,29 @@ public abstract class EmbeddingLoss extends Loss {
      */
     public abstract NDArray logits(NDArray headOutput, NDArray features, NDArray labels);
 
+    /** The scale s of {@code softmax(s·cos θ_j)} for a cosine-head loss that declares no logits of its own: NormFace's default. */
+    public static final double FALLBACK_SCALE = 16;
+
+    /**
+     * Returns the logits this loss gives each class at inference, without the margin that belongs
+     * to the true class: what a prediction's class probabilities are the softmax of. By default
+     * the linear head's output, or for a cosine head {@code FALLBACK_SCALE·cos θ_j} (and the
+     * description says it is a fallback); a loss with logits of its own overrides this.
+     *
+     * @param numClasses C
+     * @return the logits
+     * @throws IllegalArgumentException for a loss without class weights (a pair loss)
+     */
+    public InferenceLogits inferenceLogits(int numClasses) {
+        return switch (headKind()) {
+            case NONE -> throw new IllegalArgumentException("a run trained with a pair loss has no class weights to"
+                    + " predict with");
+            case LINEAR -> InferenceLogits.linear();
+            case COSINE -> InferenceLogits.scaledCosine(FALLBACK_SCALE, "a fallback: the loss " + getName()
+                    + " declares no logits of its own");
+        };
+    }
+
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
         NDArray features = predictions.get(0);

@@ -31,6 +31,12 @@ public abstract class MarginLoss extends EmbeddingLoss {
         return scale;
     }
 
+    /** {@code z_j = s·cos θ_j}: the margin belongs to the true class, which a prediction does not know. */
+    @Override
+    public InferenceLogits inferenceLogits(int numClasses) {
+        return InferenceLogits.scaledCosine(scale, "s of the loss " + getName());
+    }
+
     /** Returns the margin m (radians for the angular margins, a cosine for CosFace). */
     public double margin() {
         return margin;

@@ -33,6 +33,12 @@ public final class NormFaceLoss extends EmbeddingLoss {
         return scale;
     }
 
+    /** {@code z_j = s·cos θ_j}, as in training. */
+    @Override
+    public InferenceLogits inferenceLogits(int numClasses) {
+        return InferenceLogits.scaledCosine(scale, "s of the loss " + getName());
+    }
+
     @Override
     public HeadKind headKind() {
         return HeadKind.COSINE;

@@ -102,6 +102,12 @@ public final class SphereFaceLoss extends EmbeddingLoss {
         return HeadKind.COSINE;
     }
 
+    /** {@code z_j = ‖x‖·cos θ_j}: the non-target logit of training, where ψ applies to the true class only. */
+    @Override
+    public InferenceLogits inferenceLogits(int numClasses) {
+        return InferenceLogits.featureNormCosine("the loss " + getName());
+    }
+
     @Override
     public NDArray logits(NDArray cos, NDArray features, NDArray labels) {
         NDArray norm = features.square().sum(new int[] {1}, true).add(NORM_FLOOR).sqrt();
