@@ -36,70 +36,131 @@ import java.util.function.Function;
  *
  * <p>The last three are pair losses ({@link PairLoss}, {@link #PAIR_NAMES}): they take an optional
  * {@link Miner}; the classification losses refuse one.
+ *
+ * <p>Each loss is a {@link LossProvider}, which declares its parameters ({@link LossParameter}:
+ * name, kind, default, description). A user's loss joins them by naming its provider in
+ * {@code META-INF/services/io.anglearn.loss.LossProvider} on the class path: it is then created,
+ * validated, listed and trained by name like these, without any change to anglearn.
  */
 public final class Losses {
 
-    private record Entry(String description, Map<String, Double> defaults,
-            BiFunction<Map<String, Double>, Miner, EmbeddingLoss> factory, boolean pair) {}
+    /** A loss anglearn ships: its declaration and its factory, registered like a user's. */
+    private record Builtin(String name, String description, List<LossParameter> parameters, boolean pairLoss,
+            BiFunction<LossArguments, Miner, EmbeddingLoss> factory) implements LossProvider {
+        @Override
+        public EmbeddingLoss create(LossArguments arguments, Miner miner) {
+            return factory.apply(arguments, miner);
+        }
+    }
 
-    private static final Map<String, Entry> REGISTRY = new LinkedHashMap<>();
+    private static final Map<String, LossProvider> REGISTRY = new LinkedHashMap<>();
+
+    private static final LossParameter EPSILON = LossParameter.real("epsilon", EmbeddingLoss.DEFAULT_EPSILON,
+            "clamp of cos θ away from ±1 before its arccos");
 
     static {
         register("soft", "softmax cross-entropy on w_j·x without bias, the modified softmax (Liu et al., CVPR 2017)",
-                Map.of(), p -> new SoftmaxLoss());
+                List.of(), a -> new SoftmaxLoss());
         register("center", "softmax plus a pull of each feature towards its class centre (Wen et al., ECCV 2016)",
-                params("lambda", CenterLoss.DEFAULT_LAMBDA, "alpha", CenterLoss.DEFAULT_ALPHA),
-                p -> CenterLoss.builder().optLambda(p.get("lambda")).optAlpha(p.get("alpha")).build());
+                List.of(LossParameter.real("lambda", CenterLoss.DEFAULT_LAMBDA, "weight of the centre term"),
+                        LossParameter.real("alpha", CenterLoss.DEFAULT_ALPHA, "rate at which the centres follow their"
+                                + " features")),
+                a -> CenterLoss.builder().optLambda(a.real("lambda")).optAlpha(a.real("alpha")).build());
+        LossParameter scale64 = LossParameter.real("s", ArcFaceLoss.DEFAULT_SCALE, "scale of the cosine logits");
+        LossParameter arcMargin = LossParameter.real("m", ArcFaceLoss.DEFAULT_MARGIN, "angular margin added to the true"
+                + " class's angle (radians)");
+        LossParameter easy = LossParameter.flag("easy_margin", false, "apply the margin only where cos θ_y > 0");
         register("arcface", "ArcFace, an additive angular margin s·cos(θ_y + m) (Deng et al., CVPR 2019)",
-                params("s", ArcFaceLoss.DEFAULT_SCALE, "m", ArcFaceLoss.DEFAULT_MARGIN,
-                "easy_margin", 0.0, "epsilon", EmbeddingLoss.DEFAULT_EPSILON),
-                p -> ArcFaceLoss.builder().optScale(p.get("s")).optMargin(p.get("m"))
-                        .optEasyMargin(flag("arcface", "easy_margin", p)).optEpsilon(p.get("epsilon")).build());
+                List.of(scale64, arcMargin, easy, EPSILON),
+                a -> ArcFaceLoss.builder().optScale(a.real("s")).optMargin(a.real("m"))
+                        .optEasyMargin(a.flag("easy_margin")).optEpsilon(a.real("epsilon")).build());
         register("arc", "the angular loss, logits k·(π/2 − θ_j): this project's method and the default, not ArcFace"
-                + " (Wu & Wang, arXiv:1912.07819)", params("k", AngularLoss.DEFAULT_K, "epsilon", EmbeddingLoss.DEFAULT_EPSILON),
-                p -> AngularLoss.builder().optK(p.get("k")).optEpsilon(p.get("epsilon")).build());
+                + " (Wu & Wang, arXiv:1912.07819)",
+                List.of(LossParameter.real("k", AngularLoss.DEFAULT_K, "scale of the angular logits k·(π/2 − θ_j)"),
+                        EPSILON),
+                a -> AngularLoss.builder().optK(a.real("k")).optEpsilon(a.real("epsilon")).build());
         register("cosface", "CosFace / AM-Softmax, an additive cosine margin s·(cos θ_y − m) (Wang et al., CVPR 2018)",
-                params("s", CosFaceLoss.DEFAULT_SCALE, "m", CosFaceLoss.DEFAULT_MARGIN),
-                p -> CosFaceLoss.builder().optScale(p.get("s")).optMargin(p.get("m")).build());
+                List.of(LossParameter.real("s", CosFaceLoss.DEFAULT_SCALE, "scale of the cosine logits"),
+                        LossParameter.real("m", CosFaceLoss.DEFAULT_MARGIN, "margin subtracted from the true class's"
+                                + " cosine")),
+                a -> CosFaceLoss.builder().optScale(a.real("s")).optMargin(a.real("m")).build());
+        List<LossParameter> sphere = List.of(
+                LossParameter.integer("m", SphereFaceLoss.DEFAULT_M, "multiplicative angular margin, a whole number"),
+                LossParameter.real("lambda_base", SphereFaceLoss.DEFAULT_LAMBDA_BASE, "starting weight λ of the plain"
+                        + " cosine logit, annealed away"),
+                LossParameter.real("gamma", SphereFaceLoss.DEFAULT_GAMMA, "annealing rate of λ"),
+                LossParameter.real("power", SphereFaceLoss.DEFAULT_POWER, "annealing power of λ"),
+                LossParameter.real("lambda_min", SphereFaceLoss.DEFAULT_LAMBDA_MIN, "floor of λ"), EPSILON);
         for (String name : List.of("sphereface", "lsoftmax")) {
             register(name, name.equals("sphereface")
                     ? "SphereFace, a multiplicative angular margin ψ(m·θ_y) with annealing (Liu et al., CVPR 2017)"
-                    : "L-Softmax, the same multiplicative margin as sphereface (Liu et al., ICML 2016)", params("m", (double) SphereFaceLoss.DEFAULT_M,
-                    "lambda_base", SphereFaceLoss.DEFAULT_LAMBDA_BASE, "gamma", SphereFaceLoss.DEFAULT_GAMMA,
-                    "power", SphereFaceLoss.DEFAULT_POWER, "lambda_min", SphereFaceLoss.DEFAULT_LAMBDA_MIN,
-                    "epsilon", EmbeddingLoss.DEFAULT_EPSILON),
-                    p -> SphereFaceLoss.builder().optM(integer(name, "m", p)).optLambdaBase(p.get("lambda_base"))
-                            .optGamma(p.get("gamma")).optPower(p.get("power")).optLambdaMin(p.get("lambda_min"))
-                            .optEpsilon(p.get("epsilon")).build(name));
+                    : "L-Softmax, the same multiplicative margin as sphereface (Liu et al., ICML 2016)", sphere,
+                    a -> SphereFaceLoss.builder().optM(a.integer("m")).optLambdaBase(a.real("lambda_base"))
+                            .optGamma(a.real("gamma")).optPower(a.real("power")).optLambdaMin(a.real("lambda_min"))
+                            .optEpsilon(a.real("epsilon")).build(name));
         }
-        register("normface", "normalised softmax s·cos θ_j (Wang et al., ACM MM 2017)", params("s", NormFaceLoss.DEFAULT_SCALE),
-                p -> NormFaceLoss.builder().optScale(p.get("s")).build());
-        register("adacos", "normalised softmax with an adaptive scale s (Zhang et al., CVPR 2019)", params("dynamic", 1.0, "epsilon", EmbeddingLoss.DEFAULT_EPSILON),
-                p -> AdaCosLoss.builder().optDynamic(flag("adacos", "dynamic", p)).optEpsilon(p.get("epsilon")).build());
+        register("normface", "normalised softmax s·cos θ_j (Wang et al., ACM MM 2017)",
+                List.of(LossParameter.real("s", NormFaceLoss.DEFAULT_SCALE, "scale of the cosine logits")),
+                a -> NormFaceLoss.builder().optScale(a.real("s")).build());
+        register("adacos", "normalised softmax with an adaptive scale s (Zhang et al., CVPR 2019)",
+                List.of(LossParameter.flag("dynamic", true, "adapt s during training (0: the fixed √2·log(C − 1))"),
+                        EPSILON),
+                a -> AdaCosLoss.builder().optDynamic(a.flag("dynamic")).optEpsilon(a.real("epsilon")).build());
         register("subcenter-arcface", "ArcFace against the nearest of K sub-centres per class (Deng et al., ECCV 2020)",
-                params("subcenters", (double) SubCenterArcFaceLoss.DEFAULT_SUB_CENTERS,
-                "s", ArcFaceLoss.DEFAULT_SCALE, "m", ArcFaceLoss.DEFAULT_MARGIN, "easy_margin", 0.0,
-                "epsilon", EmbeddingLoss.DEFAULT_EPSILON),
-                p -> SubCenterArcFaceLoss.builder().optSubCenters(integer("subcenter-arcface", "subcenters", p))
-                        .optScale(p.get("s")).optMargin(p.get("m"))
-                        .optEasyMargin(flag("subcenter-arcface", "easy_margin", p)).optEpsilon(p.get("epsilon"))
+                List.of(LossParameter.integer("subcenters", SubCenterArcFaceLoss.DEFAULT_SUB_CENTERS, "sub-centres K per"
+                        + " class"), scale64, arcMargin, easy, EPSILON),
+                a -> SubCenterArcFaceLoss.builder().optSubCenters(a.integer("subcenters")).optScale(a.real("s"))
+                        .optMargin(a.real("m")).optEasyMargin(a.flag("easy_margin")).optEpsilon(a.real("epsilon"))
                         .build());
+        LossParameter normalize = LossParameter.flag("normalize", true, "L2-normalise the features first");
         registerPair("contrastive", "pair loss: positives pulled together, negatives pushed beyond a margin"
-                + " (Hadsell, Chopra & LeCun, CVPR 2006)", params("pos_margin", ContrastiveLoss.DEFAULT_POSITIVE_MARGIN,
-                "neg_margin", ContrastiveLoss.DEFAULT_NEGATIVE_MARGIN, "cosine", 0.0, "normalize", 1.0),
-                (p, miner) -> ContrastiveLoss.builder().optPositiveMargin(p.get("pos_margin"))
-                        .optNegativeMargin(p.get("neg_margin")).optCosine(flag("contrastive", "cosine", p))
-                        .optNormalize(flag("contrastive", "normalize", p)).optMiner(miner).build());
+                + " (Hadsell, Chopra & LeCun, CVPR 2006)",
+                List.of(LossParameter.real("pos_margin", ContrastiveLoss.DEFAULT_POSITIVE_MARGIN, "distance under which a"
+                        + " positive pair is not pulled"),
+                        LossParameter.real("neg_margin", ContrastiveLoss.DEFAULT_NEGATIVE_MARGIN, "distance beyond which a"
+                                + " negative pair is not pushed"),
+                        LossParameter.flag("cosine", false, "compare by cosine similarity instead of Euclidean distance"),
+                        normalize),
+                (a, miner) -> ContrastiveLoss.builder().optPositiveMargin(a.real("pos_margin"))
+                        .optNegativeMargin(a.real("neg_margin")).optCosine(a.flag("cosine"))
+                        .optNormalize(a.flag("normalize")).optMiner(miner).build());
         registerPair("triplet", "pair loss: an anchor nearer its positive than its negative by a margin"
-                + " (Schroff et al., FaceNet, CVPR 2015)", params("margin", TripletMarginLoss.DEFAULT_MARGIN, "squared", 1.0, "normalize", 1.0),
-                (p, miner) -> TripletMarginLoss.builder().optMargin(p.get("margin"))
-                        .optSquared(flag("triplet", "squared", p)).optNormalize(flag("triplet", "normalize", p))
-                        .optMiner(miner).build());
+                + " (Schroff et al., FaceNet, CVPR 2015)",
+                List.of(LossParameter.real("margin", TripletMarginLoss.DEFAULT_MARGIN, "how much nearer the positive"
+                        + " must be"), LossParameter.flag("squared", true, "use squared Euclidean distances"), normalize),
+                (a, miner) -> TripletMarginLoss.builder().optMargin(a.real("margin")).optSquared(a.flag("squared"))
+                        .optNormalize(a.flag("normalize")).optMiner(miner).build());
         registerPair("multi-similarity", "pair loss weighting pairs by their own and relative similarities"
-                + " (Wang et al., CVPR 2019)", params("alpha", MultiSimilarityLoss.DEFAULT_ALPHA,
-                "beta", MultiSimilarityLoss.DEFAULT_BETA, "lambda", MultiSimilarityLoss.DEFAULT_LAMBDA),
-                (p, miner) -> MultiSimilarityLoss.builder().optAlpha(p.get("alpha")).optBeta(p.get("beta"))
-                        .optLambda(p.get("lambda")).optMiner(miner).build());
+                + " (Wang et al., CVPR 2019)",
+                List.of(LossParameter.real("alpha", MultiSimilarityLoss.DEFAULT_ALPHA, "sharpness of the positive pairs'"
+                        + " weights"),
+                        LossParameter.real("beta", MultiSimilarityLoss.DEFAULT_BETA, "sharpness of the negative pairs'"
+                                + " weights"),
+                        LossParameter.real("lambda", MultiSimilarityLoss.DEFAULT_LAMBDA, "similarity the weights are"
+                                + " centred on")),
+                (a, miner) -> MultiSimilarityLoss.builder().optAlpha(a.real("alpha")).optBeta(a.real("beta"))
+                        .optLambda(a.real("lambda")).optMiner(miner).build());
+        // A user's losses: every LossProvider named in META-INF/services/io.anglearn.loss.LossProvider.
+        java.util.Iterator<LossProvider> found = java.util.ServiceLoader.load(LossProvider.class).iterator();
+        while (true) {
+            LossProvider p;
+            try {
+                if (!found.hasNext()) {
+                    break;
+                }
+                p = found.next();
+            } catch (java.util.ServiceConfigurationError e) {
+                // One broken registration must not take the shipped losses down with it.
+                System.err.println("anglearn: a registered loss could not be loaded and is left out: " + e.getMessage());
+                continue;
+            }
+            try {
+                add(p);
+            } catch (RuntimeException e) {
+                System.err.println("anglearn: the registered loss " + p.getClass().getName() + " is left out: "
+                        + e.getMessage());
+            }
+        }
     }
 
     /** The short names {@link #create} accepts, in the order of the table above. */
@@ -107,7 +168,7 @@ public final class Losses {
 
     /** The names of the pair losses, which train no class weights and take a miner. */
     public static final List<String> PAIR_NAMES =
-            REGISTRY.entrySet().stream().filter(e -> e.getValue().pair()).map(Map.Entry::getKey).toList();
+            REGISTRY.entrySet().stream().filter(e -> e.getValue().pairLoss()).map(Map.Entry::getKey).toList();
 
     private Losses() {}
 
@@ -119,7 +180,20 @@ public final class Losses {
      * @throws IllegalArgumentException for an unknown name, suggesting the closest known ones
      */
     public static Map<String, Double> parameters(String name) {
-        return Collections.unmodifiableMap(entry(name).defaults());
+        Map<String, Double> m = new LinkedHashMap<>();
+        entry(name).parameters().forEach(p -> m.put(p.name(), p.defaultValue()));
+        return Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * Returns a loss's parameter declarations: name, kind, default and description.
+     *
+     * @param name the short name
+     * @return the declarations, in their order
+     * @throws IllegalArgumentException for an unknown name, suggesting the closest known ones
+     */
+    public static List<LossParameter> declarations(String name) {
+        return List.copyOf(entry(name).parameters());
     }
 
     /**
@@ -146,25 +220,29 @@ public final class Losses {
      */
     public static EmbeddingLoss create(String name, Map<String, Double> params, Miner miner) {
         String n = NameSuggestions.resolve("--loss", name, REGISTRY.keySet());
-        Entry e = REGISTRY.get(n);
-        if (miner != null && !e.pair()) {
+        LossProvider e = REGISTRY.get(n);
+        if (miner != null && !e.pairLoss()) {
             throw new IllegalArgumentException("--miner " + miner.name() + " needs a pair loss (" + String.join(", ",
                     PAIR_NAMES) + "); '" + n + "' trains class weights and uses every sample of a batch");
         }
+        Map<String, LossParameter> declared = new LinkedHashMap<>();
+        e.parameters().forEach(p -> declared.put(p.name(), p));
         for (Map.Entry<String, Double> p : params.entrySet()) {
-            if (!e.defaults().containsKey(p.getKey())) {
+            if (!declared.containsKey(p.getKey())) {
                 throw new IllegalArgumentException("loss '" + n + "' has no parameter '" + p.getKey() + "'"
-                        + (e.defaults().isEmpty() ? "; it takes none" : "; "
-                                + NameSuggestions.hint(NameSuggestions.closest(p.getKey(), e.defaults().keySet()),
-                                        e.defaults().keySet())));
+                        + (declared.isEmpty() ? "; it takes none" : "; "
+                                + NameSuggestions.hint(NameSuggestions.closest(p.getKey(), declared.keySet()),
+                                        declared.keySet())));
             }
             if (p.getValue() == null || Double.isNaN(p.getValue())) {
                 throw new IllegalArgumentException("loss '" + n + "': parameter '" + p.getKey() + "' needs a number");
             }
         }
-        Map<String, Double> resolved = new LinkedHashMap<>(e.defaults());
-        resolved.putAll(params);
-        return e.factory().apply(resolved, miner);
+        Map<String, Double> resolved = new LinkedHashMap<>();
+        for (LossParameter p : declared.values()) {
+            resolved.put(p.name(), p.check(n, params.getOrDefault(p.name(), p.defaultValue())));
+        }
+        return e.create(new LossArguments(resolved), e.pairLoss() ? miner : null);
     }
 
     /**
@@ -175,7 +253,7 @@ public final class Losses {
      * @throws IllegalArgumentException for an unknown name
      */
     public static boolean isPairLoss(String name) {
-        return entry(name).pair();
+        return entry(name).pairLoss();
     }
 
     /**
@@ -196,9 +274,9 @@ public final class Losses {
      */
     public static List<String> describe() {
         List<String> lines = new ArrayList<>();
-        for (Map.Entry<String, Entry> e : REGISTRY.entrySet()) {
+        for (Map.Entry<String, LossProvider> e : REGISTRY.entrySet()) {
             List<String> ps = new ArrayList<>();
-            e.getValue().defaults().forEach((k, v) -> ps.add(k + "=" + format(v)));
+            e.getValue().parameters().forEach(p -> ps.add(p.name() + "=" + format(p.defaultValue())));
             lines.add(e.getKey() + ": " + (ps.isEmpty() ? "no parameters" : String.join(", ", ps)) + " -- "
                     + e.getValue().description());
         }
@@ -234,41 +312,34 @@ public final class Losses {
         return mantissa + "e" + Integer.parseInt(parts[1]);
     }
 
-    private static Entry entry(String name) {
+    private static LossProvider entry(String name) {
         return REGISTRY.get(NameSuggestions.resolve("--loss", name, REGISTRY.keySet()));
     }
 
-    private static void register(String name, String description, Map<String, Double> defaults,
-            Function<Map<String, Double>, EmbeddingLoss> factory) {
-        REGISTRY.put(name, new Entry(description, defaults, (p, miner) -> factory.apply(p), false));
-    }
-
-    private static void registerPair(String name, String description, Map<String, Double> defaults,
-            BiFunction<Map<String, Double>, Miner, EmbeddingLoss> factory) {
-        REGISTRY.put(name, new Entry(description, defaults, factory, true));
-    }
-
-    private static Map<String, Double> params(Object... keyValues) {
-        Map<String, Double> m = new LinkedHashMap<>();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            m.put((String) keyValues[i], (Double) keyValues[i + 1]);
+    private static void add(LossProvider p) {
+        String name = p.name();
+        if (name == null || !name.matches("[a-z][a-z0-9-]*")) {
+            throw new IllegalArgumentException("a loss's name is lower-case letters, digits and hyphens, got '" + name + "'");
         }
-        return m;
+        if (REGISTRY.containsKey(name)) {
+            throw new IllegalArgumentException("the name '" + name + "' is taken by " + REGISTRY.get(name).description());
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (LossParameter q : p.parameters()) {
+            if (!seen.add(q.name())) {
+                throw new IllegalArgumentException("loss '" + name + "' declares the parameter '" + q.name() + "' twice");
+            }
+        }
+        REGISTRY.put(name, p);
     }
 
-    private static boolean flag(String loss, String key, Map<String, Double> p) {
-        double v = p.get(key);
-        if (v != 0 && v != 1) {
-            throw new IllegalArgumentException("loss '" + loss + "': parameter '" + key + "' is a switch, 0 or 1, got " + v);
-        }
-        return v == 1;
+    private static void register(String name, String description, List<LossParameter> parameters,
+            Function<LossArguments, EmbeddingLoss> factory) {
+        add(new Builtin(name, description, parameters, false, (a, miner) -> factory.apply(a)));
     }
 
-    private static int integer(String loss, String key, Map<String, Double> p) {
-        double v = p.get(key);
-        if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("loss '" + loss + "': parameter '" + key + "' must be a whole number, got " + v);
-        }
-        return (int) v;
+    private static void registerPair(String name, String description, List<LossParameter> parameters,
+            BiFunction<LossArguments, Miner, EmbeddingLoss> factory) {
+        add(new Builtin(name, description, parameters, true, factory));
     }
 }
