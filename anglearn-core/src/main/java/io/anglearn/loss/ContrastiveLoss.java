@@ -43,6 +43,7 @@ public final class ContrastiveLoss extends PairLoss {
     private final double negativeMargin;
     private final boolean cosine;
     private final boolean normalize;
+    private final Distance distance;
 
     private ContrastiveLoss(Builder b) {
         super("contrastive", b.miner);
@@ -50,6 +51,7 @@ public final class ContrastiveLoss extends PairLoss {
         negativeMargin = b.negativeMargin;
         cosine = b.cosine;
         normalize = b.normalize;
+        distance = b.distance != null ? b.distance : cosine ? Distance.cosine() : Distance.euclidean(normalize, false);
     }
 
     /** Returns a builder with the defaults. */
@@ -67,7 +69,7 @@ public final class ContrastiveLoss extends PairLoss {
         return negativeMargin;
     }
 
-    /** Returns whether the distance is the cosine distance 1 − cos θ. */
+    /** Returns whether the distance was chosen as the cosine distance 1 − cos θ ({@link Builder#optCosine}). */
     public boolean cosine() {
         return cosine;
     }
@@ -84,7 +86,12 @@ public final class ContrastiveLoss extends PairLoss {
      * @return {@code n×n} distances
      */
     public NDArray distances(NDArray features) {
-        return cosine ? cosineSimilarities(features).neg().add(1) : euclideanDistances(features, normalize, false);
+        return distance.pairwise(features);
+    }
+
+    @Override
+    public Distance distance() {
+        return distance;
     }
 
     /** Returns the positive-pair and negative-pair terms. */
@@ -108,8 +115,20 @@ public final class ContrastiveLoss extends PairLoss {
         private double negativeMargin = DEFAULT_NEGATIVE_MARGIN;
         private boolean cosine;
         private boolean normalize = true;
+        private Distance distance;
 
         private Builder() {}
+
+        /**
+         * Sets the distance, replacing what {@link #optCosine} and {@link #optNormalize} choose.
+         *
+         * @param distance the distance (default: Euclidean between L2-normalised features)
+         * @return this builder
+         */
+        public Builder optDistance(Distance distance) {
+            this.distance = distance;
+            return this;
+        }
 
         /**
          * Sets the positive margin.

@@ -59,6 +59,15 @@ public final class MultiSimilarityLoss extends PairLoss {
         return new Builder();
     }
 
+    /**
+     * The cosine distance {@code 1 − cos θ_ij}: the loss weighs pairs by their cosine similarities,
+     * and its miner chooses them by the same measure.
+     */
+    @Override
+    public Distance distance() {
+        return Distance.cosine();
+    }
+
     /** Returns α. */
     public double alpha() {
         return alpha;
@@ -80,7 +89,7 @@ public final class MultiSimilarityLoss extends PairLoss {
         NDArray x = predictions.get(0);
         int[] y = hostLabels(labels, x);
         int n = y.length;
-        NDArray s = cosineSimilarities(x);
+        NDArray s = Distance.cosineSimilarities(x);
         MinedPairs p = select(s.neg().add(1), y, false).pairs();
         NDArray positives = mask(s, p.positiveAnchors(), p.positives(), n);
         NDArray negatives = mask(s, p.negativeAnchors(), p.negatives(), n);

@@ -33,8 +33,8 @@ import java.util.Map;
  */
 public abstract class PairLoss extends EmbeddingLoss {
 
-    /** The floor under a squared Euclidean distance before its square root. */
-    public static final double MIN_SQUARED_DISTANCE = 1e-12;
+    /** The floor under a squared Euclidean distance before its square root ({@link Distance#MIN_SQUARED_DISTANCE}). */
+    public static final double MIN_SQUARED_DISTANCE = Distance.MIN_SQUARED_DISTANCE;
 
     private final Miner miner;
 
@@ -120,30 +120,11 @@ public abstract class PairLoss extends EmbeddingLoss {
     }
 
     /**
-     * Returns the pairwise Euclidean distances, {@code n×n}.
+     * Returns the distance this loss learns from and its miner chooses by.
      *
-     * @param x {@code n×d} features
-     * @param normalize whether to L2-normalise the features first
-     * @param squared whether to return squared distances (no square root, no floor)
-     * @return the distances
+     * @return the distance
      */
-    static NDArray euclideanDistances(NDArray x, boolean normalize, boolean squared) {
-        NDArray v = normalize ? x.normalize(2, 1, ClassifierHead.NORM_EPSILON) : x;
-        NDArray norms = v.square().sum(new int[] {1}, true);
-        NDArray sq = norms.add(norms.transpose()).sub(v.matMul(v.transpose()).mul(2)).maximum(0);
-        return squared ? sq : sq.maximum(MIN_SQUARED_DISTANCE).sqrt();
-    }
-
-    /**
-     * Returns the pairwise cosine similarities {@code x̂_i·x̂_j}, {@code n×n}.
-     *
-     * @param x {@code n×d} features
-     * @return the similarities
-     */
-    static NDArray cosineSimilarities(NDArray x) {
-        NDArray v = x.normalize(2, 1, ClassifierHead.NORM_EPSILON);
-        return v.matMul(v.transpose());
-    }
+    public abstract Distance distance();
 
     /**
      * Gathers {@code matrix[rows[k], cols[k]]} into a vector, differentiably.

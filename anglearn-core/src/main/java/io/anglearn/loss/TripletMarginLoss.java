@@ -33,12 +33,14 @@ public final class TripletMarginLoss extends PairLoss {
     private final double margin;
     private final boolean squared;
     private final boolean normalize;
+    private final Distance distance;
 
     private TripletMarginLoss(Builder b) {
         super("triplet", b.miner);
         margin = b.margin;
         squared = b.squared;
         normalize = b.normalize;
+        distance = b.distance != null ? b.distance : Distance.euclidean(normalize, squared);
     }
 
     /** Returns a builder with the defaults. */
@@ -68,7 +70,12 @@ public final class TripletMarginLoss extends PairLoss {
      * @return {@code n×n} distances
      */
     public NDArray distances(NDArray features) {
-        return euclideanDistances(features, normalize, squared);
+        return distance.pairwise(features);
+    }
+
+    @Override
+    public Distance distance() {
+        return distance;
     }
 
     /** Returns the one term, the mean hinge of the active triplets. */
@@ -88,8 +95,20 @@ public final class TripletMarginLoss extends PairLoss {
         private double margin = DEFAULT_MARGIN;
         private boolean squared = true;
         private boolean normalize = true;
+        private Distance distance;
 
         private Builder() {}
+
+        /**
+         * Sets the distance, replacing what {@link #optSquared} and {@link #optNormalize} choose.
+         *
+         * @param distance the distance (default: squared Euclidean between L2-normalised features)
+         * @return this builder
+         */
+        public Builder optDistance(Distance distance) {
+            this.distance = distance;
+            return this;
+        }
 
         /**
          * Sets the margin.

@@ -55,6 +55,24 @@ class PairLossValuesTest {
     }
 
     @Test
+    void theDistanceIsAStrategyTheLossIsGiven() {
+        ContrastiveLoss viaFlag = ContrastiveLoss.builder().optCosine(true).optPositiveMargin(0.1).optNegativeMargin(0.5)
+                .build();
+        ContrastiveLoss given = ContrastiveLoss.builder().optDistance(Distance.cosine()).optPositiveMargin(0.1)
+                .optNegativeMargin(0.5).build();
+        assertEquals(value(viaFlag, X, Y), value(given, X, Y), 0);
+        assertEquals("cosine", given.distance().describe());
+        assertEquals("euclidean, normalised", ContrastiveLoss.builder().build().distance().describe());
+        assertEquals("squared euclidean, normalised", TripletMarginLoss.builder().build().distance().describe());
+        // The triplet loss with the cosine distance: (1, 0, 2) has d(1,0) = 0.2 and d(1,2) = 1 − cos, and so on.
+        TripletMarginLoss cosineTriplet = TripletMarginLoss.builder().optDistance(Distance.cosine()).optMargin(0.5).build();
+        assertEquals("cosine", cosineTriplet.distance().describe());
+        assertEquals(value(TripletMarginLoss.builder().optMargin(1.0).build(), X, Y) / 2,
+                value(cosineTriplet, X, Y), 1e-12, "on unit features the squared Euclidean distance is 2(1 − cos θ)");
+        assertEquals("cosine", MultiSimilarityLoss.builder().build().distance().describe());
+    }
+
+    @Test
     void contrastiveOnRawFeaturesIsHadsellsForm() {
         // Raw distances: √1.8 and √0.4 within the classes; √2, √3.2, √2.6, √5 between. Margin 2: three pairs inside.
         ContrastiveLoss loss = ContrastiveLoss.builder().optNormalize(false).optNegativeMargin(2).build();
