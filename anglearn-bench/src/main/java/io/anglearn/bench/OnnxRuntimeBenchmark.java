@@ -26,9 +26,9 @@ import java.util.Map;
  * and ONNX Runtime alternating which goes first, so a load that comes and goes touches both; the
  * medians of the rounds are printed with their ratio.
  *
- * <p>ONNX Runtime runs with its default options (all graph optimisations; as many intra-op threads
- * as cores), anglearn with the JVM's settings ({@code -Dai.djl.pytorch.num_threads}, as the
- * {@code anglearn} launcher sets them).
+ * <p>ONNX Runtime runs with all graph optimisations and, when {@code -Dai.djl.pytorch.num_threads=T}
+ * is given, the same T intra-op threads as anglearn's PyTorch (otherwise each uses as many as there
+ * are cores).
  *
  * <p>Usage: {@code java -cp CP io.anglearn.bench.OnnxRuntimeBenchmark RUN_DIR [N] [ROUNDS] [L]}
  * (defaults 2000 images, 5 rounds, 200 single-image calls).
@@ -71,7 +71,8 @@ public final class OnnxRuntimeBenchmark {
             }
             float[] one = Arrays.copyOf(x, img);
             OrtEnvironment env = OrtEnvironment.getEnvironment();
-            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+            int threads = Integer.getInteger("ai.djl.pytorch.num_threads", 0);
+            try (OrtSession.SessionOptions options = threadOptions(threads);
                     OrtSession session = env.createSession(model.toString(), options)) {
                 Runnable anglearnAll = () -> run.embed(data);
                 Runnable anglearnOne = () -> run.inference().forward(one, 1, s[0], s[1], s[2]);
@@ -107,8 +108,9 @@ public final class OnnxRuntimeBenchmark {
                     double[] col = results.stream().mapToDouble(t -> t[c]).sorted().toArray();
                     med[i] = col[col.length / 2];
                 }
-                System.out.printf(Locale.ROOT, "%s, %s, %d test images, %d rounds%n", run.config().arch,
-                        CpuInfo.describe(), data.size(), rounds);
+                System.out.printf(Locale.ROOT, "%s, %s, %d test images, %d rounds, %s intra-op threads%n",
+                        run.config().arch, CpuInfo.describe(), data.size(), rounds,
+                        threads > 0 ? String.valueOf(threads) : "default");
                 System.out.printf(Locale.ROOT, "throughput (img/s, median): anglearn %.0f, ONNX Runtime %.0f, ratio %.2f%n",
                         med[0], med[1], med[1] / med[0]);
                 System.out.printf(Locale.ROOT, "one image (ms, median of medians): anglearn %.2f, ONNX Runtime %.2f,"
@@ -119,6 +121,14 @@ public final class OnnxRuntimeBenchmark {
             Files.deleteIfExists(OnnxExporter.cardFile(model));
             Files.deleteIfExists(dir);
         }
+    }
+
+    private static OrtSession.SessionOptions threadOptions(int threads) throws ai.onnxruntime.OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        if (threads > 0) {
+            options.setIntraOpNumThreads(threads);
+        }
+        return options;
     }
 
     private static void ortRun(OrtEnvironment env, OrtSession session, float[] x, int n, int[] s) {
