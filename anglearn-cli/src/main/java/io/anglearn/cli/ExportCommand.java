@@ -107,6 +107,18 @@ final class ExportCommand implements Callable<Integer> {
                 }
             }
         }
+        if (!Files.isWritable(parent)) {
+            throw new IllegalArgumentException("--out " + out + ": its folder " + parent
+                    + (readOnly(parent) ? " is on a read-only file system" : " is not writable"));
+        }
         PathOptions.writableFile("--out", out);
+    }
+
+    private static boolean readOnly(Path dir) {
+        try {
+            return Files.getFileStore(dir).isReadOnly();
+        } catch (java.io.IOException e) {
+            return false; // then "not writable" is all that can be said
+        }
     }
 }

@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import io.anglearn.loss.EmbeddingLoss;
 import io.anglearn.loss.HeadKind;
+import io.anglearn.loss.Losses;
 import io.anglearn.model.EmbeddingNetwork;
 import io.anglearn.run.TrainedRun;
 import io.anglearn.rundir.AtomicFiles;
@@ -164,15 +165,18 @@ public final class OnnxExporter {
         }
 
         /**
-         * Describes an opened run.
+         * Describes an opened run; the loss's parameters are the run's with the defaults of those it
+         * did not set, so they are the values it trained with.
          *
          * @param run the run, with the checkpoint to export loaded
          * @return its description
          */
         public static ModelDescription of(TrainedRun run) {
             var config = run.config();
+            Map<String, Double> params = new LinkedHashMap<>(Losses.parameters(config.loss));
+            params.putAll(config.lossParams);
             return new ModelDescription(config.arch, run.imageShape(), run.normalization().mean(),
-                    run.normalization().std(), run.classNames(), config.loss, config.lossParams, run.checkpointStep(),
+                    run.normalization().std(), run.classNames(), config.loss, params, run.checkpointStep(),
                     run.checkpointDigest());
         }
     }
@@ -378,11 +382,15 @@ public final class OnnxExporter {
         card.put("model_bytes", w.bytes());
         card.put("format", "ONNX, IR version " + OnnxGraph.IR_VERSION + ", opset " + OnnxGraph.OPSET);
         Map<String, String> meta = g.metadataView();
-        card.put("input", Map.of("name", meta.get("input_name"), "layout", meta.get("input_layout"),
-                "type", meta.get("input_type"), "shape", meta.get("input_layout").equals("NCHW")
-                        ? List.of(BATCH, d.imageShape()[0], d.imageShape()[1], d.imageShape()[2])
-                        : List.of(BATCH, d.imageShape()[1], d.imageShape()[2], d.imageShape()[0]),
-                "normalization", meta.get("normalization")));
+        Map<String, Object> input = new LinkedHashMap<>();
+        input.put("name", meta.get("input_name"));
+        input.put("layout", meta.get("input_layout"));
+        input.put("type", meta.get("input_type"));
+        input.put("shape", meta.get("input_layout").equals("NCHW")
+                ? List.of(BATCH, d.imageShape()[0], d.imageShape()[1], d.imageShape()[2])
+                : List.of(BATCH, d.imageShape()[1], d.imageShape()[2], d.imageShape()[0]));
+        input.put("normalization", meta.get("normalization"));
+        card.put("input", input);
         card.put("mean", d.mean());
         card.put("std", d.std());
         card.put("class_names", d.classNames());
@@ -414,7 +422,7 @@ public final class OnnxExporter {
         }
         if (!Files.isWritable(dir)) {
             throw new IOException("cannot write " + out + ": its folder " + dir + " is not writable"
-                    + (dir.getFileSystem().provider().getFileStore(dir).isReadOnly() ? " (a read-only file system)" : ""));
+                    + (Files.getFileStore(dir).isReadOnly() ? " (a read-only file system)" : ""));
         }
     }
 

@@ -152,6 +152,8 @@ class OnnxRunExportTest {
             }
             assertEquals(run.checkpointDigest(), o.metadata().get("checkpoint_sha256"));
             assertEquals("[\"blue\",\"green\",\"red\"]", o.metadata().get("class_names"));
+            // The run set no loss parameter: the metadata gives the defaults it trained with.
+            assertTrue(o.metadata().get("loss_params").contains("\"k\":4.0"), o.metadata().get("loss_params"));
             String card = Files.readString(result.card(), StandardCharsets.UTF_8);
             assertTrue(card.contains(result.sha256()) && card.contains(run.checkpointDigest()) && card.contains("\"red\""),
                     card);
