@@ -62,7 +62,15 @@ class OnnxExportTest {
     /** A network of an architecture with random weights and BatchNorm statistics, loaded as a run loads it. */
     static EmbeddingNetwork network(String arch, int d, EmbeddingLoss loss, int classes, Shape image, long seed) {
         EmbeddingNetwork net = new EmbeddingNetwork(Architectures.backbone(arch), d, loss.newHead(classes));
+        Engines.pytorch().setRandomSeed((int) seed);
         net.initialize(manager, DataType.FLOAT32, image);
+        // As TrainedRun loads a network: libtorch's oneDNN computes some channels-last networks
+        // wrongly on some processors (ResNet18 at 12×12 on the machine these tests were written
+        // on, off by 0.2), and the check moves those to NCHW; without it the reference, not the
+        // export, would be wrong. It runs before the BatchNorm statistics are made random: its
+        // verdict is about the kernels, and random scales amplify float32 rounding in its
+        // training-mode step past its tolerance in the deepest networks.
+        KernelCheck.verify((ResNetCifar) net.backbone(), new Shape(image.get(1), image.get(2), image.get(3)));
         Random r = new Random(seed);
         for (Pair<String, Parameter> p : net.getParameters()) {
             String name = p.getKey();
@@ -85,11 +93,6 @@ class OnnxExportTest {
                 a.set(FloatBuffer.wrap(v));
             }
         }
-        // As TrainedRun loads a network: libtorch's oneDNN computes some channels-last networks
-        // wrongly on some processors (ResNet18 at 12×12 here, off by 0.2), and the check moves
-        // those to NCHW. Without it the reference, not the export, would be wrong.
-        ResNetCifar resNet = (ResNetCifar) net.backbone();
-        KernelCheck.verify(resNet, new Shape(image.get(1), image.get(2), image.get(3)));
         return net;
     }
 
