@@ -121,14 +121,24 @@ public final class OnnxExporter {
      */
     public record Options(Set<Output> outputs, boolean includePreprocessing, boolean force) {
 
-        /** Checks and copies the outputs. */
+        /**
+         * Creates the options; the embedding is always an output.
+         *
+         * @param outputs the outputs
+         * @param includePreprocessing whether the graph takes uint8 pixels
+         * @param force whether an existing model file may be replaced
+         */
         public Options {
             EnumSet<Output> o = EnumSet.of(Output.EMBEDDING);
             o.addAll(outputs);
             outputs = Set.copyOf(o);
         }
 
-        /** The embedding alone, float input, no replacing. */
+        /**
+         * Returns the defaults: the embedding alone, float input, no replacing.
+         *
+         * @return the options
+         */
         public static Options defaults() {
             return new Options(Set.of(Output.EMBEDDING), false, false);
         }
@@ -151,7 +161,20 @@ public final class OnnxExporter {
             List<String> classNames, String loss, Map<String, Double> lossParams, long checkpointStep,
             String checkpointSha256) {
 
-        /** Checks the shapes agree. */
+        /**
+         * Creates a description, copying the arrays and collections.
+         *
+         * @param architecture the backbone's name
+         * @param imageShape {channels, height, width}
+         * @param mean one mean per channel
+         * @param std one standard deviation per channel
+         * @param classNames the classes, in label order
+         * @param loss the loss's name
+         * @param lossParams the loss's parameters
+         * @param checkpointStep the checkpoint's optimiser step
+         * @param checkpointSha256 the checkpoint's parameter file's SHA-256
+         * @throws IllegalArgumentException if there is not one mean and one deviation per channel
+         */
         public ModelDescription {
             if (imageShape.length != 3 || mean.length != imageShape[0] || std.length != imageShape[0]) {
                 throw new IllegalArgumentException("image shape " + Arrays.toString(imageShape) + " needs one mean and"
@@ -206,7 +229,11 @@ public final class OnnxExporter {
         return model.resolveSibling(base + ".card.json");
     }
 
-    /** Returns the keys every exported model's {@code metadata_props} has. */
+    /**
+     * Returns the keys every exported model's {@code metadata_props} has.
+     *
+     * @return the keys, in the order they are written
+     */
     public static List<String> metadataKeys() {
         return List.of("input_name", "input_layout", "input_type", "image_height", "image_width", "channels", "mean",
                 "std", "normalization", "class_names", "architecture", "loss", "loss_params", "outputs",
