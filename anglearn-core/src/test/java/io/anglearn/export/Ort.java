@@ -16,6 +16,16 @@ final class Ort {
 
     private Ort() {}
 
+    /**
+     * The process's ONNX Runtime environment. DJL's OnnxRuntime engine creates it with its own
+     * thread options and fails when one already exists, so in a process that uses both (these
+     * tests) DJL's engine must come first; the environment is then shared.
+     */
+    static OrtEnvironment environment() {
+        ai.djl.engine.Engine.getEngine("OnnxRuntime");
+        return OrtEnvironment.getEnvironment();
+    }
+
     /** The outputs of one run, flattened row-major, by name; and the model's custom metadata. */
     record Outputs(Map<String, float[]> values, Map<String, String> metadata) {
 
@@ -30,7 +40,7 @@ final class Ort {
 
     /** Runs a model on float images N×C×H×W. */
     static Outputs run(byte[] model, String input, float[] images, long... shape) throws OrtException {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = environment();
         try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(images), shape)) {
             return run(env, model, input, t);
         }
@@ -38,7 +48,7 @@ final class Ort {
 
     /** Runs a model on uint8 pixels N×H×W×C. */
     static Outputs runPixels(byte[] model, String input, byte[] pixels, long... shape) throws OrtException {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = environment();
         try (OnnxTensor t = OnnxTensor.createTensor(env, ByteBuffer.wrap(pixels), shape, OnnxJavaType.UINT8)) {
             return run(env, model, input, t);
         }
