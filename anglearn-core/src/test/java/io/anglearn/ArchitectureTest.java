@@ -64,6 +64,7 @@ class ArchitectureTest {
         USES.put("index", List.of("run"));
         USES.put("serve", List.of("index", "run"));
         USES.put("study", List.of("run", "report"));
+        USES.put("export", List.of("run"));
     }
 
     @Test

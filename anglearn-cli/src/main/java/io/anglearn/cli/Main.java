@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         subcommands = {TrainCommand.class, EvaluateCommand.class, EmbedCommand.class, PredictCommand.class,
                 LrFindCommand.class, DataCommand.class, CurvesCommand.class, ModelCommand.class, ReproduceCommand.class,
                 BenchCommand.class, ReportCommand.class, IndexCommand.class, SearchCommand.class, ServeCommand.class,
+                ExportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

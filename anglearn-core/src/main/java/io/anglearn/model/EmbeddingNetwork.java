@@ -82,6 +82,14 @@ public final class EmbeddingNetwork extends AbstractBlock {
         return backbone;
     }
 
+    /**
+     * Returns the projection to d dimensions (a linear layer with parameters {@code weight},
+     * d×F, and {@code bias}), or null when there is none.
+     */
+    public Block projection() {
+        return projection;
+    }
+
     /** Returns d, or 0 when there is no projection. */
     public int embeddingDim() {
         return embeddingDim;

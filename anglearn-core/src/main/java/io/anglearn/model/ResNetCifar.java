@@ -162,6 +162,29 @@ public final class ResNetCifar extends AbstractBlock {
         return blocksPerStage.clone();
     }
 
+    /** Returns the epsilon every BatchNorm of the network adds to its variance. */
+    public float batchNormEpsilon() {
+        return epsilon;
+    }
+
+    /**
+     * Returns the residual blocks in the order the forward pass runs them, for code that reads
+     * the network layer by layer (an exporter).
+     */
+    public List<ResidualBlock> blocks() {
+        return List.copyOf(blocks);
+    }
+
+    /** Returns the stem's convolution (3×3, stride 1, no bias). */
+    public Block stemConv() {
+        return stemConv;
+    }
+
+    /** Returns the stem's BatchNorm, with parameters {@code gamma}, {@code beta}, {@code runningMean}, {@code runningVar}. */
+    public Block stemBatchNorm() {
+        return stemBn;
+    }
+
     /** Returns the shortcut kind used where a block changes shape. */
     public Shortcut shortcut() {
         return shortcut;

@@ -81,6 +81,32 @@ public final class ResidualBlock extends AbstractBlock {
         return shortcut;
     }
 
+    /**
+     * Returns the block's layers by name, for code that reads the network layer by layer (an
+     * exporter): {@code conv1}, {@code bn1}, {@code conv2}, {@code bn2}, and for a projection
+     * shortcut {@code shortcut_conv} and {@code shortcut_bn}.
+     *
+     * @param name one of those names
+     * @return the layer
+     * @throws IllegalArgumentException if the block has no layer of that name
+     */
+    public Block layer(String name) {
+        Block b = switch (name) {
+            case "conv1" -> conv1;
+            case "bn1" -> bn1;
+            case "conv2" -> conv2;
+            case "bn2" -> bn2;
+            case "shortcut_conv" -> shortcutConv;
+            case "shortcut_bn" -> shortcutBn;
+            default -> null;
+        };
+        if (b == null) {
+            throw new IllegalArgumentException("residual block " + inChannels + "->" + outChannels + " has no layer "
+                    + name);
+        }
+        return b;
+    }
+
     /** Returns whether the output's shape differs from the input's, so the shortcut is not the identity. */
     public boolean changesShape() {
         return inChannels != outChannels || stride != 1;
