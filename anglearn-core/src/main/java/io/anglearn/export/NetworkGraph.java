@@ -5,18 +5,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import io.anglearn.export.OnnxGraph.Attribute;
-import io.anglearn.loss.AdaCosLoss;
-import io.anglearn.loss.AngularLoss;
 import io.anglearn.loss.ArcFaceLoss;
-import io.anglearn.loss.CenterLoss;
 import io.anglearn.loss.ClassifierHead;
-import io.anglearn.loss.CosFaceLoss;
 import io.anglearn.loss.EmbeddingLoss;
 import io.anglearn.loss.HeadKind;
-import io.anglearn.loss.NormFaceLoss;
-import io.anglearn.loss.SoftmaxLoss;
-import io.anglearn.loss.SphereFaceLoss;
-import io.anglearn.loss.SubCenterArcFaceLoss;
+import io.anglearn.loss.InferenceLogits;
 import io.anglearn.model.EmbeddingNetwork;
 import io.anglearn.model.ResNetCifar;
 import io.anglearn.model.ResidualBlock;
@@ -228,46 +221,31 @@ final class NetworkGraph {
             return new Logits(g.op("MatMul", List.of(embedding, g.floats("head.weight_t", wT, d, c))),
                     "w_j·x, the linear head's output");
         }
-        if (loss instanceof AngularLoss a) {
-            float lo = (float) (-1 + a.epsilon());
-            float hi = (float) (1 - a.epsilon());
-            String clipped = g.op("Clip", List.of(cosines, g.scalar("logits.clip_min", lo), g.scalar("logits.clip_max", hi)));
-            String theta = g.op("Acos", List.of(clipped));
-            String margin = g.op("Sub", List.of(g.scalar("logits.half_pi", (float) (Math.PI / 2)), theta));
-            return new Logits(g.op("Mul", List.of(margin, g.scalar("logits.k", (float) a.k()))),
-                    String.format(Locale.ROOT, "k·(π/2 − θ_j), k = %s, θ_j = arccos(cosines clamped to ±(1 − %s))",
-                            a.k(), a.epsilon()));
+        // The loss declares its inference logits; the graph computes the same form.
+        InferenceLogits z = loss.inferenceLogits(head.numClasses());
+        switch (z.form()) {
+            case ANGULAR -> {
+                float lo = (float) (-1 + z.epsilon());
+                float hi = (float) (1 - z.epsilon());
+                String clipped = g.op("Clip", List.of(cosines, g.scalar("logits.clip_min", lo),
+                        g.scalar("logits.clip_max", hi)));
+                String theta = g.op("Acos", List.of(clipped));
+                String margin = g.op("Sub", List.of(g.scalar("logits.half_pi", (float) (Math.PI / 2)), theta));
+                return new Logits(g.op("Mul", List.of(margin, g.scalar("logits.k", (float) z.factor()))),
+                        String.format(Locale.ROOT, "k·(π/2 − θ_j), k = %s, θ_j = arccos(cosines clamped to ±(1 − %s))",
+                                z.factor(), z.epsilon()));
+            }
+            case FEATURE_NORM_COSINE -> {
+                String norm = g.op("ReduceL2", List.of(embedding), Attribute.ints("axes", 1), Attribute.of("keepdims", 1L));
+                return new Logits(g.op("Mul", List.of(cosines, norm)), "‖x‖·cos θ_j");
+            }
+            case SCALED_COSINE -> {
+                return new Logits(g.op("Mul", List.of(cosines, g.scalar("logits.s", (float) z.factor()))),
+                        String.format(Locale.ROOT, "s·cos θ_j, s = %s", z.factor()));
+            }
+            default -> throw new IllegalStateException("the loss " + loss.getName() + " declares linear logits for a"
+                    + " cosine head");
         }
-        if (loss instanceof SphereFaceLoss) {
-            String norm = g.op("ReduceL2", List.of(embedding), Attribute.ints("axes", 1), Attribute.of("keepdims", 1L));
-            return new Logits(g.op("Mul", List.of(cosines, norm)), "‖x‖·cos θ_j");
-        }
-        double s = scale(loss, head.numClasses());
-        return new Logits(g.op("Mul", List.of(cosines, g.scalar("logits.s", (float) s))),
-                String.format(Locale.ROOT, "s·cos θ_j, s = %s", s));
-    }
-
-    private static double scale(EmbeddingLoss loss, int numClasses) {
-        if (loss instanceof ArcFaceLoss a) {
-            return a.scale();
-        }
-        if (loss instanceof SubCenterArcFaceLoss a) {
-            return a.scale();
-        }
-        if (loss instanceof CosFaceLoss a) {
-            return a.scale();
-        }
-        if (loss instanceof NormFaceLoss a) {
-            return a.scale();
-        }
-        if (loss instanceof AdaCosLoss a) {
-            return a.scale(numClasses);
-        }
-        if (loss instanceof SoftmaxLoss || loss instanceof CenterLoss) {
-            throw new IllegalStateException("a " + loss.getClass().getSimpleName() + " has a linear head");
-        }
-        // The rule anglearn serve falls back on for a loss whose logits it does not know.
-        return NormFaceLoss.DEFAULT_SCALE;
     }
 
     private static float[][] weights(ClassifierHead head) {

@@ -18,7 +18,17 @@ import java.util.Locale;
  */
 public final class InferenceLogits {
 
-    private enum Form { SCALED_COSINE, ANGULAR, FEATURE_NORM_COSINE, LINEAR }
+    /** The forms of inference logits, for a consumer that computes them elsewhere (an exported graph). */
+    public enum Form {
+        /** {@code z_j = s·cos θ_j}, s = {@link #factor()}. */
+        SCALED_COSINE,
+        /** {@code z_j = k·(π/2 − θ_j)}, k = {@link #factor()}, the cosine clamped by {@link #epsilon()}. */
+        ANGULAR,
+        /** {@code z_j = ‖x‖·cos θ_j}. */
+        FEATURE_NORM_COSINE,
+        /** The linear head's output. */
+        LINEAR
+    }
 
     private final Form form;
     private final double factor;
@@ -74,6 +84,21 @@ public final class InferenceLogits {
      */
     public static InferenceLogits linear() {
         return new InferenceLogits(Form.LINEAR, 1, 0, "softmax(w_j·x) of the linear head");
+    }
+
+    /** Returns the form. */
+    public Form form() {
+        return form;
+    }
+
+    /** Returns s of {@link Form#SCALED_COSINE} or k of {@link Form#ANGULAR} (1 for the others). */
+    public double factor() {
+        return factor;
+    }
+
+    /** Returns the clamp ε of {@link Form#ANGULAR} (0 for the others). */
+    public double epsilon() {
+        return epsilon;
     }
 
     /** Returns the rule in words, e.g. {@code softmax(k·(π/2 − θ_j)), k = 4 of the loss arc}. */
