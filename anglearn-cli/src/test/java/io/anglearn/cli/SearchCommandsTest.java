@@ -99,6 +99,51 @@ class SearchCommandsTest {
     }
 
     @Test
+    void rebuildingAnIndexAddsOnlyNewImagesOrReplacesIt() throws Exception {
+        Path run = train("rebuild", "3");
+        Path index = run.resolve("index").resolve("test");
+        CliRun first = CliRun.of("index", "build", "--run", run.toString(), "--images", "test");
+        assertEquals(0, first.code(), first.err());
+        CliRun again = CliRun.of("index", "build", "--run", run.toString(), "--images", "test");
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.out().contains("indexed 0 images (split test)")
+                && again.out().contains("skipped 10 images already in the index (--replace rebuilds it)")
+                && again.out().contains(": 10 items (10 before)"), again.out());
+        CliRun info = CliRun.of("index", "info", index.toString());
+        assertTrue(info.out().contains("items       10") && info.out().contains("images      split test\n"), info.out());
+
+        // A folder gains only the files it did not hold; an unreadable one is skipped when asked.
+        Path gallery = work.resolve("gallery");
+        Path red = Files.createDirectories(gallery.resolve("light"));
+        Files.copy(images.resolve("test").resolve("light").resolve("light0.png"), red.resolve("a.png"));
+        Path folderIndex = work.resolve("rebuild-folder");
+        String[] build = {"index", "build", "--run", run.toString(), "--images", gallery.toString(), "--out",
+            folderIndex.toString()};
+        assertEquals(0, CliRun.of(build).code());
+        Files.copy(images.resolve("test").resolve("light").resolve("light1.png"), red.resolve("b.png"));
+        Files.writeString(red.resolve("c.png"), "not a png");
+        CliRun stop = CliRun.of(build);
+        assertEquals(2, stop.code(), stop.out());
+        assertTrue(stop.err().contains("c.png") && stop.err().contains("--bad-images skip"), stop.err());
+        String[] skip = java.util.stream.Stream.concat(java.util.Arrays.stream(build),
+                java.util.stream.Stream.of("--bad-images", "skip")).toArray(String[]::new);
+        CliRun skipped = CliRun.of(skip);
+        assertEquals(0, skipped.code(), skipped.err());
+        assertTrue(skipped.out().contains("indexed 1 image (folder") && skipped.out().contains("skipped 1 image already")
+                && skipped.out().contains("skipped 1 image file that cannot be read:") && skipped.out().contains("c.png")
+                && skipped.out().contains(": 2 items (1 before)"), skipped.out());
+
+        // --replace rebuilds, even from another run's weights.
+        Path other = train("rebuild-other", "4");
+        CliRun replace = CliRun.of("index", "build", "--run", other.toString(), "--images", "test", "--out",
+                index.toString(), "--replace");
+        assertEquals(0, replace.code(), replace.err());
+        assertTrue(replace.out().contains("indexed 10 images") && replace.out().contains(": 10 items (10 before, replaced)"),
+                replace.out());
+        assertTrue(CliRun.of("index", "info", index.toString()).out().contains(other.getFileName().toString()));
+    }
+
+    @Test
     void badArgumentsAreNamed() {
         CliRun missing = CliRun.of("index", "info", work.resolve("nope").toString());
         assertEquals(1, missing.code());
