@@ -33,7 +33,9 @@ import picocli.CommandLine.Model.CommandSpec;
         header = "Run a study reproducing one of the paper's tables or figures.",
         mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = SettingOptions.ForReproduce.class,
         description = "Run a study reproducing a table or figure of the paper (losses x settings x seeds); "
-                + "skips finished runs, is safe to run twice at once, and writes results/<study>/table.md and .csv.")
+                + "skips finished runs, is safe to run twice at once, and writes results/<study>/table.md and .csv. "
+                + "A study shrunk by --epochs, --limit-train or --limit-test is a smoke run: it goes to "
+                + "runs/smoke/<scale>-<overrides>/<study>, never over the committed results.")
 final class ReproduceCommand implements Callable<Integer> {
 
     /** The scheduler formats {@code --emit} writes. */
@@ -64,8 +66,8 @@ final class ReproduceCommand implements Callable<Integer> {
     /** {@code --data-dir}: where every cell looks for its dataset first, or null. */
     private String dataDir;
 
-    @Option(names = "--results-dir", description = "Parent of the study's directory (default: results for --scale full,"
-            + " results/<scale> for the others).")
+    @Option(names = "--results-dir", paramLabel = "DIR", description = "Parent of the study's directory (default:"
+            + " results for --scale full, results/<scale> for the others, runs/smoke/<scale>-<overrides> for a smoke run).")
     Path resultsDir;
 
     @Option(names = "--cell", description = "Run only the cell with this index (0-based; see --list), e.g. from a cluster array task.")
@@ -134,8 +136,15 @@ final class ReproduceCommand implements Callable<Integer> {
         DatasetLocator locator = new DatasetLocator(dataDir == null ? null : Path.of(dataDir));
         Study s = Studies.create(study, sc, seeds, name -> present(name, locator))
                 .withOverrides(epochs, limitTrain, limitTest);
+        Path committed = sc.resultsDir(Path.of("results"));
+        String smoke = smokeName(sc, epochs, limitTrain, limitTest);
+        if (smoke != null && resultsDir != null && same(resultsDir, committed)) {
+            throw new IllegalArgumentException("--results-dir " + resultsDir + " holds the study's committed results;"
+                    + " a study shrunk by --epochs, --limit-train or --limit-test would overwrite them. Leave"
+                    + " --results-dir out (it then goes to " + Path.of("runs", "smoke", smoke) + ") or name another folder");
+        }
         if (resultsDir == null) {
-            resultsDir = sc.resultsDir(Path.of("results"));
+            resultsDir = smoke != null ? Path.of("runs", "smoke", smoke) : committed;
         }
         if (emit != null) {
             emit = NameSuggestions.resolve("--emit", emit, EMIT_FORMATS);
@@ -157,6 +166,9 @@ final class ReproduceCommand implements Callable<Integer> {
         }
         StudyRunner runner = new StudyRunner(s, resultsDir, device, dataDir);
         runner.checkDirectory();
+        if (smoke != null) {
+            log(out, "smoke run (" + smoke + "): writing to " + runner.studyDir() + ", not " + committed.resolve(s.name()));
+        }
         if (list) {
             for (int i = 0; i < s.cells().size(); i++) {
                 StudyCell c = s.cell(i);
@@ -247,6 +259,24 @@ final class ReproduceCommand implements Callable<Integer> {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return quote(java) + " -Xmx6g -Dai.djl.offline=true -Dai.djl.pytorch.num_interop_threads=1"
                 + " \"-Dai.djl.pytorch.num_threads=${SLURM_CPUS_PER_TASK:-2}\" -jar " + quote(jar.toAbsolutePath().toString());
+    }
+
+    /**
+     * Names the folder of a study shrunk by overrides, so that a smoke run never writes over a
+     * study's committed results and runs of different overrides do not mix.
+     *
+     * @return e.g. {@code cpu-epochs1-train1000-test500}, or null when nothing is overridden
+     */
+    static String smokeName(Scale scale, int epochs, int limitTrain, int limitTest) {
+        if (epochs <= 0 && limitTrain <= 0 && limitTest <= 0) {
+            return null;
+        }
+        return scale.id() + (epochs > 0 ? "-epochs" + epochs : "") + (limitTrain > 0 ? "-train" + limitTrain : "")
+                + (limitTest > 0 ? "-test" + limitTest : "");
+    }
+
+    private static boolean same(Path a, Path b) {
+        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
     }
 
     /** Single-quotes a word for the shell. */
