@@ -144,6 +144,53 @@ class SearchCommandsTest {
     }
 
     @Test
+    void everyCommandThatReadsFoldersSkipsBadImagesWhenAskedAndSearchTakesFolders() throws Exception {
+        Path run = train("bad", "5");
+        Path folder = work.resolve("with-bad");
+        Path light = Files.createDirectories(folder.resolve("light"));
+        Files.copy(images.resolve("test").resolve("light").resolve("light0.png"), light.resolve("a.png"));
+        Files.copy(images.resolve("test").resolve("light").resolve("light1.png"), light.resolve("b.png"));
+        Files.writeString(light.resolve("broken.png"), "not a png");
+        String npy = work.resolve("bad.npy").toString();
+        for (String[] command : new String[][] {{"predict", "--run", run.toString(), folder.toString()},
+            {"embed", "--run", run.toString(), "--out", npy, folder.toString()}}) {
+            CliRun stop = CliRun.of(command);
+            assertEquals(2, stop.code(), command[0] + ": " + stop.out());
+            assertTrue(stop.err().contains("broken.png") && stop.err().contains("--bad-images skip"), stop.err());
+            String[] skip = java.util.stream.Stream.concat(java.util.Arrays.stream(command),
+                    java.util.stream.Stream.of("--bad-images", "skip")).toArray(String[]::new);
+            CliRun skipped = CliRun.of(skip);
+            assertEquals(0, skipped.code(), skipped.err());
+            String report = skipped.out() + skipped.err();
+            assertTrue(report.contains("skipped 1 image file that cannot be read:") && report.contains("broken.png"), report);
+        }
+        CliRun json = CliRun.of("predict", "--run", run.toString(), folder.toString(), "--bad-images", "skip", "--json");
+        assertTrue(json.out().strip().startsWith("[") && json.err().contains("broken.png"), json.out() + json.err());
+        CliRun embedded = CliRun.of("embed", "--run", run.toString(), "--out", npy, folder.toString(), "--bad-images", "skip");
+        assertTrue(embedded.out().contains("from 2 image files"), embedded.out());
+
+        // search: folders and several images as arguments, and --query as before.
+        CliRun build = CliRun.of("index", "build", "--run", run.toString(), "--images", "test");
+        assertEquals(0, build.code(), build.err());
+        String index = run.resolve("index").resolve("test").toString();
+        CliRun search = CliRun.of("search", "--index", index, folder.toString(), "-k", "1", "--bad-images", "skip");
+        assertEquals(0, search.code(), search.err());
+        assertTrue(search.out().contains("a.png (predicted") && search.out().contains("b.png (predicted")
+                && search.err().contains("broken.png"), search.out() + search.err());
+        CliRun two = CliRun.of("search", "--index", index, light.resolve("a.png").toString(),
+                light.resolve("b.png").toString(), "-k", "1");
+        assertEquals(2, two.out().lines().filter(l -> l.contains("(predicted")).count(), two.out());
+        CliRun stop = CliRun.of("search", "--index", index, folder.toString());
+        assertEquals(2, stop.code(), stop.out());
+        assertTrue(stop.err().contains("broken.png"), stop.err());
+
+        // Another run's directory given with --run: the message names the run that built the index.
+        CliRun wrong = CliRun.of("search", "--index", index, "--run", work.toString(), light.resolve("a.png").toString());
+        assertTrue(wrong.code() != 0, wrong.out());
+        assertTrue(wrong.err().contains("the index was built by run " + run.toAbsolutePath().normalize()), wrong.err());
+    }
+
+    @Test
     void badArgumentsAreNamed() {
         CliRun missing = CliRun.of("index", "info", work.resolve("nope").toString());
         assertEquals(1, missing.code());
