@@ -191,6 +191,26 @@ class SearchCommandsTest {
     }
 
     @Test
+    void withoutATerminalTrainPrintsAProgressLineEveryTenthOfAnEpochOrEveryNSteps() {
+        CliRun every = CliRun.of("train", "--dataset", "folder:" + images, "--image-size", "8", "--epochs", "1",
+                "--batch-size", "8", "--runs-dir", work.resolve("runs").toString(), "--name", "log-every",
+                "--no-tensorboard", "--log-every", "2");
+        assertEquals(0, every.code(), every.err());
+        assertTrue(every.out().contains("epoch 1, batch 2 of 3, step 2: loss ") && !every.out().contains("step 1: loss")
+                && !every.out().contains("step 3: loss"), every.out());
+        CliRun byDefault = CliRun.of("train", "--dataset", "folder:" + images, "--image-size", "8", "--epochs", "1",
+                "--batch-size", "8", "--runs-dir", work.resolve("runs").toString(), "--name", "log-default",
+                "--no-tensorboard");
+        assertEquals(0, byDefault.code(), byDefault.err());
+        assertEquals(3, byDefault.out().lines().filter(l -> l.matches("epoch 1, batch \\d of 3, step \\d: loss .*")).count(),
+                byDefault.out());
+        CliRun never = CliRun.of("train", "--dataset", "folder:" + images, "--image-size", "8", "--epochs", "1",
+                "--batch-size", "8", "--runs-dir", work.resolve("runs").toString(), "--name", "log-never",
+                "--no-tensorboard", "--log-every", "0");
+        assertTrue(!never.out().contains(": loss "), never.out());
+    }
+
+    @Test
     void badArgumentsAreNamed() {
         CliRun missing = CliRun.of("index", "info", work.resolve("nope").toString());
         assertEquals(1, missing.code());
