@@ -26,10 +26,10 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "embed",
         header = "Write embedded features of a split or of image files as .npy and projector TSVs.",
         mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Write the embedded features of a split, or of image files and folders (IMAGE...), as FILE.npy",
-            "(float32, N x d), FILE-labels.npy (int32, N), and TensorBoard projector files FILE-vectors.tsv and",
-            "FILE-metadata.tsv, whose columns are the label, the class and the image's source (its file).",
-            "Given images are labelled by the folder each is in (classes sorted by name)."})
+        description = "Write the embedded features of a split, or of image files and folders (IMAGE...), as FILE.npy"
+                + " (float32, N x d), FILE-labels.npy (int32, N), and TensorBoard projector files FILE-vectors.tsv"
+                + " and FILE-metadata.tsv, whose columns are the label, the class and the image's source (its"
+                + " file). Given images are labelled by the folder each is in (classes sorted by name).")
 final class EmbedCommand implements Callable<Integer> {
 
     @Spec

@@ -27,8 +27,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "index",
         header = "Build or describe a vector index of a run's embeddings.",
         mixinStandardHelpOptions = true,
-        description = {"Build (build) an on-disk Lucene HNSW index of a trained run's L2-normalised embeddings of a",
-            "dataset split or an image folder, or describe one (info)."},
+        description = "Build (build) an on-disk Lucene HNSW index of a trained run's L2-normalised embeddings of a"
+                + " dataset split or an image folder, or describe one (info).",
         subcommands = {IndexCommand.Build.class, IndexCommand.Info.class})
 final class IndexCommand implements Runnable {
 
@@ -79,11 +79,11 @@ final class IndexCommand implements Runnable {
         @Option(names = "--batch-size", defaultValue = "128", paramLabel = "N", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
         int batchSize;
 
-        @Option(names = "--max-connections", defaultValue = "16",
+        @Option(names = "--max-connections", paramLabel = "N", defaultValue = "16",
                 description = "HNSW maximum connections per node (default: ${DEFAULT-VALUE}).")
         int maxConnections;
 
-        @Option(names = "--beam-width", defaultValue = "100",
+        @Option(names = "--beam-width", paramLabel = "N", defaultValue = "100",
                 description = "HNSW beam width while building (default: ${DEFAULT-VALUE}).")
         int beamWidth;
 

@@ -25,10 +25,11 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "predict",
         header = "Classify image files with a trained run.",
         mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Classify image files (PNG, JPEG, BMP, GIF), or every such file under given folders, with a",
-            "trained run; prints the predicted class and the cosine similarity of the image's feature to the",
-            "class weight vectors, most similar first. Images are converted to the run's channels and resized to",
-            "its image size. Every file is read before any is classified; unreadable ones are all named."})
+        description = "Classify image files (PNG, JPEG, BMP, GIF), or every such file under given folders, with a"
+                + " trained run; prints the predicted class and the cosine similarity of the image's feature to"
+                + " the class weight vectors, most similar first. Images are converted to the run's channels and"
+                + " resized to its image size. Every file is read before any is classified; unreadable ones are"
+                + " all named.")
 final class PredictCommand implements Callable<Integer> {
 
     @Spec

@@ -45,13 +45,13 @@ final class SearchCommand implements Callable<Integer> {
     @Mixin
     BadImagesOption badImages;
 
-    @Option(names = "-k", defaultValue = "10", description = "How many nearest items (default: ${DEFAULT-VALUE}).")
+    @Option(names = "-k", paramLabel = "K", defaultValue = "10", description = "How many nearest items (default: ${DEFAULT-VALUE}).")
     int k;
 
     @Option(names = "--exact", description = "Scan every vector instead of searching the HNSW graph.")
     boolean exact;
 
-    @Option(names = "--candidates", defaultValue = "100",
+    @Option(names = "--candidates", paramLabel = "N", defaultValue = "100",
             description = "Candidates the HNSW search explores, at least k (default: ${DEFAULT-VALUE}).")
     int candidates;
 

@@ -35,8 +35,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "train",
         header = "Train a network with a chosen loss, or resume a run.",
         mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = SettingOptions.ForTrain.class,
-        description = {"Train a network with a chosen loss; prints per-epoch loss, test error and angle statistics.",
-            "Settings are layered: defaults, then --config, then --preset, then the options given."})
+        abbreviateSynopsis = true, descriptionHeading = "%n", optionListHeading = "%nOptions:%n",
+        description = "Train a network with a chosen loss; prints per-epoch loss, test error and angle statistics."
+                + " Settings are layered: defaults, then --config, then --preset, then the options given.")
 final class TrainCommand implements Callable<Integer> {
 
     @Spec
