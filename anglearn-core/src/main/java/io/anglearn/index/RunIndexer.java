@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 
 /**
  * Embeds images with a trained run and adds them to an {@link EmbeddingIndex}: a split of the run's
- * dataset (labels from the dataset, sources {@code test#i}), or a folder of PNG/JPEG/BMP/GIF files
+ * dataset (labels from the dataset, sources the image files of a {@code folder:} dataset, else {@code test#i}), or a folder of PNG/JPEG/BMP/GIF files
  * searched recursively in name order (each file's label is the run's class named like its parent
  * folder, or -1 when none is, and its source is its path). Images run through the network in
  * batches; an image that cannot be decoded stops the build with its file named, and nothing is
@@ -180,9 +180,9 @@ public final class RunIndexer {
         return new Outcome(added, data.size() - todo.size(), List.of());
     }
 
-    /** An image's source: the split and its position, as split items have always been recorded. */
+    /** An image's source: its file for a folder dataset's split, else the split and its position ({@code test#12}). */
     private static String source(ImageDataset data, String split, int i) {
-        return split + "#" + i;
+        return data.hasSources() ? data.source(i) : split + "#" + i;
     }
 
     private Outcome addFolder(Path folder, EmbeddingIndex index, LongConsumer progress, Set<String> indexed)
