@@ -64,4 +64,14 @@ class StrictJsonTest {
         assertTrue(o.get("test_top1_err").isJsonNull() && o.get("map_at_r").isJsonNull(), line);
         assertEquals(1.0, o.get("train_loss").getAsDouble(), 0);
     }
+
+    @Test
+    void theRocCaptionSaysWhenTarAtFar1e3CannotBeMeasuredInsteadOfNaN(@TempDir Path run) throws Exception {
+        VerificationMetrics m = VerificationMetrics.compute(new double[] {0.9, 0.8, 0.1, 0.2},
+                new boolean[] {true, true, false, false}, 1e-2, 1e-3);
+        VerificationRecord.write(run, "test", 3, "abc", 100, 1, m, null, null);
+        String caption = HtmlReport.rocCaption("a", VerificationRecord.read(run));
+        assertFalse(caption.contains("NaN"), caption);
+        assertTrue(caption.contains("TAR at FAR 1e-3 not measurable with 2 negative pairs"), caption);
+    }
 }
