@@ -19,25 +19,25 @@ final class BenchCommand implements Callable<Integer> {
     /** The most input values (batch x C x H x W) one synthetic batch may hold: 1 GiB of float32. */
     static final long MAX_BATCH_VALUES = 1L << 28;
 
-    @Option(names = "--arch", defaultValue = "resnet20", description = "Backbone (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--arch", paramLabel = "NAME", defaultValue = "resnet20", description = "Backbone (default: ${DEFAULT-VALUE}).")
     String arch;
 
-    @Option(names = "--input", defaultValue = "1x28x28", description = "One image as CxHxW (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--input", paramLabel = "CxHxW", defaultValue = "1x28x28", description = "One image as CxHxW (default: ${DEFAULT-VALUE}).")
     String input;
 
-    @Option(names = "--batch-size", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--loss", defaultValue = "arc", description = "Loss (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--loss", paramLabel = "NAME", defaultValue = "arc", description = "Loss (default: ${DEFAULT-VALUE}).")
     String loss;
 
-    @Option(names = "--warmup", defaultValue = "5", description = "Untimed iterations first (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "5", description = "Untimed iterations first (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--iterations", defaultValue = "20", description = "Timed iterations (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--iterations", paramLabel = "N", defaultValue = "20", description = "Timed iterations (default: ${DEFAULT-VALUE}).")
     int iterations;
 
-    @Option(names = "--memory-layout", defaultValue = "channels-last",
+    @Option(names = "--memory-layout", paramLabel = "LAYOUT", defaultValue = "channels-last",
             description = "channels-last (what training uses) or nchw, to measure what the layout is worth (default: ${DEFAULT-VALUE}).")
     String memoryLayout;
 

@@ -14,18 +14,19 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "curves",
         header = "Write the paper's Figures 3 and 4 (gradient and confidence curves).",
         mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Write the paper's Figure 3 (∂z_y/∂θ_y of softmax, ArcFace, L-Softmax m=2,4 and the angular"
-                + " loss) and Figure 4 (the angular loss's p_y and ∂L/∂θ_y for k = 1, 2, 4, 8, 16 at C = 10 and 100),"
-                + " each as PNG, SVG and the CSV behind it, computed by autograd through the losses' own code."})
+        description = "Write the paper's Figure 3 (∂z_y/∂θ_y of softmax, ArcFace, L-Softmax m=2,4 and the angular"
+                + " loss) and Figure 4 (the angular loss's p_y and ∂L/∂θ_y for k = 1, 2, 4, 8, 16 at C = 10 and"
+                + " 100), each as PNG, SVG and the CSV behind it, computed by autograd through the losses' own"
+                + " code.")
 final class CurvesCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--out", required = true, description = "Folder to write the figures into (created if missing).")
+    @Option(names = "--out", paramLabel = "FILE", required = true, description = "Folder to write the figures into (created if missing).")
     Path out;
 
-    @Option(names = "--points", defaultValue = "360", description = "θ values per curve, in (0, π) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--points", paramLabel = "N", defaultValue = "360", description = "θ values per curve, in (0, π) (default: ${DEFAULT-VALUE}).")
     int points;
 
     @Override

@@ -48,10 +48,10 @@ final class DataCommand implements Runnable {
                 description = "fashion-mnist, cifar10, cifar100 (or with '+'), idx:PATH or folder:PATH.")
         String name;
 
-        @Option(names = "--data-dir", description = "Folder searched first (and where fetch stores datasets).")
+        @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder searched first (and where fetch stores datasets).")
         Path dataDir;
 
-        @Option(names = "--label", description = "CIFAR-100 labels: fine or coarse (default: ${DEFAULT-VALUE}).",
+        @Option(names = "--label", paramLabel = "KIND", description = "CIFAR-100 labels: fine or coarse (default: ${DEFAULT-VALUE}).",
                 defaultValue = "fine")
         String label;
 

@@ -1,10 +1,12 @@
 package io.anglearn.cli;
 
+import io.anglearn.data.BadImagePolicy;
 import io.anglearn.data.ImageDataset;
 import io.anglearn.run.TrainedRun;
 import io.anglearn.train.Embeddings;
 import io.anglearn.train.TrainingData;
 import io.anglearn.util.NameSuggestions;
+import io.anglearn.util.Words;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,10 +26,10 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "embed",
         header = "Write embedded features of a split or of image files as .npy and projector TSVs.",
         mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Write the embedded features of a split, or of image files and folders (IMAGE...), as FILE.npy",
-            "(float32, N x d), FILE-labels.npy (int32, N), and TensorBoard projector files FILE-vectors.tsv and",
-            "FILE-metadata.tsv, whose columns are the label, the class and the image's source (its file).",
-            "Given images are labelled by the folder each is in (classes sorted by name)."})
+        description = "Write the embedded features of a split, or of image files and folders (IMAGE...), as FILE.npy"
+                + " (float32, N x d), FILE-labels.npy (int32, N), and TensorBoard projector files FILE-vectors.tsv"
+                + " and FILE-metadata.tsv, whose columns are the label, the class and the image's source (its"
+                + " file). Given images are labelled by the folder each is in (classes sorted by name).")
 final class EmbedCommand implements Callable<Integer> {
 
     @Spec
@@ -47,6 +49,9 @@ final class EmbedCommand implements Callable<Integer> {
     Path out;
 
     @Mixin
+    BadImagesOption badImages;
+
+    @Mixin
     TrainedRunOptions.Checkpoint checkpoint;
 
     @Override
@@ -58,19 +63,23 @@ final class EmbedCommand implements Callable<Integer> {
         String which = images.isEmpty() ? NameSuggestions.resolve("--split", split == null ? "test" : split,
                 TrainingData.SPLITS) : null;
         checkpoint.check();
+        BadImagePolicy policy = badImages.policy();
         PathOptions.writableFile("--out", out);
         List<Path> files = images.isEmpty() ? List.of() : TrainedRun.imageFiles(images);
         try (TrainedRun r = TrainedRun.open(run.dir, checkpoint.which)) {
-            ImageDataset data = which != null ? r.split(which) : r.readImages(files);
+            TrainedRun.ReadImages read = which != null ? null : r.readImages(files, policy);
+            ImageDataset data = which != null ? r.split(which) : read.images();
             Embeddings e = r.embed(data);
             TrainedRun.EmbeddingFiles f = r.writeEmbeddings(e, out, data);
             w.printf("%d features of dimension %d from %s (checkpoint at step %d):%n", e.count(), e.dim(),
-                    which != null ? which : files.size() + " image file" + (files.size() == 1 ? "" : "s"),
-                    r.checkpointStep());
+                    which != null ? which : Words.count(data.size(), "image file"), r.checkpointStep());
             w.println("  " + f.features());
             w.println("  " + f.labels());
             w.println("  " + f.vectorsTsv());
             w.println("  " + f.metadataTsv());
+            if (read != null) {
+                BadImagesOption.report(w, read.unreadable());
+            }
         }
         w.flush();
         return 0;

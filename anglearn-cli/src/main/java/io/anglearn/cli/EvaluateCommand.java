@@ -32,12 +32,14 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "evaluate",
         header = "Evaluate a trained run: errors, angle statistics, confusion matrix.",
         mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Evaluate a trained run: top-1/top-5 error, angle statistics and the confusion matrix; verification",
-            "on pairs of the split (ROC AUC, EER, TAR at FAR 1e-2/1e-3/1e-4, best-accuracy cosine threshold) and the",
-            "retrieval metrics, also through the run's index of the test split when it has one. On the test split the",
-            "verification results are written to RUN/" + VerificationRecord.FILE + " and RUN/" + VerificationRecord.ROC_FILE + ".",
-            "A split the network does not classify (a run trained with a pair loss, or the test classes of a run",
-            "trained on other classes) is evaluated by retrieval: precision@1, R-precision, MAP@R, k-means NMI, C-Inter."})
+        description = "Evaluate a trained run: top-1/top-5 error, angle statistics and the confusion matrix;"
+                + " verification on pairs of the split (ROC AUC, EER, TAR at FAR 1e-2/1e-3/1e-4, best-accuracy"
+                + " cosine threshold) and the retrieval metrics, also through the run's index of the test split"
+                + " when it has one. On the test split the verification results are written to RUN/"
+                + VerificationRecord.FILE + " and RUN/" + VerificationRecord.ROC_FILE + ". A split the network"
+                + " does not classify (a run trained with a pair loss, or the test classes of a run trained on"
+                + " other classes) is evaluated by retrieval: precision@1, R-precision, MAP@R, k-means NMI,"
+                + " C-Inter.")
 final class EvaluateCommand implements Callable<Integer> {
 
     @Spec
@@ -56,7 +58,7 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Cap on positive verification pairs; as many negatives are drawn (default: ${DEFAULT-VALUE}).")
     int maxPositives;
 
-    @Option(names = "--pairs-seed", defaultValue = "1", description = "Seed of the pairs drawn (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--pairs-seed", paramLabel = "N", defaultValue = "1", description = "Seed of the pairs drawn (default: ${DEFAULT-VALUE}).")
     long pairsSeed;
 
     @Option(names = "--index", paramLabel = "INDEX",

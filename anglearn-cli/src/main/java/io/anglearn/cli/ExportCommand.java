@@ -23,11 +23,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "export",
         header = "Export a trained network to ONNX (image to embedding), with a model card.",
         mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Write the run's network as an ONNX model (IR 8, opset 17, dynamic batch) from image to",
-            "embedding, optionally with the L2-normalised embedding, the class cosines and the logits of the run's",
-            "loss, and a JSON model card beside it (NAME.card.json). The model's metadata_props name the input",
-            "layout, image size, channels, mean and std, class names, loss, checkpoint SHA-256 and version.",
-            "The run directory is only read; the model appears whole or not at all."})
+        description = "Write the run's network as an ONNX model (IR 8, opset 17, dynamic batch) from image to"
+                + " embedding, optionally with the L2-normalised embedding, the class cosines and the logits of the"
+                + " run's loss, and a JSON model card beside it (NAME.card.json). The model's metadata_props name the"
+                + " input layout, image size, channels, mean and std, class names, loss, checkpoint SHA-256 and"
+                + " version. The run directory is only read; the model appears whole or not at all.")
 final class ExportCommand implements Callable<Integer> {
 
     @Spec

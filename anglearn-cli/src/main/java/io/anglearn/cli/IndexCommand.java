@@ -1,11 +1,13 @@
 package io.anglearn.cli;
 
+import io.anglearn.data.BadImagePolicy;
 import io.anglearn.index.EmbeddingIndex;
 import io.anglearn.index.ImageSet;
 import io.anglearn.index.IndexProvenance;
 import io.anglearn.index.RunIndexer;
 import io.anglearn.run.TrainedRun;
 import io.anglearn.rundir.RunFiles;
+import io.anglearn.util.Words;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -25,8 +27,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "index",
         header = "Build or describe a vector index of a run's embeddings.",
         mixinStandardHelpOptions = true,
-        description = {"Build (build) an on-disk Lucene HNSW index of a trained run's L2-normalised embeddings of a",
-            "dataset split or an image folder, or describe one (info)."},
+        description = "Build (build) an on-disk Lucene HNSW index of a trained run's L2-normalised embeddings of a"
+                + " dataset split or an image folder, or describe one (info).",
         subcommands = {IndexCommand.Build.class, IndexCommand.Info.class})
 final class IndexCommand implements Runnable {
 
@@ -41,10 +43,11 @@ final class IndexCommand implements Runnable {
     /** {@code anglearn index build}. */
     @Command(name = "build", mixinStandardHelpOptions = true, sortOptions = false,
             header = "Embed images with a trained run and index them.",
-            description = {"Embed a split of the run's dataset (test, train) or a folder of images (searched",
-                "recursively; a file's label is the class named like its parent folder) and store the",
-                "normalised embeddings with labels and sources in a Lucene HNSW index. A new index appears",
-                "only when complete; adding to an existing index needs the same checkpoint's weights."})
+            description = "Embed a split of the run's dataset (test, train) or a folder of images (searched"
+                    + " recursively; a file's label is the class named like its parent folder) and store the"
+                    + " normalised embeddings with labels and sources in a Lucene HNSW index. A new index appears"
+                    + " only when complete. Building into an existing index adds only the images it does not hold"
+                    + " yet (the same checkpoint's weights are required); --replace rebuilds it.")
     static final class Build implements Callable<Integer> {
 
         @Spec
@@ -61,17 +64,26 @@ final class IndexCommand implements Runnable {
                 description = "The index folder (default: RUN/index/<split or folder name>).")
         Path out;
 
+        @Option(names = "--replace", description = "Replace an existing index at the destination (it stays"
+                + " searchable until the new one is complete), instead of adding the images it does not hold yet.")
+        boolean replace;
+
+        @Option(names = "--bad-images", paramLabel = "POLICY", defaultValue = "stop",
+                description = "stop (default): an unreadable image file stops the build; skip: leave such files out"
+                        + " and list them.")
+        String badImages;
+
         @Mixin
         TrainedRunOptions.Checkpoint checkpoint;
 
-        @Option(names = "--batch-size", defaultValue = "128", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--batch-size", defaultValue = "128", paramLabel = "N", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
         int batchSize;
 
-        @Option(names = "--max-connections", defaultValue = "16",
+        @Option(names = "--max-connections", paramLabel = "N", defaultValue = "16",
                 description = "HNSW maximum connections per node (default: ${DEFAULT-VALUE}).")
         int maxConnections;
 
-        @Option(names = "--beam-width", defaultValue = "100",
+        @Option(names = "--beam-width", paramLabel = "N", defaultValue = "100",
                 description = "HNSW beam width while building (default: ${DEFAULT-VALUE}).")
         int beamWidth;
 
@@ -84,6 +96,7 @@ final class IndexCommand implements Runnable {
         public Integer call() throws Exception {
             PrintWriter w = spec.commandLine().getOut();
             ImageSet set = ImageSet.parse(images);
+            BadImagePolicy policy = BadImagePolicy.parse(badImages);
             checkpoint.check();
             if (batchSize < 1) {
                 throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
@@ -93,21 +106,49 @@ final class IndexCommand implements Runnable {
             }
             Path target = out != null ? out : RunFiles.index(run.dir, set.defaultIndexName());
             PathOptions.writableDirectory("--out", target);
+            long replaced = replace ? existingSize(target) : 0;
             try (TrainedRun r = TrainedRun.open(run.dir, checkpoint.which);
                     EmbeddingIndex index = EmbeddingIndex.builder().setDirectory(target)
                             .setProvenance(RunIndexer.provenance(r)).optMaxConnections(maxConnections)
-                            .optBeamWidth(beamWidth).optBuildThreads(buildThreads).build()) {
-                long before = index.size();
+                            .optBeamWidth(beamWidth).optBuildThreads(buildThreads).optReplace(replace).build()) {
+                long before = replace ? replaced : index.size();
                 long start = System.nanoTime();
-                long added = RunIndexer.of(r, batchSize).addTo(set, index, n -> { });
-                index.commit(true);
-                w.printf(Locale.ROOT, "indexed %d images (%s) with run %s, checkpoint at step %d, in %.1f s%n", added,
-                        set.description(), run.dir, r.checkpointStep(), (System.nanoTime() - start) / 1e9);
-                w.printf(Locale.ROOT, "index %s: %d items (%d before), dimension %d%n", target, index.size(), before,
-                        index.dimension());
+                RunIndexer.Outcome o = RunIndexer.of(r, batchSize).optBadImages(policy).index(set, index, n -> { });
+                if (o.added() > 0 || replace || index.hasUncommittedChanges()) {
+                    index.commit(true);
+                }
+                w.printf(Locale.ROOT, "indexed %s (%s) with run %s, checkpoint at step %d, in %.1f s%n",
+                        Words.count(o.added(), "image"), set.description(), run.dir, r.checkpointStep(),
+                        (System.nanoTime() - start) / 1e9);
+                if (o.alreadyIndexed() > 0) {
+                    w.printf(Locale.ROOT, "skipped %s already in the index (--replace rebuilds it)%n",
+                            Words.count(o.alreadyIndexed(), "image"));
+                }
+                if (!o.unreadable().isEmpty()) {
+                    w.printf(Locale.ROOT, "skipped %s that cannot be read:%n",
+                            Words.count(o.unreadable().size(), "image file"));
+                    o.unreadable().forEach(u -> w.println("  " + u));
+                }
+                w.printf(Locale.ROOT, "index %s: %d items (%d before%s), dimension %d%n", target, index.size(), before,
+                        replace && replaced > 0 ? ", replaced" : "", index.dimension());
             }
             w.flush();
             return 0;
+        }
+    }
+
+    /** The number of items of the index at a folder, or 0 when there is none yet. */
+    private static long existingSize(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            if (s.findAny().isEmpty()) {
+                return 0;
+            }
+        }
+        try (EmbeddingIndex i = EmbeddingIndex.open(dir)) {
+            return i.size();
         }
     }
 

@@ -35,11 +35,12 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "lr-find",
         header = "Learning-rate range test with a suggested one-cycle peak.",
         mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = SettingOptions.ForLrFind.class,
-        description = {"Learning-rate range test (Smith 2017): train a fresh network while the rate grows",
-            "exponentially, plot the loss against the rate, and suggest a one-cycle peak rate: a tenth of the rate of",
-            "the lowest smoothed loss. No rate is suggested when the curve cannot support one (the loss never",
-            "diverged, or was lowest at the start); the warning says what to change. Takes train's data, network,",
-            "loss and optimiser options; the rates are the sweep's own."})
+        abbreviateSynopsis = true, descriptionHeading = "%n", optionListHeading = "%nOptions:%n",
+        description = "Learning-rate range test (Smith 2017): train a fresh network while the rate grows"
+                + " exponentially, plot the loss against the rate, and suggest a one-cycle peak rate: a tenth of"
+                + " the rate of the lowest smoothed loss. No rate is suggested when the curve cannot support one"
+                + " (the loss never diverged, or was lowest at the start); the warning says what to change. Takes"
+                + " train's data, network, loss and optimiser options; the rates are the sweep's own.")
 final class LrFindCommand implements Callable<Integer> {
 
     @Spec

@@ -6,7 +6,9 @@ import io.anglearn.data.ImageDecodeException;
 import io.anglearn.engine.Engines;
 import io.anglearn.engine.NativeLibraryException;
 import io.anglearn.util.IoErrors;
+import io.anglearn.util.NameSuggestions;
 import java.io.PrintWriter;
+import java.util.List;
 import java.nio.file.FileSystemException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -45,9 +47,18 @@ public final class Main implements Runnable {
     public static int execute(String... args) {
         Engines.configureDefaults();
         CommandLine cli = new CommandLine(new Main());
+        versionEverywhere(cli);
         cli.setExecutionExceptionHandler(Main::handle);
         cli.setParameterExceptionHandler(Main::handleUsage);
         return cli.execute(args);
+    }
+
+    /** Gives every sub-command's -V/--version the version: picocli does not inherit the provider. */
+    private static void versionEverywhere(CommandLine cli) {
+        for (CommandLine sub : cli.getSubcommands().values()) {
+            sub.getCommandSpec().versionProvider(new Version());
+            versionEverywhere(sub);
+        }
     }
 
     /**
@@ -59,9 +70,15 @@ public final class Main implements Runnable {
         PrintWriter err = cmd.getErr();
         String command = cmd.getCommandSpec().qualifiedName();
         boolean suggested;
-        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()
+                && groupedSuggestions(u, cmd).isEmpty()) {
             err.println(command + ": " + ex.getMessage());
             suggested = CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+        } else if (ex instanceof CommandLine.UnmatchedArgumentException u && !groupedSuggestions(u, cmd).isEmpty()) {
+            // picocli suggests only options outside argument groups, such as train's sections.
+            err.println(command + ": " + ex.getMessage());
+            err.println("Possible solutions: " + String.join(", ", groupedSuggestions(u, cmd)));
+            suggested = true;
         } else {
             suggested = false;
         }
@@ -70,6 +87,21 @@ public final class Main implements Runnable {
         }
         err.flush();
         return cmd.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /** The options closest to each unknown option given, among all the command's options. */
+    private static List<String> groupedSuggestions(CommandLine.UnmatchedArgumentException u, CommandLine cmd) {
+        List<String> names = new java.util.ArrayList<>();
+        cmd.getCommandSpec().options().forEach(o -> names.addAll(List.of(o.names())));
+        cmd.getCommandSpec().argGroups().forEach(g -> g.options().forEach(o -> names.addAll(List.of(o.names()))));
+        List<String> out = new java.util.ArrayList<>();
+        for (String arg : u.getUnmatched()) {
+            if (arg.startsWith("-")) {
+                String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+                NameSuggestions.closest(name, names).stream().filter(n -> !out.contains(n)).forEach(out::add);
+            }
+        }
+        return out;
     }
 
     private static int handle(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {

@@ -24,10 +24,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "model",
         header = "Print a network's layers, parameters and multiply-accumulates.",
         mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Print a network's layer table (output shape, parameters, multiply-accumulates),"
-                + " its parameter count and its multiply-accumulates (MACs) per image.",
-                "MACs count convolutions and linear layers, from their shapes; BatchNorm, ReLU, residual"
-                + " additions and pooling are left out."})
+        description = "Print a network's layer table (output shape, parameters, multiply-accumulates), its parameter"
+                + " count and its multiply-accumulates (MACs) per image. MACs count convolutions and linear"
+                + " layers, from their shapes; BatchNorm, ReLU, residual additions and pooling are left out.")
 final class ModelCommand implements Callable<Integer> {
 
     /** The most classes a head may have here: a million rows of W. */
@@ -36,23 +35,23 @@ final class ModelCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--arch", description = "Backbone: resnet18, resnet20, resnet32, resnet34, resnet44, resnet56,"
+    @Option(names = "--arch", paramLabel = "NAME", description = "Backbone: resnet18, resnet20, resnet32, resnet34, resnet44, resnet56,"
             + " resnet110 (default: ${DEFAULT-VALUE}).", defaultValue = "resnet20")
     String arch;
 
-    @Option(names = "--classes", description = "Number of classes C of the head (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--classes", paramLabel = "N", description = "Number of classes C of the head (default: ${DEFAULT-VALUE}).",
             defaultValue = "10")
     int classes;
 
-    @Option(names = "--embedding-dim", description = "Project features to d dimensions (0 = none; default:"
+    @Option(names = "--embedding-dim", paramLabel = "EMBEDDING_DIM", description = "Project features to d dimensions (0 = none; default:"
             + " ${DEFAULT-VALUE}).", defaultValue = "0")
     int embeddingDim;
 
-    @Option(names = "--input", description = "One image's shape CxHxW, e.g. 1x28x28 (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--input", paramLabel = "CxHxW", description = "One image's shape CxHxW, e.g. 1x28x28 (default: ${DEFAULT-VALUE}).",
             defaultValue = "3x32x32")
     String input;
 
-    @Option(names = "--depth", description = "Levels of blocks to list: 1 = backbone/projection/head, 2 adds the"
+    @Option(names = "--depth", paramLabel = "N", description = "Levels of blocks to list: 1 = backbone/projection/head, 2 adds the"
             + " residual blocks, 0 = every layer (default: ${DEFAULT-VALUE}).", defaultValue = "0")
     int depth;
 

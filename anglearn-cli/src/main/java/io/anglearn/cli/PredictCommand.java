@@ -1,6 +1,7 @@
 package io.anglearn.cli;
 
 import com.google.gson.GsonBuilder;
+import io.anglearn.data.BadImagePolicy;
 import io.anglearn.run.TrainedRun;
 import io.anglearn.train.Prediction;
 import java.io.PrintWriter;
@@ -24,10 +25,11 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "predict",
         header = "Classify image files with a trained run.",
         mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Classify image files (PNG, JPEG, BMP, GIF), or every such file under given folders, with a",
-            "trained run; prints the predicted class and the cosine similarity of the image's feature to the",
-            "class weight vectors, most similar first. Images are converted to the run's channels and resized to",
-            "its image size. Every file is read before any is classified; unreadable ones are all named."})
+        description = "Classify image files (PNG, JPEG, BMP, GIF), or every such file under given folders, with a"
+                + " trained run; prints the predicted class and the cosine similarity of the image's feature to"
+                + " the class weight vectors, most similar first. Images are converted to the run's channels and"
+                + " resized to its image size. Every file is read before any is classified; unreadable ones are"
+                + " all named.")
 final class PredictCommand implements Callable<Integer> {
 
     @Spec
@@ -47,6 +49,9 @@ final class PredictCommand implements Callable<Integer> {
             + " index and name, and the top classes with their cosines.")
     boolean json;
 
+    @Mixin
+    BadImagesOption badImages;
+
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files, or folders of them (searched"
             + " recursively, in name order).")
     List<Path> images;
@@ -58,12 +63,22 @@ final class PredictCommand implements Callable<Integer> {
         if (topK != null && topK < 1) {
             throw new IllegalArgumentException("--top-k must be >= 1, got " + topK);
         }
+        BadImagePolicy policy = badImages.policy();
         try (TrainedRun r = TrainedRun.open(run.dir, checkpoint.which)) {
             List<Path> files = TrainedRun.imageFiles(images);
             List<String> names = r.classNames();
             int k = topK == null ? names.size() : Math.min(topK, names.size());
             List<Map<String, Object>> rows = new ArrayList<>();
-            for (Prediction p : r.predict(files)) {
+            List<Prediction> predictions;
+            if (policy == BadImagePolicy.STOP) {
+                predictions = r.predict(files);
+            } else {
+                TrainedRun.ReadImages read = r.readImages(files, policy);
+                // On stderr, so that --json's output stays one JSON document.
+                BadImagesOption.report(spec.commandLine().getErr(), read.unreadable());
+                predictions = r.predict(read.images());
+            }
+            for (Prediction p : predictions) {
                 int[] order = IntStream.range(0, names.size()).boxed()
                         .sorted(Comparator.comparingDouble((Integer j) -> -p.cosines()[j]).thenComparingInt(j -> j))
                         .mapToInt(Integer::intValue).limit(k).toArray();

@@ -35,7 +35,7 @@ final class ReportCommand implements Callable<Integer> {
             description = "Folder for the PNG and SVG figures (default: the HTML file's name without .html, plus _figures).")
     Path figures;
 
-    @Option(names = "--no-figure-files", description = "Only embed the figures in the HTML; write no PNG/SVG files.")
+    @Option(names = "--no-figure-files", paramLabel = "NO_FIGURE_FILES", description = "Only embed the figures in the HTML; write no PNG/SVG files.")
     boolean noFigureFiles;
 
     @Option(names = "--ridge-class", paramLabel = "LABEL",

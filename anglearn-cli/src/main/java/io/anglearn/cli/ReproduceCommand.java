@@ -33,7 +33,9 @@ import picocli.CommandLine.Model.CommandSpec;
         header = "Run a study reproducing one of the paper's tables or figures.",
         mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = SettingOptions.ForReproduce.class,
         description = "Run a study reproducing a table or figure of the paper (losses x settings x seeds); "
-                + "skips finished runs, is safe to run twice at once, and writes results/<study>/table.md and .csv.")
+                + "skips finished runs, is safe to run twice at once, and writes results/<study>/table.md and .csv. "
+                + "A study shrunk by --epochs, --limit-train or --limit-test is a smoke run: it goes to "
+                + "runs/smoke/<scale>-<overrides>/<study>, never over the committed results.")
 final class ReproduceCommand implements Callable<Integer> {
 
     /** The scheduler formats {@code --emit} writes. */
@@ -42,19 +44,19 @@ final class ReproduceCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--study", required = true,
+    @Option(names = "--study", paramLabel = "NAME", required = true,
             description = "table4, table5, table6, table7, tables2-3, figure5, figure6, figure7, figure8, unseen"
                     + " (retrieval on classes not trained on, every loss family), or ablation (Table 5 with one protocol"
                     + " choice changed at a time: shortcut, initialisations, Adam's epsilon, the last batch).")
     String study;
 
-    @Option(names = "--scale", defaultValue = "cpu", description = "cpu (the quick smoke scale: data subsets, a few"
-            + " epochs, under an hour per study on 2 cores), full (all of the data, 10 or 15 epochs, hours on 2 cores)"
+    @Option(names = "--scale", paramLabel = "SCALE", defaultValue = "cpu", description = "cpu (the quick smoke scale: data subsets, a few"
+            + " epochs, under an hour per study on 2 cores), full (all of the data, 10 or 15 epochs, hours on 2 cores),"
             + " paper (the paper's protocol, for a GPU) or paper-budget (the paper's networks, data and epochs with"
             + " peak lr 3e-3 for every loss) (default: ${DEFAULT-VALUE}).")
     String scale;
 
-    @Option(names = "--seeds", defaultValue = "3", description = "Seeds per cell (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seeds", paramLabel = "N", defaultValue = "3", description = "Seeds per cell (default: ${DEFAULT-VALUE}).")
     int seeds;
 
     // Here SettingOptions.ForReproduce inserts --device and --data-dir, the settings of every cell.
@@ -65,11 +67,11 @@ final class ReproduceCommand implements Callable<Integer> {
     /** {@code --data-dir}: where every cell looks for its dataset first, or null. */
     private String dataDir;
 
-    @Option(names = "--results-dir", description = "Parent of the study's directory (default: results for --scale full,"
-            + " results/<scale> for the others).")
+    @Option(names = "--results-dir", paramLabel = "DIR", description = "Parent of the study's directory (default:"
+            + " results for --scale full, results/<scale> for the others, runs/smoke/<scale>-<overrides> for a smoke run).")
     Path resultsDir;
 
-    @Option(names = "--cell", description = "Run only the cell with this index (0-based; see --list), e.g. from a cluster array task.")
+    @Option(names = "--cell", paramLabel = "CELL", description = "Run only the cell with this index (0-based; see --list), e.g. from a cluster array task.")
     Integer cell;
 
     @Option(names = "--aggregate", description = "Only build the tables from the finished cells.")
@@ -78,49 +80,49 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--list", description = "List the study's cells with their indices and state, and exit.")
     boolean list;
 
-    @Option(names = "--losses", split = ",", description = "Run only these losses (columns), e.g. soft,arc.")
+    @Option(names = "--losses", paramLabel = "LIST", split = ",", description = "Run only these losses (columns), e.g. soft,arc.")
     List<String> losses;
 
     @Option(names = "--wait-for-lock", hidden = true, description = "With --cell: wait for the cell's lock instead of skipping it.")
     boolean waitForLock;
 
-    @Option(names = "--emit", description = "Instead of running, write scripts for a cluster scheduler: slurm.")
+    @Option(names = "--emit", paramLabel = "FORMAT", description = "Instead of running, write scripts for a cluster scheduler: slurm.")
     String emit;
 
-    @Option(names = "--emit-dir", description = "Where --emit writes its scripts (default: results/<study>/slurm).")
+    @Option(names = "--emit-dir", paramLabel = "DIR", description = "Where --emit writes its scripts (default: results/<study>/slurm).")
     Path emitDir;
 
-    @Option(names = "--partition", description = "Slurm partition (default: the cluster's default).")
+    @Option(names = "--partition", paramLabel = "NAME", description = "Slurm partition (default: the cluster's default).")
     String partition;
 
-    @Option(names = "--account", description = "Slurm account (default: the user's default).")
+    @Option(names = "--account", paramLabel = "NAME", description = "Slurm account (default: the user's default).")
     String account;
 
-    @Option(names = "--gpus-per-task", defaultValue = "0", description = "GPUs per array task; > 0 trains on gpu (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--gpus-per-task", paramLabel = "GPUS_PER_TASK", defaultValue = "0", description = "GPUs per array task; > 0 trains on gpu (default: ${DEFAULT-VALUE}).")
     int gpusPerTask;
 
-    @Option(names = "--cpus-per-task", defaultValue = "2", description = "CPUs per array task (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cpus-per-task", paramLabel = "N", defaultValue = "2", description = "CPUs per array task (default: ${DEFAULT-VALUE}).")
     int cpusPerTask;
 
-    @Option(names = "--mem", description = "Memory per array task, e.g. 16G (default: the partition's).")
+    @Option(names = "--mem", paramLabel = "SIZE", description = "Memory per array task, e.g. 16G (default: the partition's).")
     String memory;
 
-    @Option(names = "--time", description = "Time limit per array task, HH:MM:SS (default: the partition's).")
+    @Option(names = "--time", paramLabel = "HH:MM:SS", description = "Time limit per array task, HH:MM:SS (default: the partition's).")
     String time;
 
-    @Option(names = "--max-parallel", defaultValue = "0", description = "Array tasks running at once (0 = no limit).")
+    @Option(names = "--max-parallel", paramLabel = "N", defaultValue = "0", description = "Array tasks running at once (0 = no limit).")
     int maxParallel;
 
-    @Option(names = "--anglearn-command", description = "How a node runs anglearn (default: java -jar <this jar>, by absolute path).")
+    @Option(names = "--anglearn-command", paramLabel = "COMMAND", description = "How a node runs anglearn (default: java -jar <this jar>, by absolute path).")
     String anglearnCommand;
 
-    @Option(names = "--epochs", defaultValue = "0", description = "Override every cell's epochs (smoke runs; 0 = keep).")
+    @Option(names = "--epochs", paramLabel = "EPOCHS", defaultValue = "0", description = "Override every cell's epochs (smoke runs; 0 = keep).")
     int epochs;
 
-    @Option(names = "--limit-train", defaultValue = "0", description = "Override every cell's training subset (0 = keep).")
+    @Option(names = "--limit-train", paramLabel = "N", defaultValue = "0", description = "Override every cell's training subset (0 = keep).")
     int limitTrain;
 
-    @Option(names = "--limit-test", defaultValue = "0", description = "Override every cell's test subset (0 = keep).")
+    @Option(names = "--limit-test", paramLabel = "N", defaultValue = "0", description = "Override every cell's test subset (0 = keep).")
     int limitTest;
 
     @Override
@@ -135,8 +137,15 @@ final class ReproduceCommand implements Callable<Integer> {
         DatasetLocator locator = new DatasetLocator(dataDir == null ? null : Path.of(dataDir));
         Study s = Studies.create(study, sc, seeds, name -> present(name, locator))
                 .withOverrides(epochs, limitTrain, limitTest);
+        Path committed = sc.resultsDir(Path.of("results"));
+        String smoke = smokeName(sc, epochs, limitTrain, limitTest);
+        if (smoke != null && resultsDir != null && same(resultsDir, committed)) {
+            throw new IllegalArgumentException("--results-dir " + resultsDir + " holds the study's committed results;"
+                    + " a study shrunk by --epochs, --limit-train or --limit-test would overwrite them. Leave"
+                    + " --results-dir out (it then goes to " + Path.of("runs", "smoke", smoke) + ") or name another folder");
+        }
         if (resultsDir == null) {
-            resultsDir = sc.resultsDir(Path.of("results"));
+            resultsDir = smoke != null ? Path.of("runs", "smoke", smoke) : committed;
         }
         if (emit != null) {
             emit = NameSuggestions.resolve("--emit", emit, EMIT_FORMATS);
@@ -158,6 +167,9 @@ final class ReproduceCommand implements Callable<Integer> {
         }
         StudyRunner runner = new StudyRunner(s, resultsDir, device, dataDir);
         runner.checkDirectory();
+        if (smoke != null) {
+            log(out, "smoke run (" + smoke + "): writing to " + runner.studyDir() + ", not " + committed.resolve(s.name()));
+        }
         if (list) {
             for (int i = 0; i < s.cells().size(); i++) {
                 StudyCell c = s.cell(i);
@@ -249,6 +261,24 @@ final class ReproduceCommand implements Callable<Integer> {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return quote(java) + " -Xmx6g -Dai.djl.offline=true -Dai.djl.pytorch.num_interop_threads=1"
                 + " \"-Dai.djl.pytorch.num_threads=${SLURM_CPUS_PER_TASK:-2}\" -jar " + quote(jar.toAbsolutePath().toString());
+    }
+
+    /**
+     * Names the folder of a study shrunk by overrides, so that a smoke run never writes over a
+     * study's committed results and runs of different overrides do not mix.
+     *
+     * @return e.g. {@code cpu-epochs1-train1000-test500}, or null when nothing is overridden
+     */
+    static String smokeName(Scale scale, int epochs, int limitTrain, int limitTest) {
+        if (epochs <= 0 && limitTrain <= 0 && limitTest <= 0) {
+            return null;
+        }
+        return scale.id() + (epochs > 0 ? "-epochs" + epochs : "") + (limitTrain > 0 ? "-train" + limitTrain : "")
+                + (limitTest > 0 ? "-test" + limitTest : "");
+    }
+
+    private static boolean same(Path a, Path b) {
+        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
     }
 
     /** Single-quotes a word for the shell. */

@@ -25,13 +25,21 @@ final class RunForIndex {
      */
     static TrainedRun open(IndexProvenance p, Path runOverride) throws IOException {
         Path dir = runOverride != null ? runOverride : Path.of(p.runDir());
-        TrainedRun r = TrainedRun.open(dir, "step-" + p.checkpointStep());
+        String builtBy = "the index was built by run " + p.runDir() + " at checkpoint step " + p.checkpointStep();
+        TrainedRun r;
+        try {
+            r = TrainedRun.open(dir, "step-" + p.checkpointStep());
+        } catch (IOException | IllegalArgumentException e) {
+            // Name the run that built the index: a missing checkpoint alone does not say which run to give.
+            throw new IOException(builtBy + (runOverride != null ? "; --run " + runOverride + " cannot embed its queries"
+                    : ", which cannot be opened (give --run DIR if it moved)") + ": " + e.getMessage(), e);
+        }
         if (!r.checkpointDigest().equals(p.checkpointDigest())) {
             String got = r.checkpointDigest();
             r.close();
             throw new IOException(RunFiles.checkpoints(dir).resolve(CheckpointStore.folderName(p.checkpointStep()))
                     + " has weights with SHA-256 " + got + ", but the index was built with " + p.checkpointDigest()
-                    + "; queries must be embedded by the same weights");
+                    + " (" + builtBy + "); queries must be embedded by the same weights");
         }
         return r;
     }

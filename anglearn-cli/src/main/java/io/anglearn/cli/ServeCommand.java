@@ -25,10 +25,10 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "serve",
         header = "Serve a trained run over HTTP: embed, predict, search, verify, and a search page.",
         mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Start an HTTP server: GET / (search page), GET /health, GET /metrics (Prometheus),",
-            "POST /embed, /predict, /search?k=K (image bytes in, JSON out), POST /verify ({\"a\": base64, \"b\": base64}).",
-            "Concurrent requests share forward passes. SIGTERM (or Ctrl-C) stops accepting connections, answers the",
-            "requests in flight (up to --drain-seconds) and exits with 0."})
+        description = "Start an HTTP server: GET / (search page), GET /health, GET /metrics (Prometheus), POST /embed,"
+                + " /predict, /search?k=K (image bytes in, JSON out), POST /verify ({\"a\": base64, \"b\":"
+                + " base64}). Concurrent requests share forward passes. SIGTERM (or Ctrl-C) stops accepting"
+                + " connections, answers the requests in flight (up to --drain-seconds) and exits with 0.")
 final class ServeCommand implements Callable<Integer> {
 
     /** The environment variable read for the token when --token is not given. */
@@ -46,33 +46,34 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--index", paramLabel = "INDEX", description = "An index of this checkpoint's embeddings, for /search.")
     Path index;
 
-    @Option(names = "--host", defaultValue = SearchServer.DEFAULT_HOST,
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = SearchServer.DEFAULT_HOST,
             description = "Address to bind (default: ${DEFAULT-VALUE}, this machine only).")
     String host;
 
-    @Option(names = "--port", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
     @Option(names = "--token", paramLabel = "TOKEN",
-            description = "Require 'Authorization: Bearer TOKEN' (default: $" + TOKEN_ENV + " if set, else no authentication).")
+            description = "Require 'Authorization: Bearer TOKEN', TOKEN at least 8 printable ASCII characters without"
+                    + " spaces (default: $" + TOKEN_ENV + " if set, else no authentication).")
     String token;
 
     @Option(names = "--threshold", paramLabel = "COS",
             description = "Cosine threshold for /verify (default: the best-accuracy threshold 'anglearn evaluate' recorded).")
     Double threshold;
 
-    @Option(names = "--max-body-bytes", defaultValue = "10485760",
+    @Option(names = "--max-body-bytes", paramLabel = "N", defaultValue = "10485760",
             description = "Largest request body (default: ${DEFAULT-VALUE}).")
     int maxBodyBytes;
 
-    @Option(names = "--max-image-pixels", defaultValue = "50000000",
+    @Option(names = "--max-image-pixels", paramLabel = "N", defaultValue = "50000000",
             description = "Largest image accepted, width x height (default: ${DEFAULT-VALUE}).")
     long maxImagePixels;
 
-    @Option(names = "--max-batch", defaultValue = "32", description = "Most images per forward pass (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-batch", paramLabel = "N", defaultValue = "32", description = "Most images per forward pass (default: ${DEFAULT-VALUE}).")
     int maxBatch;
 
-    @Option(names = "--batch-delay-us", defaultValue = "2000",
+    @Option(names = "--batch-delay-us", paramLabel = "N", defaultValue = "2000",
             description = "Longest wait for a batch to fill, microseconds (default: ${DEFAULT-VALUE}).")
     long batchDelayMicros;
 
@@ -81,7 +82,7 @@ final class ServeCommand implements Callable<Integer> {
                 + " logits without the margin: k(pi/2 - theta) for arc, s cos for arcface, cosface, normface, adacos).")
     Double softmaxScale;
 
-    @Option(names = "--drain-seconds", defaultValue = "30",
+    @Option(names = "--drain-seconds", paramLabel = "N", defaultValue = "30",
             description = "Time requests in flight get to finish on shutdown (default: ${DEFAULT-VALUE}).")
     long drainSeconds;
 

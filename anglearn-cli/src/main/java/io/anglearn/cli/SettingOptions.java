@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import picocli.CommandLine.IModelTransformer;
+import picocli.CommandLine.Model.ArgGroupSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
@@ -36,7 +37,7 @@ final class SettingOptions {
     static final class ForTrain implements IModelTransformer {
         @Override
         public CommandSpec transform(CommandSpec spec) {
-            return addBefore(spec, "--no-progress", s -> s.scope() != Setting.Scope.FILE);
+            return addGrouped(spec, s -> s.scope() != Setting.Scope.FILE);
         }
     }
 
@@ -44,7 +45,7 @@ final class SettingOptions {
     static final class ForLrFind implements IModelTransformer {
         @Override
         public CommandSpec transform(CommandSpec spec) {
-            return addBefore(spec, "--min-lr", s -> s.scope() == Setting.Scope.TRAINING);
+            return addGrouped(spec, s -> s.scope() == Setting.Scope.TRAINING);
         }
     }
 
@@ -85,6 +86,58 @@ final class SettingOptions {
             }
         }
         tail.forEach(spec::addOption);
+        return spec;
+    }
+
+    /** The help's sections of the training settings, in order, each with the settings' keys it lists. */
+    static final Map<String, List<String>> SECTIONS = sections();
+
+    private static Map<String, List<String>> sections() {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        m.put("Data", List.of("dataset", "labels", "augment", "imageSize", "imageChannels", "testFraction", "badImages",
+                "dataDir", "limitTrain", "limitTest", "trainClasses", "testClasses", "splitClasses", "dataWorkers"));
+        m.put("Model", List.of("arch", "backbone", "shortcut", "convInit", "classInit", "embeddingDim",
+                "freezeBackboneEpochs"));
+        m.put("Loss", List.of("loss", "lossParams", "miner", "minerParams"));
+        m.put("Optimisation", List.of("optimizer", "learningRate", "momentum", "weightDecay", "adamEpsilon", "nesterov",
+                "batchSize", "keepLastBatch", "sampler"));
+        m.put("Schedule", List.of("epochs", "schedule", "warmupFraction", "maxMomentum", "minMomentum", "stepEpochs",
+                "stepGamma", "scheduleRestarts"));
+        m.put("Evaluation", List.of("evalEvery", "angleInterval", "targetAngleSamples"));
+        m.put("Run", List.of("name", "runsDir", "seed", "device", "checkpointEvery", "keepCheckpoints", "onNonFinite",
+                "tensorBoard", "preset"));
+        return m;
+    }
+
+    /**
+     * Adds the options of the settings taken in sections with headings (data, model, loss,
+     * optimisation, schedule, evaluation, run), after the command's own options, so that a long
+     * help reads by topic. The sections are picocli argument groups that only group the help:
+     * they neither validate nor exclude.
+     */
+    private static CommandSpec addGrouped(CommandSpec spec, Predicate<Setting<?>> taken) {
+        Set<String> placed = new java.util.HashSet<>();
+        for (Map.Entry<String, List<String>> section : SECTIONS.entrySet()) {
+            ArgGroupSpec.Builder g = ArgGroupSpec.builder().heading("%n" + section.getKey() + ":%n").exclusive(false)
+                    .validate(false).multiplicity("0..1");
+            int n = 0;
+            for (String key : section.getValue()) {
+                Setting<?> s = TrainingSettings.get(key);
+                if (taken.test(s) && !s.flags().isEmpty()) {
+                    g.addArg(option(s));
+                    n++;
+                }
+                placed.add(key);
+            }
+            if (n > 0) {
+                spec.addArgGroup(g.build());
+            }
+        }
+        for (Setting<?> s : TrainingSettings.ALL) {
+            if (taken.test(s) && !s.flags().isEmpty() && !placed.contains(s.key())) {
+                throw new IllegalStateException("the setting " + s.key() + " has no section in the help");
+            }
+        }
         return spec;
     }
 

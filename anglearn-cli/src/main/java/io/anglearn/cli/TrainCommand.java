@@ -12,6 +12,7 @@ import io.anglearn.train.EpochRecord;
 import io.anglearn.train.Presets;
 import io.anglearn.train.RunStatus;
 import io.anglearn.train.RunSummary;
+import io.anglearn.train.StepContext;
 import io.anglearn.train.TrainingConfig;
 import io.anglearn.train.TrainingListener;
 import io.anglearn.util.Words;
@@ -34,8 +35,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "train",
         header = "Train a network with a chosen loss, or resume a run.",
         mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = SettingOptions.ForTrain.class,
-        description = {"Train a network with a chosen loss; prints per-epoch loss, test error and angle statistics.",
-            "Settings are layered: defaults, then --config, then --preset, then the options given."})
+        abbreviateSynopsis = true, descriptionHeading = "%n", optionListHeading = "%nOptions:%n",
+        description = "Train a network with a chosen loss; prints per-epoch loss, test error and angle statistics."
+                + " Settings are layered: defaults, then --config, then --preset, then the options given.")
 final class TrainCommand implements Callable<Integer> {
 
     @Spec
@@ -60,6 +62,11 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--no-progress", description = "Do not draw a progress bar.")
     boolean noProgress;
+
+    @Option(names = "--log-every", paramLabel = "N", description = "Print a line (epoch, batch, step, loss, lr) every N"
+            + " steps; 0 never (default: a tenth of an epoch when there is no progress bar, as in a log file,"
+            + " under nohup or in a batch job; else never).")
+    Integer logEvery;
 
     @Option(names = "--download", description = "If fashion-mnist, cifar10 or cifar100 is not found, download it"
             + " first, as 'anglearn data fetch' does (into --data-dir, $ANGLEARN_DATA or ~/.anglearn/data).")
@@ -143,11 +150,40 @@ final class TrainCommand implements Callable<Integer> {
             io.anglearn.model.TorchScriptBackbone.check(run.config().backboneFile());
         }
         out.flush();
-        Listener listener = new Listener(out, !noProgress && System.console() != null);
-        TrainingRun.Result result = run.execute(listener);
+        TrainingInterrupted interrupted = new TrainingInterrupted();
+        if (logEvery != null && logEvery < 0) {
+            throw new IllegalArgumentException("--log-every must be >= 0 (0 = never), got " + logEvery);
+        }
+        Listener listener = new Listener(out, !noProgress && System.console() != null, interrupted, logEvery);
+        // Ctrl-C ends the JVM as before (the run resumes from its checkpoint); the hook says so first.
+        PrintWriter err = spec.commandLine().getErr();
+        Thread hook = new Thread(() -> interrupted.report(err), "anglearn-train-interrupted");
+        Runtime.getRuntime().addShutdownHook(hook);
+        TrainingRun.Result result;
+        try {
+            result = run.execute(listener);
+        } finally {
+            interrupted.finished();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // Shutting down already: the hook is running.
+            }
+        }
         out.println("run directory: " + result.runDir());
         out.flush();
         return 0;
+    }
+
+    /** Steps between progress lines when there is no progress bar: a tenth of an epoch, at least 1. */
+    static int defaultLogEvery(int stepsPerEpoch) {
+        return Math.max(1, stepsPerEpoch / 10);
+    }
+
+    /** One progress line, for logs: {@code epoch 2, batch 14 of 70, step 84: loss 1.2345, lr 2.10e-03}. */
+    static String progressLine(StepContext.Position p, double loss, double lr) {
+        return String.format(Locale.ROOT, "epoch %d, batch %d of %d, step %d: loss %.4f, lr %.2e", p.epoch(), p.batch(),
+                p.batchesPerEpoch(), p.step(), loss, lr);
     }
 
     /** The last epoch's headline metric, for the message on a finished run. */
@@ -173,15 +209,24 @@ final class TrainCommand implements Callable<Integer> {
         private final boolean progress;
         private boolean retrieval;
         private boolean top5;
+        private final TrainingInterrupted interrupted;
         private ProgressBar bar;
 
-        Listener(PrintWriter out, boolean progress) {
+        private final Integer logEveryOption;
+        private int logEvery;
+
+        Listener(PrintWriter out, boolean progress, TrainingInterrupted interrupted, Integer logEvery) {
             this.out = out;
             this.progress = progress;
+            this.interrupted = interrupted;
+            this.logEveryOption = logEvery;
         }
 
         @Override
         public void onRunStart(RunSummary summary) {
+            interrupted.started(summary.runDir());
+            // Without a progress bar (a log file, nohup, a batch job) a line every tenth of an epoch shows progress.
+            logEvery = logEveryOption != null ? logEveryOption : progress ? 0 : defaultLogEvery(summary.stepsPerEpoch());
             summary.lines().forEach(out::println);
             retrieval = !summary.classifies();
             // Top-5 error needs more than five classes: with five or fewer every class is in the top five.
@@ -199,6 +244,7 @@ final class TrainCommand implements Callable<Integer> {
 
         @Override
         public void onEpochStart(int epoch, int batches) {
+            interrupted.epoch(epoch, batches);
             if (progress) {
                 bar = new ProgressBarBuilder().setTaskName("epoch " + epoch).setInitialMax(batches)
                         .setStyle(ProgressBarStyle.ASCII).continuousUpdate().build();
@@ -206,7 +252,18 @@ final class TrainCommand implements Callable<Integer> {
         }
 
         @Override
+        public void onStep(StepContext s) {
+            StepContext.Position p = s.position();
+            interrupted.step(p.step());
+            if (logEvery > 0 && p.step() % logEvery == 0) {
+                out.println(progressLine(p, s.loss(), s.learningRate()));
+                out.flush();
+            }
+        }
+
+        @Override
         public void onBatch(int epoch, int batch, double loss) {
+            interrupted.batch(epoch, batch);
             if (bar != null) {
                 bar.stepTo(batch);
                 bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", loss));

@@ -101,6 +101,9 @@ class FirstHourTest {
                 + "images    (\\d+) for training, (\\d+) for testing; 1x8x8 \\(grey\\); augmentation none\n"
                 + "          2 unreadable files left out \\(--bad-images skip\\), listed in config.json and train.log\n"
                 + "steps     (\\d+) per epoch \\(batch 6\\), 1 epoch, \\3 steps in all; adam, one-cycle to lr 0.00300\n"
+                // 16 or so training images in batches of 6: the summary warns that the batch is too large for them.
+                + "warning   the batch of 6 is more than a quarter of the \\1 training images: \\3 steps? per epoch"
+                + " barely trains; try --batch-size \\d+\n"
                 + "model     resnet20, [0-9,]+ parameters, loss arcface, on cpu\n").matcher(out);
         assertTrue(m.lookingAt(), out);
         int train = Integer.parseInt(m.group(1));

@@ -64,8 +64,9 @@ class SearchCommandsTest {
         CliRun exact = CliRun.of("search", "--index", index.toString(), "--query", query.toString(), "-k", "3", "--exact");
         assertEquals(0, hnsw.code(), hnsw.err());
         assertEquals(0, exact.code(), exact.err());
-        // light3 is the test split's item 5 + 3 (classes in name order: dark, light); it finds itself at cosine 1.
-        assertTrue(hnsw.out().contains("     1    1.0000    0.00°  1 light") && hnsw.out().contains("test#8"), hnsw.out());
+        // light3 finds itself at cosine 1, named by its file (a folder dataset's split keeps its files' names).
+        assertTrue(hnsw.out().contains("     1    1.0000    0.00°  1 light") && hnsw.out().contains("light3.png\n"),
+                hnsw.out());
         assertEquals(hnsw.out().lines().skip(2).toList(), exact.out().lines().skip(2).toList(), "same hits");
 
         // A folder of images is indexed too, with labels from the folder names.
@@ -96,6 +97,118 @@ class SearchCommandsTest {
         assertEquals(0, report.code(), report.err());
         assertTrue(Files.readString(html).contains("a: verification ROC") || Files.readString(html).contains("verification ROC"));
         assertTrue(Files.isRegularFile(work.resolve("report_figures").resolve("a_verification_roc.png")));
+    }
+
+    @Test
+    void rebuildingAnIndexAddsOnlyNewImagesOrReplacesIt() throws Exception {
+        Path run = train("rebuild", "3");
+        Path index = run.resolve("index").resolve("test");
+        CliRun first = CliRun.of("index", "build", "--run", run.toString(), "--images", "test");
+        assertEquals(0, first.code(), first.err());
+        CliRun again = CliRun.of("index", "build", "--run", run.toString(), "--images", "test");
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.out().contains("indexed 0 images (split test)")
+                && again.out().contains("skipped 10 images already in the index (--replace rebuilds it)")
+                && again.out().contains(": 10 items (10 before)"), again.out());
+        CliRun info = CliRun.of("index", "info", index.toString());
+        assertTrue(info.out().contains("items       10") && info.out().contains("images      split test\n"), info.out());
+
+        // A folder gains only the files it did not hold; an unreadable one is skipped when asked.
+        Path gallery = work.resolve("gallery");
+        Path red = Files.createDirectories(gallery.resolve("light"));
+        Files.copy(images.resolve("test").resolve("light").resolve("light0.png"), red.resolve("a.png"));
+        Path folderIndex = work.resolve("rebuild-folder");
+        String[] build = {"index", "build", "--run", run.toString(), "--images", gallery.toString(), "--out",
+            folderIndex.toString()};
+        assertEquals(0, CliRun.of(build).code());
+        Files.copy(images.resolve("test").resolve("light").resolve("light1.png"), red.resolve("b.png"));
+        Files.writeString(red.resolve("c.png"), "not a png");
+        CliRun stop = CliRun.of(build);
+        assertEquals(2, stop.code(), stop.out());
+        assertTrue(stop.err().contains("c.png") && stop.err().contains("--bad-images skip"), stop.err());
+        String[] skip = java.util.stream.Stream.concat(java.util.Arrays.stream(build),
+                java.util.stream.Stream.of("--bad-images", "skip")).toArray(String[]::new);
+        CliRun skipped = CliRun.of(skip);
+        assertEquals(0, skipped.code(), skipped.err());
+        assertTrue(skipped.out().contains("indexed 1 image (folder") && skipped.out().contains("skipped 1 image already")
+                && skipped.out().contains("skipped 1 image file that cannot be read:") && skipped.out().contains("c.png")
+                && skipped.out().contains(": 2 items (1 before)"), skipped.out());
+
+        // --replace rebuilds, even from another run's weights.
+        Path other = train("rebuild-other", "4");
+        CliRun replace = CliRun.of("index", "build", "--run", other.toString(), "--images", "test", "--out",
+                index.toString(), "--replace");
+        assertEquals(0, replace.code(), replace.err());
+        assertTrue(replace.out().contains("indexed 10 images") && replace.out().contains(": 10 items (10 before, replaced)"),
+                replace.out());
+        assertTrue(CliRun.of("index", "info", index.toString()).out().contains(other.getFileName().toString()));
+    }
+
+    @Test
+    void everyCommandThatReadsFoldersSkipsBadImagesWhenAskedAndSearchTakesFolders() throws Exception {
+        Path run = train("bad", "5");
+        Path folder = work.resolve("with-bad");
+        Path light = Files.createDirectories(folder.resolve("light"));
+        Files.copy(images.resolve("test").resolve("light").resolve("light0.png"), light.resolve("a.png"));
+        Files.copy(images.resolve("test").resolve("light").resolve("light1.png"), light.resolve("b.png"));
+        Files.writeString(light.resolve("broken.png"), "not a png");
+        String npy = work.resolve("bad.npy").toString();
+        for (String[] command : new String[][] {{"predict", "--run", run.toString(), folder.toString()},
+            {"embed", "--run", run.toString(), "--out", npy, folder.toString()}}) {
+            CliRun stop = CliRun.of(command);
+            assertEquals(2, stop.code(), command[0] + ": " + stop.out());
+            assertTrue(stop.err().contains("broken.png") && stop.err().contains("--bad-images skip"), stop.err());
+            String[] skip = java.util.stream.Stream.concat(java.util.Arrays.stream(command),
+                    java.util.stream.Stream.of("--bad-images", "skip")).toArray(String[]::new);
+            CliRun skipped = CliRun.of(skip);
+            assertEquals(0, skipped.code(), skipped.err());
+            String report = skipped.out() + skipped.err();
+            assertTrue(report.contains("skipped 1 image file that cannot be read:") && report.contains("broken.png"), report);
+        }
+        CliRun json = CliRun.of("predict", "--run", run.toString(), folder.toString(), "--bad-images", "skip", "--json");
+        assertTrue(json.out().strip().startsWith("[") && json.err().contains("broken.png"), json.out() + json.err());
+        CliRun embedded = CliRun.of("embed", "--run", run.toString(), "--out", npy, folder.toString(), "--bad-images", "skip");
+        assertTrue(embedded.out().contains("from 2 image files"), embedded.out());
+
+        // search: folders and several images as arguments, and --query as before.
+        CliRun build = CliRun.of("index", "build", "--run", run.toString(), "--images", "test");
+        assertEquals(0, build.code(), build.err());
+        String index = run.resolve("index").resolve("test").toString();
+        CliRun search = CliRun.of("search", "--index", index, folder.toString(), "-k", "1", "--bad-images", "skip");
+        assertEquals(0, search.code(), search.err());
+        assertTrue(search.out().contains("a.png (predicted") && search.out().contains("b.png (predicted")
+                && search.err().contains("broken.png"), search.out() + search.err());
+        CliRun two = CliRun.of("search", "--index", index, light.resolve("a.png").toString(),
+                light.resolve("b.png").toString(), "-k", "1");
+        assertEquals(2, two.out().lines().filter(l -> l.contains("(predicted")).count(), two.out());
+        CliRun stop = CliRun.of("search", "--index", index, folder.toString());
+        assertEquals(2, stop.code(), stop.out());
+        assertTrue(stop.err().contains("broken.png"), stop.err());
+
+        // Another run's directory given with --run: the message names the run that built the index.
+        CliRun wrong = CliRun.of("search", "--index", index, "--run", work.toString(), light.resolve("a.png").toString());
+        assertTrue(wrong.code() != 0, wrong.out());
+        assertTrue(wrong.err().contains("the index was built by run " + run.toAbsolutePath().normalize()), wrong.err());
+    }
+
+    @Test
+    void withoutATerminalTrainPrintsAProgressLineEveryTenthOfAnEpochOrEveryNSteps() {
+        CliRun every = CliRun.of("train", "--dataset", "folder:" + images, "--image-size", "8", "--epochs", "1",
+                "--batch-size", "8", "--runs-dir", work.resolve("runs").toString(), "--name", "log-every",
+                "--no-tensorboard", "--log-every", "2");
+        assertEquals(0, every.code(), every.err());
+        assertTrue(every.out().contains("epoch 1, batch 2 of 3, step 2: loss ") && !every.out().contains("step 1: loss")
+                && !every.out().contains("step 3: loss"), every.out());
+        CliRun byDefault = CliRun.of("train", "--dataset", "folder:" + images, "--image-size", "8", "--epochs", "1",
+                "--batch-size", "8", "--runs-dir", work.resolve("runs").toString(), "--name", "log-default",
+                "--no-tensorboard");
+        assertEquals(0, byDefault.code(), byDefault.err());
+        assertEquals(3, byDefault.out().lines().filter(l -> l.matches("epoch 1, batch \\d of 3, step \\d: loss .*")).count(),
+                byDefault.out());
+        CliRun never = CliRun.of("train", "--dataset", "folder:" + images, "--image-size", "8", "--epochs", "1",
+                "--batch-size", "8", "--runs-dir", work.resolve("runs").toString(), "--name", "log-never",
+                "--no-tensorboard", "--log-every", "0");
+        assertTrue(!never.out().contains(": loss "), never.out());
     }
 
     @Test

@@ -39,11 +39,11 @@ class SettingOptionsTest {
                         "lr-find " + flag);
             }
         }
-        // The settings stand where the command's own options would: after --resume, before --no-progress.
-        List<String> names = train.options().stream().map(o -> o.longestName()).toList();
-        assertEquals(names.indexOf("--resume") + 1, names.indexOf("--dataset"));
-        assertEquals(names.indexOf("--runs-dir") + 1, names.indexOf("--no-progress"));
-        assertEquals(0, lrFind.options().stream().map(o -> o.longestName()).toList().indexOf("--dataset"));
+        // The settings stand in sections of their own, after the command's own options.
+        assertEquals(List.of("Data", "Model", "Loss", "Optimisation", "Schedule", "Evaluation", "Run"),
+                train.argGroups().stream().map(g -> g.heading().replace("%n", "").replace(":", "")).toList());
+        assertTrue(train.argGroups().get(0).options().contains(train.findOption("--dataset")));
+        assertTrue(lrFind.argGroups().get(0).options().contains(lrFind.findOption("--dataset")));
     }
 
     @Test

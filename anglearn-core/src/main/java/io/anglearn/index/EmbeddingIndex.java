@@ -12,10 +12,12 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,6 +36,7 @@ import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.MultiBits;
 import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.StoredFields;
@@ -261,7 +264,9 @@ public final class EmbeddingIndex implements Closeable {
      */
     public void describeImageSet(String description) {
         requireWriter();
-        imageSets.add(description);
+        if (!imageSets.contains(description)) {
+            imageSets.add(description);
+        }
         dirty = true;
     }
 
@@ -356,6 +361,29 @@ public final class EmbeddingIndex implements Closeable {
     /** Returns the number of published items. */
     public synchronized int size() {
         return reader == null ? 0 : reader.numDocs();
+    }
+
+    /**
+     * Returns the sources of the published items (file paths, {@code test#12}), so that a rebuild
+     * can leave out images already indexed.
+     *
+     * @return the distinct sources
+     * @throws IOException if the index cannot be read
+     */
+    public synchronized Set<String> sources() throws IOException {
+        Set<String> out = new HashSet<>();
+        if (reader == null) {
+            return out;
+        }
+        StoredFields stored = reader.storedFields();
+        Bits live = MultiBits.getLiveDocs(reader);
+        Set<String> fields = Set.of(SOURCE);
+        for (int doc = 0; doc < reader.maxDoc(); doc++) {
+            if (live == null || live.get(doc)) {
+                out.add(stored.document(doc, fields).get(SOURCE));
+            }
+        }
+        return out;
     }
 
     /**
@@ -658,6 +686,7 @@ public final class EmbeddingIndex implements Closeable {
         private int numCandidates = DEFAULT_NUM_CANDIDATES;
         private double ramBufferMb = DEFAULT_RAM_BUFFER_MB;
         private int buildThreads = DEFAULT_BUILD_THREADS;
+        private boolean replace;
         private ExecutorService mergeExecutor;
 
         /** Sets the index folder (required). A new index is created there; an existing one is added to. */
@@ -703,6 +732,16 @@ public final class EmbeddingIndex implements Closeable {
          */
         public Builder optBuildThreads(int buildThreads) {
             this.buildThreads = buildThreads;
+            return this;
+        }
+
+        /**
+         * Sets whether an existing index in the folder is replaced rather than added to (default
+         * false). The old index stays readable, unchanged, until the first {@link #commit} replaces
+         * it atomically; it may hold another checkpoint's embeddings.
+         */
+        public Builder optReplace(boolean replace) {
+            this.replace = replace;
             return this;
         }
 
@@ -782,7 +821,7 @@ public final class EmbeddingIndex implements Closeable {
                     empty = s.findAny().isEmpty();
                 }
                 if (!empty) {
-                    return openForAdding(settings);
+                    return replace ? openForReplacing(settings) : openForAdding(settings);
                 }
                 Files.delete(dir);
             }
@@ -830,6 +869,28 @@ public final class EmbeddingIndex implements Closeable {
             }
         }
 
+        private EmbeddingIndex openForReplacing(Builder settings) throws IOException {
+            Directory d = FSDirectory.open(dir);
+            try {
+                commitData(d, dir); // refuses to overwrite a folder that is not an anglearn index
+                EmbeddingIndex index = new EmbeddingIndex(dir, provenance, List.of(), numCandidates, settings);
+                index.directory = d;
+                index.published = true;
+                index.writeDir = dir;
+                try {
+                    // CREATE on an existing index: readers keep the old commit until this writer's first commit.
+                    index.writer = new IndexWriter(d, settings.writerConfig(IndexWriterConfig.OpenMode.CREATE));
+                } catch (LockObtainFailedException e) {
+                    throw new IOException("index " + dir + " is being written by another process (its write lock is held)", e);
+                }
+                index.dirty = true;
+                return index;
+            } catch (IOException | RuntimeException e) {
+                d.close();
+                throw e;
+            }
+        }
+
         private Builder copy() {
             Builder b = new Builder();
             b.dir = dir;
@@ -839,6 +900,7 @@ public final class EmbeddingIndex implements Closeable {
             b.numCandidates = numCandidates;
             b.ramBufferMb = ramBufferMb;
             b.buildThreads = buildThreads;
+            b.replace = replace;
             return b;
         }
     }

@@ -288,9 +288,19 @@ public final class HtmlReport {
             return;
         }
         figure(h, r.name() + "_verification_roc", RocChart.create(r.name() + ": verification ROC", v.roc(), v.negatives()),
-                820, 620, String.format(Locale.ROOT, "%s: TAR against FAR on %d negative pairs; ROC AUC %.4f, EER %.2f %%,"
-                        + " TAR %.2f %% at FAR 1e-3.", r.name(), v.negatives(), v.value("rocAuc"), 100 * v.value("eer"),
-                        100 * v.value("tarAtFar1e-3")), false);
+                820, 620, rocCaption(r.name(), v), false);
+    }
+
+    /**
+     * The ROC figure's caption. TAR at FAR 1e-3 exists only with at least 1000 negative pairs; with
+     * fewer it says so instead of printing NaN.
+     */
+    static String rocCaption(String name, VerificationRecord.Recorded v) {
+        double tar = v.value("tarAtFar1e-3");
+        String tarText = Double.isNaN(tar) ? " TAR at FAR 1e-3 not measurable with " + v.negatives() + " negative pairs"
+                + " (it needs at least 1000)." : String.format(Locale.ROOT, " TAR %.2f %% at FAR 1e-3.", 100 * tar);
+        return String.format(Locale.ROOT, "%s: TAR against FAR on %d negative pairs; ROC AUC %.4f, EER %.2f %%,", name,
+                v.negatives(), v.value("rocAuc"), 100 * v.value("eer")) + tarText;
     }
 
     /** Draws one run's figure into the page. */

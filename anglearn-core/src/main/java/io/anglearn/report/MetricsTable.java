@@ -31,7 +31,8 @@ public final class MetricsTable {
             "test_top5_err", "w_inter", "c_inter", "wc_intra", "c_inter_norm", "wc_intra_norm", "lr", "seconds",
             "images_per_s", "model_s", "skipped_batches", "p_at_1", "r_precision", "map_at_r", "nmi");
 
-    private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
+    /** NaN (an epoch not evaluated) is written as null: bare NaN is not JSON, and strict parsers reject it. */
+    private static final Gson GSON = new GsonBuilder().serializeNulls().create();
 
     private MetricsTable() {}
 
@@ -88,7 +89,8 @@ public final class MetricsTable {
             Map<String, Object> m = new LinkedHashMap<>();
             List<Object> v = values(r);
             for (int i = 0; i < COLUMNS.size(); i++) {
-                m.put(COLUMNS.get(i), v.get(i));
+                Object x = v.get(i);
+                m.put(COLUMNS.get(i), x instanceof Double d && !Double.isFinite(d) ? null : x);
             }
             sb.append(GSON.toJson(m)).append('\n');
         }

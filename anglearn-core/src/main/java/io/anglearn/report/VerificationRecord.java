@@ -3,6 +3,7 @@ package io.anglearn.report;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonParser;
 import io.anglearn.metrics.RetrievalMetrics;
 import io.anglearn.metrics.VerificationMetrics;
@@ -32,7 +33,8 @@ public final class VerificationRecord {
     /** Most ROC points written. */
     public static final int ROC_POINTS = 2000;
 
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+    /** Writes a value that does not exist (NaN: too few pairs for a FAR) as null, so the file is strict JSON. */
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().create();
 
     private VerificationRecord() {}
 
@@ -64,21 +66,21 @@ public final class VerificationRecord {
         pairs.addProperty("seed", seed);
         o.add("pairs", pairs);
         JsonObject v = new JsonObject();
-        v.addProperty("rocAuc", m.auc());
-        v.addProperty("eer", m.eer());
+        number(v, "rocAuc", m.auc());
+        number(v, "eer", m.eer());
         for (int i = 0; i < m.fars().length; i++) {
-            v.addProperty("tarAtFar" + farKey(m.fars()[i]), m.tarAtFar()[i]);
-            v.addProperty("thresholdAtFar" + farKey(m.fars()[i]), m.thresholdAtFar()[i]);
+            number(v, "tarAtFar" + farKey(m.fars()[i]), m.tarAtFar()[i]);
+            number(v, "thresholdAtFar" + farKey(m.fars()[i]), m.thresholdAtFar()[i]);
         }
-        v.addProperty("bestThreshold", m.bestThreshold());
-        v.addProperty("bestAccuracy", m.bestAccuracy());
+        number(v, "bestThreshold", m.bestThreshold());
+        number(v, "bestAccuracy", m.bestAccuracy());
         o.add("verification", v);
         if (throughIndex != null) {
             JsonObject r = new JsonObject();
             r.addProperty("index", indexPath.toAbsolutePath().normalize().toString());
-            r.addProperty("precisionAt1", throughIndex.precisionAt1());
-            r.addProperty("rPrecision", throughIndex.rPrecision());
-            r.addProperty("mapAtR", throughIndex.mapAtR());
+            number(r, "precisionAt1", throughIndex.precisionAt1());
+            number(r, "rPrecision", throughIndex.rPrecision());
+            number(r, "mapAtR", throughIndex.mapAtR());
             r.addProperty("queries", throughIndex.queries());
             o.add("retrievalThroughIndex", r);
         }
@@ -89,6 +91,15 @@ public final class VerificationRecord {
         }
         AtomicFiles.writeString(runDir.resolve(ROC_FILE), csv.toString());
         AtomicFiles.writeString(runDir.resolve(FILE), GSON.toJson(o) + "\n");
+    }
+
+    /** Adds a number, or null for NaN or an infinity, which JSON cannot hold. */
+    private static void number(JsonObject o, String key, double value) {
+        if (Double.isFinite(value)) {
+            o.addProperty(key, value);
+        } else {
+            o.add(key, JsonNull.INSTANCE);
+        }
     }
 
     /**

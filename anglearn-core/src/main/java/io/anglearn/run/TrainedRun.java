@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import io.anglearn.data.BadImagePolicy;
 import io.anglearn.data.ImageDataset;
 import io.anglearn.data.ImageDecodeException;
 import io.anglearn.data.ImageDecoder;
@@ -446,39 +447,77 @@ public final class TrainedRun implements AutoCloseable {
      * @throws IllegalArgumentException if the run's images are not square
      */
     public ImageDataset readImages(List<Path> filesOrFolders) throws IOException {
+        return readImages(filesOrFolders, BadImagePolicy.STOP).images();
+    }
+
+    /**
+     * The images {@link #readImages(List, BadImagePolicy)} read, and the files it left out.
+     *
+     * @param images the images read, each with its file as its source
+     * @param unreadable each file left out because it could not be decoded, with the reason
+     */
+    public record ReadImages(ImageDataset images, List<String> unreadable) {
+
+        /** Copies the list. */
+        public ReadImages {
+            unreadable = List.copyOf(unreadable);
+        }
+    }
+
+    /**
+     * Reads image files as {@link #readImages(List)} does, stopping at unreadable files or leaving
+     * them out. Every file is tried first, so one pass finds them all.
+     *
+     * @param filesOrFolders image files and folders of them
+     * @param badImages {@link BadImagePolicy#STOP} to refuse them all, listed; {@link BadImagePolicy#SKIP}
+     *     to leave them out and report them
+     * @return the images and the files left out
+     * @throws IOException if a path does not exist, a folder holds no image, files cannot be decoded
+     *     (unless skipped) or none can; the message names every such file
+     * @throws IllegalArgumentException if the run's images are not square
+     */
+    public ReadImages readImages(List<Path> filesOrFolders, BadImagePolicy badImages) throws IOException {
         if (imageShape[1] != imageShape[2]) {
             throw new IllegalArgumentException("the run's images are " + imageShape[1] + "x" + imageShape[2]
                     + "; reading image files needs a run trained on square images");
         }
         List<Path> files = imageFiles(filesOrFolders);
         ImageDecoder decoder = ImageDecoder.builder().setImageSize(imageShape[1]).setChannels(imageShape[0]).build();
-        java.util.TreeSet<String> folders = new java.util.TreeSet<>();
-        for (Path f : files) {
-            folders.add(folderName(f));
-        }
-        List<String> classes = new ArrayList<>(folders);
         int img = imageShape[0] * imageShape[1] * imageShape[2];
         byte[] pixels = new byte[Math.multiplyExact(files.size(), img)];
-        int[] labels = new int[files.size()];
-        List<String> sources = new ArrayList<>(files.size());
+        List<Path> kept = new ArrayList<>(files.size());
         List<String> failures = new ArrayList<>();
         ImageDecodeException first = null;
-        for (int i = 0; i < files.size(); i++) {
-            Path f = files.get(i);
+        for (Path f : files) {
             try {
-                System.arraycopy(decoder.decode(f), 0, pixels, i * img, img);
+                System.arraycopy(decoder.decode(f), 0, pixels, kept.size() * img, img);
+                kept.add(f);
             } catch (ImageDecodeException e) {
                 failures.add(e.getMessage());
                 first = first == null ? e : first;
             }
-            labels[i] = classes.indexOf(folderName(f));
-            sources.add(f.toString());
         }
-        if (!failures.isEmpty()) {
-            throw new ImageDecodeException(first.reason(), failures.size() == 1 ? failures.get(0) : failures.size()
-                    + " of " + files.size() + " images cannot be read:\n  " + String.join("\n  ", failures), first);
+        if (!failures.isEmpty() && (badImages == BadImagePolicy.STOP || kept.isEmpty())) {
+            String hint = badImages == BadImagePolicy.STOP ? "\nRepair or remove them, or leave them out with --bad-images skip"
+                    : "\nno image is left to read";
+            throw new ImageDecodeException(first.reason(), (failures.size() == 1 ? failures.get(0) : failures.size()
+                    + " of " + files.size() + " images cannot be read:\n  " + String.join("\n  ", failures)) + hint, first);
         }
-        return new ImageDataset("images", pixels, labels, imageShape[0], imageShape[1], imageShape[2], classes, sources);
+        // Each image's label is its folder: the classes are the folders of the files read, sorted.
+        java.util.TreeSet<String> folders = new java.util.TreeSet<>();
+        for (Path f : kept) {
+            folders.add(folderName(f));
+        }
+        List<String> classes = new ArrayList<>(folders);
+        int[] labels = new int[kept.size()];
+        List<String> sources = new ArrayList<>(kept.size());
+        for (int i = 0; i < kept.size(); i++) {
+            labels[i] = classes.indexOf(folderName(kept.get(i)));
+            sources.add(kept.get(i).toString());
+        }
+        byte[] px = kept.size() == files.size() ? pixels : java.util.Arrays.copyOf(pixels, kept.size() * img);
+        return new ReadImages(new ImageDataset("images", px, labels, imageShape[0], imageShape[1], imageShape[2], classes,
+                sources), failures);
     }
 
     /**

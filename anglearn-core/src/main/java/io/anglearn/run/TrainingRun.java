@@ -291,10 +291,10 @@ public final class TrainingRun {
         RunManifest.write(runDir, config, resolution.settings());
         TrainingData data = resolution.data();
         log.log("started " + runDir.getFileName() + ": " + config.dataset + ", " + config.describeBackbone() + ", loss "
-                + config.loss + ", " + Words.count(config.epochs, "epoch") + " of " + resolution.stepsPerEpoch() + " steps, "
+                + config.loss + ", " + Words.count(config.epochs, "epoch") + " of " + Words.count(resolution.stepsPerEpoch(), "step") + ", "
                 + resolution.trainer().parameterCount() + " parameters, devices " + config.device);
         if (!data.skipped().isEmpty()) {
-            log.log("left out " + data.skipped().size() + " unreadable image files: " + String.join("; ", data.skipped()));
+            log.log("left out " + Words.count(data.skipped().size(), "unreadable image file") + ": " + String.join("; ", data.skipped()));
         }
         return null;
     }

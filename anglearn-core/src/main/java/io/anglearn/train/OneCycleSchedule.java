@@ -59,6 +59,10 @@ public final class OneCycleSchedule implements Schedule {
     }
 
     private double phase(long step) {
+        if (totalSteps == 2) {
+            // Two steps: the first at the initial rate, the last annealed, so that no run ends at its peak.
+            return step == 0 ? 0 : 2;
+        }
         double warm = Math.max(1, warmupFraction * totalSteps);
         return step < warm ? step / warm : 1 + (step - warm) / Math.max(1, totalSteps - 1 - warm);
     }

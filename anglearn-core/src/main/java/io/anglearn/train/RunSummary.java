@@ -88,9 +88,38 @@ public record RunSummary(Path runDir, String resumedFrom, String dataset, Path l
         out.add(String.format(Locale.ROOT, "steps     %d per epoch (batch %d), %s, %d steps in all; %s, %s to lr %.3g",
                 stepsPerEpoch, batchSize, Words.count(epochs, "epoch"), (long) stepsPerEpoch * epochs, optimizer, schedule,
                 learningRate));
+        if (tooLargeBatch(batchSize, trainImages)) {
+            out.add(String.format(Locale.ROOT, "warning   the batch of %d is more than a quarter of the %d training images:"
+                    + " %s per epoch barely trains; try --batch-size %d", batchSize, trainImages,
+                    Words.count(stepsPerEpoch, "step"), suggestedBatchSize(trainImages)));
+        }
         out.add(String.format(Locale.ROOT, "model     %s, %,d parameters, loss %s, on %s", arch, parameters, loss, devices));
         out.add("run       " + runDir + (resumedFrom == null ? "" : " (resuming at " + resumedFrom + ")"));
         return out;
+    }
+
+    /**
+     * Whether a batch is too large for the training split to learn from: more than a quarter of
+     * its images, so an epoch has at most about four steps (and one-cycle's warm-up and annealing
+     * get a step or two each).
+     *
+     * @param batchSize the mini-batch size
+     * @param trainImages images in the training split
+     * @return true when {@code 4 · batchSize > trainImages}
+     */
+    public static boolean tooLargeBatch(int batchSize, int trainImages) {
+        return trainImages > 0 && 4L * batchSize > trainImages;
+    }
+
+    /**
+     * Suggests a batch size for a small training split: the largest power of two that is at most
+     * an eighth of its images (so an epoch has at least eight steps), and at least 1.
+     *
+     * @param trainImages images in the training split
+     * @return the suggested size
+     */
+    public static int suggestedBatchSize(int trainImages) {
+        return Integer.highestOneBit(Math.max(1, trainImages / 8));
     }
 
     private static String names(List<String> names) {

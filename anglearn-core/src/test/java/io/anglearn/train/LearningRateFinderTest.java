@@ -68,6 +68,94 @@ class LearningRateFinderTest {
         assertEquals(rates[2] / 10, LearningRateFinder.analyse(rates, smoothed, smoothed, true, 4).suggestedPeak(), 0);
     }
 
+    /** Feeds a 200-step sweep from 1e-7 to 10 of a known curve (log10 rate to loss), with seeded noise, to the reader. */
+    private static LearningRateFinder.Result sweep(java.util.function.DoubleUnaryOperator curve, double noise,
+            double smoothing) {
+        LearningRateFinder f = LearningRateFinder.builder().build();
+        LearningRateFinder.Curve c = new LearningRateFinder.Curve(smoothing, 4);
+        java.util.Random random = new java.util.Random(1);
+        boolean diverged = false;
+        for (int i = 0; i < 200 && !diverged; i++) {
+            double rate = f.rateAt(i);
+            diverged = c.add(rate, curve.applyAsDouble(Math.log10(rate)) + noise * random.nextGaussian());
+        }
+        return c.result(diverged, "the test's rule");
+    }
+
+    /** A bounded loss like the angular loss on Fashion-MNIST: 2.3 at chance, lowest (0.6) at lr 0.1, back at 2.3 from 0.3. */
+    private static double bounded(double x) {
+        if (x < -4) {
+            return 2.3;
+        }
+        if (x < -1) {
+            return 2.3 - 1.7 * (x + 4) / 3;
+        }
+        return x < -0.5 ? 0.6 + 1.7 * (x + 1) / 0.5 : 2.3;
+    }
+
+    @Test
+    void aBoundedLossThatGivesBackWhatItLearntHasDivergedAndItsMinimumIsFound() {
+        LearningRateFinder.Result r = sweep(LearningRateFinderTest::bounded, 0.1, LearningRateFinder.smoothingFor(200));
+        assertTrue(r.diverged() && r.hasSuggestion(), r.warnings().toString());
+        assertTrue(r.minLossRate() > 0.04 && r.minLossRate() < 0.2, "minimum at " + r.minLossRate());
+        assertEquals(r.minLossRate() / 10, r.suggestedPeak(), 0);
+        // The stop comes after the minimum, on the way back up, not at the sweep's end.
+        assertTrue(r.rates()[r.rates().length - 1] < 1, "stopped at " + r.rates()[r.rates().length - 1]);
+        // Under the old rule (four times the minimum) this curve never diverges: 2.3 / 0.6 < 4.
+        assertTrue(2.3 / 0.6 < 4);
+    }
+
+    @Test
+    void theFixedSmoothingOfEarlierVersionsLagsAShortSweepsMinimum() {
+        LearningRateFinder.Result lagging = sweep(LearningRateFinderTest::bounded, 0.1, 0.98);
+        LearningRateFinder.Result scaled = sweep(LearningRateFinderTest::bounded, 0.1, LearningRateFinder.smoothingFor(200));
+        // With 0.98 the smoothed minimum trails the true one (lr 0.1) by several steps; scaled smoothing stays close.
+        assertTrue(Math.abs(Math.log10(scaled.minLossRate()) + 1) < Math.abs(Math.log10(lagging.minLossRate()) + 1),
+                scaled.minLossRate() + " vs " + lagging.minLossRate());
+        assertEquals(0.9, LearningRateFinder.smoothingFor(200), 1e-12);
+        assertEquals(0.5, LearningRateFinder.smoothingFor(10), 1e-12);
+    }
+
+    @Test
+    void anUnboundedLossThatBlowsUpDivergesByTheFourfoldRule() {
+        // Softmax-like: lowest (0.5) at lr 0.01, then growing exponentially.
+        LearningRateFinder.Result r = sweep(x -> x < -2 ? 2.3 - 1.8 * Math.min(1, (x + 6) / 4) : 0.5 * Math.pow(10, 2 * (x + 2)),
+                0.05, LearningRateFinder.smoothingFor(200));
+        assertTrue(r.diverged() && r.hasSuggestion(), r.warnings().toString());
+        assertTrue(r.minLossRate() > 0.004 && r.minLossRate() < 0.03, "minimum at " + r.minLossRate());
+    }
+
+    @Test
+    void aFlatNoisyCurveNeverDiverges() {
+        LearningRateFinder.Result r = sweep(x -> 2.3, 0.1, LearningRateFinder.smoothingFor(200));
+        assertFalse(r.diverged() || r.hasSuggestion());
+        assertEquals(200, r.rates().length);
+    }
+
+    @Test
+    void theAngularLossSweepOfFashionMnistHasItsMinimumNearATenthAndDiverges() throws Exception {
+        // The raw losses of 'lr-find --dataset fashion-mnist --limit-train 2000 --batch-size 32' (loss arc, seed 42),
+        // which earlier versions read as not diverging, with the minimum at lr 1.3.
+        java.util.List<String> lines;
+        try (var in = LearningRateFinderTest.class.getResourceAsStream("lr-find-arc-fashion-mnist.csv")) {
+            lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().skip(1).toList();
+        }
+        LearningRateFinder.Curve c = new LearningRateFinder.Curve(LearningRateFinder.smoothingFor(200), 4);
+        boolean diverged = false;
+        for (String line : lines) {
+            String[] f = line.split(",");
+            if (c.add(Double.parseDouble(f[1]), Double.parseDouble(f[2]))) {
+                diverged = true;
+                break;
+            }
+        }
+        LearningRateFinder.Result r = c.result(diverged, "the test's rule");
+        assertTrue(r.diverged() && r.hasSuggestion(), r.warnings().toString());
+        assertTrue(r.minLossRate() > 0.05 && r.minLossRate() < 0.2, "minimum at " + r.minLossRate());
+        double stop = r.rates()[r.rates().length - 1];
+        assertTrue(stop > 0.3 && stop < 10, "stopped at " + stop);
+    }
+
     @Test
     void invalidRangeIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> LearningRateFinder.builder().optMinRate(1).optMaxRate(0.1).build());

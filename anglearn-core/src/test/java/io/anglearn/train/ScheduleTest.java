@@ -23,6 +23,17 @@ class ScheduleTest {
     }
 
     @Test
+    void aTwoStepCycleEndsAnnealedNotAtItsPeak() {
+        OneCycleSchedule s = new OneCycleSchedule(0.003, 2);
+        assertEquals(0.003 / 25, s.learningRate(0), 1e-12);
+        assertEquals(0.003 / 25 / 1e4, s.learningRate(1), 1e-12);
+        // Longer runs keep their schedule: three steps rise to the peak and anneal to the end.
+        OneCycleSchedule three = new OneCycleSchedule(0.003, 3);
+        assertEquals(0.003, three.learningRate(1), 1e-12);
+        assertEquals(0.003 / 25 / 1e4, three.learningRate(2), 1e-12);
+    }
+
+    @Test
     void cosineFallsFromThePeakToTheMinimum() {
         CosineSchedule s = new CosineSchedule(0.1, 11, 0, 0.001);
         assertEquals(0.1, s.learningRate(0), 1e-12);
