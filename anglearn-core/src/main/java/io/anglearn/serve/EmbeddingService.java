@@ -252,7 +252,9 @@ public final class EmbeddingService implements AutoCloseable {
             try {
                 hits = index.search(out.embedding(), k);
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                // A damaged index: the operator sees why, the client that the search failed.
+                System.err.println("anglearn serve: " + e.getMessage());
+                throw new ServiceException(500, "the index could not be searched; the server's log has the details", e);
             }
             JsonArray a = new JsonArray();
             for (SearchHit h : hits) {
