@@ -172,6 +172,51 @@ public final class SearchServer implements AutoCloseable {
         return new Builder();
     }
 
+    /** A search's query parameters. */
+    record SearchQuery(int k, boolean thumbnails) {}
+
+    /**
+     * Reads {@code /search}'s query string strictly: percent-escapes must be valid UTF-8, k an
+     * integer (its range is the service's to check), thumbnails true/false/1/0.
+     *
+     * @param query the raw query string, or null
+     * @return k (default 10) and whether thumbnails are asked
+     * @throws ServiceException 400 naming the parameter
+     */
+    static SearchQuery searchQuery(String query) {
+        Fields q = new Fields(true);
+        if (query != null) {
+            if (query.length() > 4096) {
+                throw new ServiceException(400, "the query string is longer than 4096 characters");
+            }
+            try {
+                org.eclipse.jetty.util.UrlEncoded.decodeUtf8To(query, q);
+            } catch (RuntimeException e) {
+                // Jetty's exceptions for %ZZ and invalid UTF-8: the client's fault, not worth a class name.
+                throw new ServiceException(400, "the query string is malformed; expected ?k=K&thumbnails=true");
+            }
+        }
+        int k = 10;
+        String kv = q.getValue("k");
+        if (kv != null) {
+            try {
+                k = Integer.parseInt(kv.trim());
+            } catch (NumberFormatException e) {
+                throw new ServiceException(400, "query parameter k is not an integer");
+            }
+        }
+        String t = q.getValue("thumbnails");
+        boolean thumbnails;
+        if (t == null || t.equalsIgnoreCase("false") || t.equals("0")) {
+            thumbnails = false;
+        } else if (t.equalsIgnoreCase("true") || t.equals("1")) {
+            thumbnails = true;
+        } else {
+            throw new ServiceException(400, "query parameter thumbnails must be true or false");
+        }
+        return new SearchQuery(k, thumbnails);
+    }
+
     /** Whether the address is a wildcard (all interfaces). */
     static boolean isWildcard(String host) {
         return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
@@ -394,17 +439,8 @@ public final class SearchServer implements AutoCloseable {
                 case "embed" -> post(x, method, service::embed);
                 case "predict" -> post(x, method, service::predict);
                 case "search" -> {
-                    Fields q;
-                    try {
-                        q = Request.extractQueryParameters(x.request);
-                    } catch (RuntimeException e) {
-                        // Jetty's HttpException for %ZZ and other bad escapes: the client's fault.
-                        throw new ServiceException(400, "the query string is malformed; expected ?k=K&thumbnails=true");
-                    }
-                    int k = intParam(q, "k", 10);
-                    boolean thumbnails = "true".equalsIgnoreCase(q.getValue("thumbnails"))
-                            || "1".equals(q.getValue("thumbnails"));
-                    post(x, method, body -> service.search(body, k, thumbnails));
+                    SearchQuery q = searchQuery(x.request.getHttpURI().getQuery());
+                    post(x, method, body -> service.search(body, q.k(), q.thumbnails()));
                 }
                 case "verify" -> post(x, method, service::verify);
                 default -> throw new ServiceException(404, "no endpoint " + path + "; see GET / for the page,"
@@ -416,18 +452,6 @@ public final class SearchServer implements AutoCloseable {
             if (!ok) {
                 x.response.getHeaders().put(HttpHeader.ALLOW, allowed);
                 throw new ServiceException(405, "this endpoint answers " + allowed + " only");
-            }
-        }
-
-        private int intParam(Fields q, String name, int dflt) {
-            String v = q.getValue(name);
-            if (v == null) {
-                return dflt;
-            }
-            try {
-                return Integer.parseInt(v.trim());
-            } catch (NumberFormatException e) {
-                throw new ServiceException(400, "query parameter " + name + " is not an integer");
             }
         }
 
