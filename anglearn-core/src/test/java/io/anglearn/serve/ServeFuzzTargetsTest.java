@@ -17,7 +17,7 @@ class ServeFuzzTargetsTest {
             .optSideFactor(ImageDecoder.SERVER_SIDE_FACTOR).build();
 
     /** An uploaded image, decoded as /embed, /predict and /search decode it for a 32×32 network. */
-    @FuzzTest(maxDuration = "20m")
+    @FuzzTest(maxDuration = "5m")
     void imageUpload(byte[] data) {
         try {
             byte[] px = DECODER.decode(data, "the request body");
@@ -32,7 +32,7 @@ class ServeFuzzTargetsTest {
     }
 
     /** A /verify body. */
-    @FuzzTest(maxDuration = "20m")
+    @FuzzTest(maxDuration = "3m")
     void verifyJson(byte[] data) {
         try {
             byte[][] ab = EmbeddingService.parseVerify(data);
@@ -45,7 +45,7 @@ class ServeFuzzTargetsTest {
     }
 
     /** A /search query string. */
-    @FuzzTest(maxDuration = "20m")
+    @FuzzTest(maxDuration = "3m")
     void searchQuery(byte[] data) {
         try {
             SearchServer.searchQuery(new String(data, StandardCharsets.ISO_8859_1));

@@ -27,7 +27,7 @@ class TrainFuzzTargetsTest {
     }
 
     /** A configuration file; what reads must also validate. */
-    @FuzzTest(maxDuration = "20m")
+    @FuzzTest(maxDuration = "3m")
     void config(byte[] data) throws IOException {
         Path f = scratch().resolve("config.json");
         Files.write(f, data);
@@ -39,7 +39,7 @@ class TrainFuzzTargetsTest {
     }
 
     /** A run directory's config.json, read as the manifest. */
-    @FuzzTest(maxDuration = "20m")
+    @FuzzTest(maxDuration = "2m")
     void runManifest(byte[] data) throws IOException {
         Path run = Files.createDirectories(scratch().resolve("run"));
         Path f = RunFiles.config(run);
@@ -52,7 +52,7 @@ class TrainFuzzTargetsTest {
     }
 
     /** A checkpoint folder whose manifest.json is the input (the other files absent or empty). */
-    @FuzzTest(maxDuration = "20m")
+    @FuzzTest(maxDuration = "2m")
     void checkpointManifest(byte[] data) throws IOException {
         Path ck = Files.createDirectories(scratch().resolve("checkpoint"));
         Path f = ck.resolve(CheckpointStore.MANIFEST_FILE);
@@ -66,7 +66,7 @@ class TrainFuzzTargetsTest {
     }
 
     /** A checkpoint's array list (model.ndlist, optimizer.ndlist). */
-    @FuzzTest(maxDuration = "20m")
+    @FuzzTest(maxDuration = "3m")
     void checkpointArrays(byte[] data) {
         try {
             ArrayEncoding.checkList("model.ndlist", data);
