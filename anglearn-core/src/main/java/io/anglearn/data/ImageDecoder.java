@@ -126,6 +126,35 @@ public final class ImageDecoder {
         }
     }
 
+    /**
+     * Reads only the header of an image held in memory: its declared width × height, cheaply (no
+     * pixel is decoded), for deciding how to schedule its decoding.
+     *
+     * @param data the encoded image
+     * @return the declared pixels, or -1 when the bytes are no readable PNG, JPEG, BMP or GIF header
+     */
+    public static long declaredPixels(byte[] data) {
+        if (data.length == 0) {
+            return -1;
+        }
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(data))) {
+            for (Iterator<ImageReader> readers = ImageIO.getImageReaders(in); readers.hasNext(); ) {
+                ImageReader r = readers.next();
+                try {
+                    if (FORMATS.contains(formatName(r).toLowerCase(Locale.ROOT))) {
+                        r.setInput(in, true, true);
+                        return (long) r.getWidth(0) * r.getHeight(0);
+                    }
+                } finally {
+                    r.dispose();
+                }
+            }
+            return -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     private static ImageDecodeException empty(String name) {
         return new ImageDecodeException(ImageDecodeException.Reason.NOT_AN_IMAGE, name + " is empty; expected a PNG,"
                 + " JPEG, BMP or GIF image", null);

@@ -59,9 +59,12 @@ import javax.imageio.ImageIO;
  *       they are the same class.
  * </ul>
  *
- * <p>Decoding, the costly part of a request for a large compressed image, runs on a pool of its own:
- * as many threads as cores, and a bounded queue; when the queue is full the request is refused at
- * once with 503 rather than left to wait, and a decode still queued after the request deadline is
+ * <p>Decoding, the costly part of a request for a large compressed image, runs on pools of its own,
+ * in two lanes chosen by the pixels the image's header declares: images up to 16 times the
+ * network's input side per axis on as many threads as cores, larger ones on half as many (at
+ * least one), each lane with a bounded queue. A flood of large images thus waits in its own lane
+ * and leaves ordinary requests their threads. When a lane's queue is full the request is refused
+ * at once with 503 rather than left to wait, and a decode still queued after the decode wait is
  * dropped. Images larger than {@value ImageDecoder#SERVER_SIDE_FACTOR} times the network's input
  * per side are refused (413) as well as those over the absolute limits.
  *
@@ -99,6 +102,8 @@ public final class EmbeddingService implements AutoCloseable {
     private final double[][] unitWeights;
     private final Map<String, ImageDataset> splits = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor decodePool;
+    private final ThreadPoolExecutor largeDecodePool;
+    private final long largePixels;
     private final long decodeWaitNanos;
     private volatile boolean closed;
 
@@ -113,13 +118,11 @@ public final class EmbeddingService implements AutoCloseable {
         decoder = ImageDecoder.builder().setImageSize(shape[1]).setChannels(shape[0]).optMaxSide(b.maxImageSide)
                 .optMaxPixels(b.maxImagePixels).optSideFactor(b.sideFactor).build();
         AtomicInteger threadNumber = new AtomicInteger();
-        decodePool = new ThreadPoolExecutor(b.decodeThreads, b.decodeThreads, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(b.decodeQueue), r -> {
-                    Thread t = new Thread(r, "anglearn-decode-" + threadNumber.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                }, new ThreadPoolExecutor.AbortPolicy());
-        decodePool.allowCoreThreadTimeOut(true);
+        decodePool = pool(b.decodeThreads, b.decodeQueue, "anglearn-decode-", threadNumber);
+        largeDecodePool = pool(Math.max(1, b.decodeThreads / 2), Math.max(1, b.decodeQueue / 4), "anglearn-decode-large-",
+                threadNumber);
+        long side = 16L * shape[1];
+        largePixels = side * side;
         decodeWaitNanos = TimeUnit.MILLISECONDS.toNanos(b.decodeWaitMillis);
         thumbnailDecoder = ImageDecoder.builder().setImageSize(THUMBNAIL).setChannels(3).build();
         double[][] w = run.inference().classWeights();
@@ -128,6 +131,17 @@ public final class EmbeddingService implements AutoCloseable {
             unitWeights[j] = unit(w[j]);
         }
         embedder = BatchingEmbedder.start(run, b.maxBatch, b.batchDelayMicros, metrics::forwardPass);
+    }
+
+    private static ThreadPoolExecutor pool(int threads, int queue, String name, AtomicInteger number) {
+        ThreadPoolExecutor p = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(queue), r -> {
+                    Thread t = new Thread(r, name + number.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
+        p.allowCoreThreadTimeOut(true);
+        return p;
     }
 
     /** Returns a builder. */
@@ -340,7 +354,8 @@ public final class EmbeddingService implements AutoCloseable {
                 int i = switch (name) {
                     case "a" -> 0;
                     case "b" -> 1;
-                    default -> throw new ServiceException(400, "unexpected field " + quoteShort(name) + "; " + VERIFY_SHAPE);
+                    // The name is not echoed: error messages carry no client data.
+                    default -> throw new ServiceException(400, "unexpected field; " + VERIFY_SHAPE);
                 };
                 if (!seen.add(name)) {
                     throw new ServiceException(400, "field '" + name + "' appears twice; " + VERIFY_SHAPE);
@@ -381,11 +396,6 @@ public final class EmbeddingService implements AutoCloseable {
         }
     }
 
-    private static String quoteShort(String s) {
-        String t = s.length() > 40 ? s.substring(0, 40) + "..." : s;
-        return "'" + t.replaceAll("[^\\x20-\\x7e]", "?") + "'";
-    }
-
     /**
      * Decodes on the decode pool, then queues the pixels for a forward pass. A full decode queue
      * fails the future at once with 503; so does a decode that waited past the decode wait.
@@ -393,8 +403,10 @@ public final class EmbeddingService implements AutoCloseable {
     private CompletableFuture<BatchingEmbedder.Output> forward(byte[] image, String name) {
         CompletableFuture<byte[]> decoded = new CompletableFuture<>();
         long queued = System.nanoTime();
+        // Reading the header costs microseconds; decoding a large image can cost seconds.
+        ThreadPoolExecutor lane = ImageDecoder.declaredPixels(image) > largePixels ? largeDecodePool : decodePool;
         try {
-            decodePool.execute(() -> {
+            lane.execute(() -> {
                 if (System.nanoTime() - queued > decodeWaitNanos) {
                     decoded.completeExceptionally(busy("waited longer than "
                             + TimeUnit.NANOSECONDS.toMillis(decodeWaitNanos) + " ms to be decoded"));
@@ -573,8 +585,10 @@ public final class EmbeddingService implements AutoCloseable {
     public void close() {
         closed = true;
         decodePool.shutdown();
+        largeDecodePool.shutdown();
         try {
             decodePool.awaitTermination(60, TimeUnit.SECONDS);
+            largeDecodePool.awaitTermination(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -657,13 +671,16 @@ public final class EmbeddingService implements AutoCloseable {
             return this;
         }
 
-        /** Sets the decode threads (default the cores). */
+        /** Sets the decode threads for ordinary images (default the cores); large images get half as many. */
         public Builder optDecodeThreads(int decodeThreads) {
             this.decodeThreads = decodeThreads;
             return this;
         }
 
-        /** Sets the most decodes waiting for a thread (default {@value #DEFAULT_DECODE_QUEUE}); more are refused with 503. */
+        /**
+         * Sets the most ordinary decodes waiting for a thread (default {@value #DEFAULT_DECODE_QUEUE};
+         * large ones: a quarter as many); more are refused with 503.
+         */
         public Builder optDecodeQueue(int decodeQueue) {
             this.decodeQueue = decodeQueue;
             return this;

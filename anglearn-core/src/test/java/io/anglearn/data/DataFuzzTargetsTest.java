@@ -27,7 +27,7 @@ class DataFuzzTargetsTest {
     private static Path folderRoot;
 
     /** An IDX file (plain or gzip), read with rank 1 (labels) or 3 (images) as its last bit says. */
-    @FuzzTest(maxDuration = "3m")
+    @FuzzTest(maxDuration = "2m")
     void idx(byte[] data) throws IOException {
         if (idxDir == null) {
             idxDir = FuzzScratch.folder("idx");
@@ -43,7 +43,7 @@ class DataFuzzTargetsTest {
     }
 
     /** A CIFAR batch: the first byte picks CIFAR-10 (one label byte) or CIFAR-100 (two), the rest is the file. */
-    @FuzzTest(maxDuration = "3m")
+    @FuzzTest(maxDuration = "2m")
     void cifar(byte[] data) throws IOException {
         if (cifarDir == null) {
             cifarDir = FuzzScratch.folder("cifar");
@@ -68,7 +68,7 @@ class DataFuzzTargetsTest {
     }
 
     /** An image folder of three good images and one file of fuzzed bytes, loaded as for training. */
-    @FuzzTest(maxDuration = "3m")
+    @FuzzTest(maxDuration = "2m")
     void imageFolder(byte[] data) throws IOException {
         if (folderRoot == null) {
             folderRoot = FuzzScratch.folder("folder");

@@ -177,7 +177,8 @@ class ServeAttackTest {
             }
             pool.shutdown();
             assertEquals(200, health.statusCode());
-            assertTrue(healthMillis < 2_000, "/health took " + healthMillis + " ms");
+            // Loose on purpose: the machine running the tests may be loaded; stalled, it took 25 s.
+            assertTrue(healthMillis < 10_000, "/health took " + healthMillis + " ms");
             assertTrue(busy > 0 && ok > 0, busy + " refused, " + ok + " answered");
             // Within the absolute limits but far beyond what an 8-pixel input uses: refused at the header.
             HttpResponse<String> wide = send(s, "POST", "/embed", BadImages.forgedHeaderPng(16_384, 3051), null);

@@ -17,7 +17,7 @@ class ServeFuzzTargetsTest {
             .optSideFactor(ImageDecoder.SERVER_SIDE_FACTOR).build();
 
     /** An uploaded image, decoded as /embed, /predict and /search decode it for a 32×32 network. */
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "3m")
     void imageUpload(byte[] data) {
         try {
             byte[] px = DECODER.decode(data, "the request body");
@@ -32,7 +32,7 @@ class ServeFuzzTargetsTest {
     }
 
     /** A /verify body. */
-    @FuzzTest(maxDuration = "3m")
+    @FuzzTest(maxDuration = "2m")
     void verifyJson(byte[] data) {
         try {
             byte[][] ab = EmbeddingService.parseVerify(data);

@@ -27,7 +27,7 @@ class TrainFuzzTargetsTest {
     }
 
     /** A configuration file; what reads must also validate. */
-    @FuzzTest(maxDuration = "3m")
+    @FuzzTest(maxDuration = "2m")
     void config(byte[] data) throws IOException {
         Path f = scratch().resolve("config.json");
         Files.write(f, data);
