@@ -8,6 +8,7 @@ import com.google.gson.Strictness;
 import io.anglearn.data.ImageDataset;
 import io.anglearn.data.ImageDecodeException;
 import io.anglearn.data.ImageDecoder;
+import io.anglearn.engine.ThreadNice;
 import io.anglearn.index.EmbeddingIndex;
 import io.anglearn.index.RunIndexer;
 import io.anglearn.index.SearchHit;
@@ -63,7 +64,8 @@ import javax.imageio.ImageIO;
  * in two lanes chosen by the pixels the image's header declares: images up to 16 times the
  * network's input side per axis on as many threads as cores, larger ones on half as many (at
  * least one), each lane with a bounded queue. A flood of large images thus waits in its own lane
- * and leaves ordinary requests their threads. When a lane's queue is full the request is refused
+ * and leaves ordinary requests their threads; on Linux the large lane's threads also run at nice
+ * {@value #LARGE_DECODE_NICE}, so they get the CPU that ordinary requests leave. When a lane's queue is full the request is refused
  * at once with 503 rather than left to wait, and a decode still queued after the decode wait is
  * dropped. Images larger than {@value ImageDecoder#SERVER_SIDE_FACTOR} times the network's input
  * per side are refused (413) as well as those over the absolute limits.
@@ -83,6 +85,8 @@ public final class EmbeddingService implements AutoCloseable {
     public static final int DEFAULT_DECODE_THREADS = Runtime.getRuntime().availableProcessors();
     /** Default most decodes waiting for a thread. */
     public static final int DEFAULT_DECODE_QUEUE = 64;
+    /** Nice value of the threads that decode large images: they get the CPU ordinary requests leave. */
+    static final int LARGE_DECODE_NICE = 10;
     /** Default longest a decode may wait in the queue, in ms. */
     public static final long DEFAULT_DECODE_WAIT_MILLIS = 10_000;
     /** Side of the thumbnails, in pixels. */
@@ -118,9 +122,9 @@ public final class EmbeddingService implements AutoCloseable {
         decoder = ImageDecoder.builder().setImageSize(shape[1]).setChannels(shape[0]).optMaxSide(b.maxImageSide)
                 .optMaxPixels(b.maxImagePixels).optSideFactor(b.sideFactor).build();
         AtomicInteger threadNumber = new AtomicInteger();
-        decodePool = pool(b.decodeThreads, b.decodeQueue, "anglearn-decode-", threadNumber);
+        decodePool = pool(b.decodeThreads, b.decodeQueue, "anglearn-decode-", threadNumber, 0);
         largeDecodePool = pool(Math.max(1, b.decodeThreads / 2), Math.max(1, b.decodeQueue / 4), "anglearn-decode-large-",
-                threadNumber);
+                threadNumber, LARGE_DECODE_NICE);
         long side = 16L * shape[1];
         largePixels = side * side;
         decodeWaitNanos = TimeUnit.MILLISECONDS.toNanos(b.decodeWaitMillis);
@@ -133,10 +137,14 @@ public final class EmbeddingService implements AutoCloseable {
         embedder = BatchingEmbedder.start(run, b.maxBatch, b.batchDelayMicros, metrics::forwardPass);
     }
 
-    private static ThreadPoolExecutor pool(int threads, int queue, String name, AtomicInteger number) {
+    private static ThreadPoolExecutor pool(int threads, int queue, String name, AtomicInteger number, int nice) {
         ThreadPoolExecutor p = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(queue), r -> {
-                    Thread t = new Thread(r, name + number.incrementAndGet());
+                    Runnable body = nice == 0 ? r : () -> {
+                        ThreadNice.set(nice);
+                        r.run();
+                    };
+                    Thread t = new Thread(body, name + number.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 }, new ThreadPoolExecutor.AbortPolicy());
