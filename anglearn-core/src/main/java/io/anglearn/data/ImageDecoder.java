@@ -77,6 +77,11 @@ public final class ImageDecoder {
         return size;
     }
 
+    /** Returns the most pixels accepted (the tighter of the absolute and the side-factor limit). */
+    public long maxPixels() {
+        return maxPixels;
+    }
+
     /** Returns the channels of the decoded images: 1 (grey) or 3 (RGB). */
     public int channels() {
         return channels;

@@ -412,7 +412,17 @@ public final class EmbeddingService implements AutoCloseable {
         CompletableFuture<byte[]> decoded = new CompletableFuture<>();
         long queued = System.nanoTime();
         // Reading the header costs microseconds; decoding a large image can cost seconds.
-        ThreadPoolExecutor lane = ImageDecoder.declaredPixels(image) > largePixels ? largeDecodePool : decodePool;
+        long declared = ImageDecoder.declaredPixels(image);
+        if (declared > decoder.maxPixels()) {
+            // Refused at the header without queueing: forged sizes must not fill a lane.
+            try {
+                decoded.complete(decode(image, name));
+            } catch (Throwable t) {
+                decoded.completeExceptionally(t);
+            }
+            return decoded.thenCompose(embedder::submit);
+        }
+        ThreadPoolExecutor lane = declared > largePixels ? largeDecodePool : decodePool;
         try {
             lane.execute(() -> {
                 if (System.nanoTime() - queued > decodeWaitNanos) {
