@@ -185,9 +185,12 @@ public final class EmbeddingIndex implements Closeable {
             index.searcher = new IndexSearcher(index.reader);
             index.nextOrdinal.set(index.reader.maxDoc());
             return index;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             d.close();
             throw e;
+        } catch (RuntimeException e) {
+            d.close();
+            throw damaged(dir, e);
         }
     }
 
@@ -254,6 +257,8 @@ public final class EmbeddingIndex implements Closeable {
             if (bad[0] > 10) {
                 problems.add("... " + (bad[0] - 10) + " more vectors not of unit length");
             }
+        } catch (IOException | RuntimeException e) {
+            problems.add(e.getMessage());
         }
         return problems;
     }
@@ -502,14 +507,30 @@ public final class EmbeddingIndex implements Closeable {
             return List.of();
         }
         float[] unit = unit(query);
-        TopDocs top = s.search(new KnnFloatVectorQuery(VECTOR, unit, Math.max(k, numCandidates)), Math.max(k, numCandidates));
-        List<SearchHit> hits = new ArrayList<>();
-        StoredFields stored = s.storedFields();
-        for (int i = 0; i < Math.min(k, top.scoreDocs.length); i++) {
-            ScoreDoc sd = top.scoreDocs[i];
-            hits.add(hit(stored, sd.doc, sd.score));
+        try {
+            TopDocs top = s.search(new KnnFloatVectorQuery(VECTOR, unit, Math.max(k, numCandidates)),
+                    Math.max(k, numCandidates));
+            List<SearchHit> hits = new ArrayList<>();
+            StoredFields stored = s.storedFields();
+            for (int i = 0; i < Math.min(k, top.scoreDocs.length); i++) {
+                ScoreDoc sd = top.scoreDocs[i];
+                hits.add(hit(stored, sd.doc, sd.score));
+            }
+            return hits;
+        } catch (RuntimeException e) {
+            throw damaged(dir, e);
         }
-        return hits;
+    }
+
+    /**
+     * Lucene's readers trust the bytes past a valid checksum: a file damaged and resealed (or
+     * damaged in a way the checksum cannot see) fails with a runtime exception from inside Lucene
+     * (found by fuzzing: a NullPointerException reading stored fields). It is the index's damage,
+     * reported as such.
+     */
+    private static IOException damaged(Path dir, RuntimeException e) {
+        return new IOException("index " + dir + " is damaged: Lucene failed reading it (" + e
+                + "); check it with 'anglearn index verify' and rebuild it", e);
     }
 
     /**
@@ -526,6 +547,14 @@ public final class EmbeddingIndex implements Closeable {
             return List.of();
         }
         float[] unit = unit(query);
+        try {
+            return exact(s, unit, k);
+        } catch (RuntimeException e) {
+            throw damaged(dir, e);
+        }
+    }
+
+    private List<SearchHit> exact(IndexSearcher s, float[] unit, int k) throws IOException {
         // Worst first: lower score, then higher doc id.
         PriorityQueue<ScoreDoc> heap = new PriorityQueue<>(k + 1,
                 Comparator.<ScoreDoc>comparingDouble(d -> d.score).thenComparing(d -> -d.doc));
