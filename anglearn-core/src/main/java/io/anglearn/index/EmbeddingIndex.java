@@ -188,7 +188,7 @@ public final class EmbeddingIndex implements Closeable {
         } catch (IOException e) {
             d.close();
             throw e;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError e) {
             d.close();
             throw damaged(dir, e);
         }
@@ -257,8 +257,8 @@ public final class EmbeddingIndex implements Closeable {
             if (bad[0] > 10) {
                 problems.add("... " + (bad[0] - 10) + " more vectors not of unit length");
             }
-        } catch (IOException | RuntimeException e) {
-            problems.add(e.getMessage());
+        } catch (IOException | RuntimeException | AssertionError e) {
+            problems.add(String.valueOf(e.getMessage()));
         }
         return problems;
     }
@@ -517,7 +517,7 @@ public final class EmbeddingIndex implements Closeable {
                 hits.add(hit(stored, sd.doc, sd.score));
             }
             return hits;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError e) {
             throw damaged(dir, e);
         }
     }
@@ -525,10 +525,11 @@ public final class EmbeddingIndex implements Closeable {
     /**
      * Lucene's readers trust the bytes past a valid checksum: a file damaged and resealed (or
      * damaged in a way the checksum cannot see) fails with a runtime exception from inside Lucene
-     * (found by fuzzing: a NullPointerException reading stored fields). It is the index's damage,
-     * reported as such.
+     * (found by fuzzing: a NullPointerException reading stored fields), or, with Java assertions
+     * enabled as in tests, with one of Lucene's own assertions. It is the index's damage, reported
+     * as such.
      */
-    private static IOException damaged(Path dir, RuntimeException e) {
+    private static IOException damaged(Path dir, Throwable e) {
         return new IOException("index " + dir + " is damaged: Lucene failed reading it (" + e
                 + "); check it with 'anglearn index verify' and rebuild it", e);
     }
@@ -549,7 +550,7 @@ public final class EmbeddingIndex implements Closeable {
         float[] unit = unit(query);
         try {
             return exact(s, unit, k);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError e) {
             throw damaged(dir, e);
         }
     }
