@@ -187,7 +187,7 @@ public final class EmbeddingIndex implements Closeable {
             return index;
         } catch (IOException e) {
             d.close();
-            throw e;
+            throw named(dir, e);
         } catch (RuntimeException | AssertionError e) {
             d.close();
             throw damaged(dir, e);
@@ -517,6 +517,8 @@ public final class EmbeddingIndex implements Closeable {
                 hits.add(hit(stored, sd.doc, sd.score));
             }
             return hits;
+        } catch (IOException e) {
+            throw named(dir, e);
         } catch (RuntimeException | AssertionError e) {
             throw damaged(dir, e);
         }
@@ -529,6 +531,12 @@ public final class EmbeddingIndex implements Closeable {
      * enabled as in tests, with one of Lucene's own assertions. It is the index's damage, reported
      * as such.
      */
+    /** Lucene's own IOExceptions may not name the file (found by fuzzing: "Invalid vInt detected"). */
+    private static IOException named(Path dir, IOException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains(dir.toString()) ? e : new IOException("index " + dir + " is damaged or unreadable: " + m, e);
+    }
+
     private static IOException damaged(Path dir, Throwable e) {
         return new IOException("index " + dir + " is damaged: Lucene failed reading it (" + e
                 + "); check it with 'anglearn index verify' and rebuild it", e);
@@ -550,6 +558,8 @@ public final class EmbeddingIndex implements Closeable {
         float[] unit = unit(query);
         try {
             return exact(s, unit, k);
+        } catch (IOException e) {
+            throw named(dir, e);
         } catch (RuntimeException | AssertionError e) {
             throw damaged(dir, e);
         }

@@ -49,7 +49,7 @@ class IndexFuzzTargetsTest {
      * Input: byte 0 picks the file, byte 1's top bit asks for a resealed checksum, then triples of
      * (offset high, offset low, xor) edit the file.
      */
-    @FuzzTest(maxDuration = "3m")
+    @FuzzTest(maxDuration = "2m")
     void openDamaged(byte[] data) throws IOException {
         if (pristine == null) {
             init();
