@@ -28,8 +28,8 @@ import picocli.CommandLine.Model.CommandSpec;
         header = "Build or describe a vector index of a run's embeddings.",
         mixinStandardHelpOptions = true,
         description = "Build (build) an on-disk Lucene HNSW index of a trained run's L2-normalised embeddings of a"
-                + " dataset split or an image folder, or describe one (info).",
-        subcommands = {IndexCommand.Build.class, IndexCommand.Info.class})
+                + " dataset split or an image folder, describe one (info), or check one for damage (verify).",
+        subcommands = {IndexCommand.Build.class, IndexCommand.Info.class, IndexCommand.Verify.class})
 final class IndexCommand implements Runnable {
 
     @Spec
@@ -201,6 +201,40 @@ final class IndexCommand implements Runnable {
                     }
                 }).sum();
             }
+        }
+    }
+
+    /** {@code anglearn index verify}. */
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            header = "Check an index for damage: checksums, Lucene's consistency checks, unit vectors.",
+            description = {"Check every file's checksum, run Lucene's consistency checks on every segment, and check",
+                "that every stored vector is finite and of unit length. Exit status 0 when intact, 1 when damaged."})
+    static final class Verify implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "INDEX", description = "The index folder.")
+        Path index;
+
+        @Override
+        public Integer call() throws Exception {
+            long t0 = System.nanoTime();
+            List<String> problems = EmbeddingIndex.verify(index);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            if (problems.isEmpty()) {
+                PrintWriter w = spec.commandLine().getOut();
+                w.printf(Locale.ROOT, "index %s is intact (checked in %.1f s)%n", index, seconds);
+                w.flush();
+                return 0;
+            }
+            PrintWriter err = spec.commandLine().getErr();
+            err.printf(Locale.ROOT, "anglearn index verify: index %s is damaged; rebuild it with 'anglearn index build':%n", index);
+            for (String p : problems) {
+                err.println("  " + p);
+            }
+            err.flush();
+            return 1;
         }
     }
 }

@@ -50,6 +50,24 @@ final class ServeCommand implements Callable<Integer> {
             description = "Address to bind (default: ${DEFAULT-VALUE}, this machine only).")
     String host;
 
+    @Option(names = "--allowed-host", paramLabel = "NAME",
+            description = "A host name requests may use in their Host header besides localhost, 127.0.0.1, [::1] and the"
+                + " --host address (repeatable; * allows any). Stops DNS rebinding.")
+    java.util.List<String> allowedHosts = new java.util.ArrayList<>();
+
+    @Option(names = "--insecure",
+            description = "Allow a --host other than loopback without a token (refused otherwise).")
+    boolean insecure;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "" + SearchServer.DEFAULT_MAX_CONNECTIONS,
+            description = "Most open connections; more wait to be accepted (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--decode-threads", paramLabel = "N",
+            description = "Threads that decode images (default: the cores); when they and their queue of "
+                + EmbeddingService.DEFAULT_DECODE_QUEUE + " are busy, requests get 503 with Retry-After.")
+    Integer decodeThreads;
+
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
@@ -96,11 +114,14 @@ final class ServeCommand implements Callable<Integer> {
             Double t = threshold != null ? threshold : recordedThreshold(r);
             EmbeddingService service = EmbeddingService.builder().setRun(r).optIndex(idx).optThreshold(t)
                     .optMaxBatch(maxBatch).optBatchDelayMicros(batchDelayMicros).optSoftmaxScale(softmaxScale)
-                    .optMaxImagePixels(maxImagePixels).build();
+                    .optMaxImagePixels(maxImagePixels)
+                    .optDecodeThreads(decodeThreads != null ? decodeThreads : EmbeddingService.DEFAULT_DECODE_THREADS)
+                    .build();
             SearchServer server;
             try {
                 server = SearchServer.builder().setService(service).optHost(host).optPort(port).optToken(tok)
-                        .optMaxBodyBytes(maxBodyBytes).optDrainMillis(TimeUnit.SECONDS.toMillis(drainSeconds)).build();
+                        .optMaxBodyBytes(maxBodyBytes).optDrainMillis(TimeUnit.SECONDS.toMillis(drainSeconds))
+                        .optAllowedHosts(allowedHosts).optInsecure(insecure).optMaxConnections(maxConnections).build();
                 server.start();
             } catch (RuntimeException | java.io.IOException e) {
                 service.close();
@@ -138,6 +159,16 @@ final class ServeCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
             out.printf(Locale.ROOT, "serving run %s (checkpoint at step %d)%s on http://%s:%d/%n", run.dir, r.checkpointStep(),
                     idx == null ? "" : " with index " + index + " (" + idx.size() + " items)", host, server.port());
+            if (tok == null && !SearchServer.isLoopback(host)) {
+                spec.commandLine().getErr().println("anglearn serve: WARNING: --insecure: anyone who can reach " + host
+                        + " can use this server without a token");
+                spec.commandLine().getErr().flush();
+            }
+            if (allowedHosts.isEmpty() && (host.equals("0.0.0.0") || host.equals("::"))) {
+                spec.commandLine().getErr().println("anglearn serve: requests must name localhost, 127.0.0.1 or [::1]"
+                        + " in their Host header; add --allowed-host NAME for each name clients use to reach this machine");
+                spec.commandLine().getErr().flush();
+            }
             out.printf(Locale.ROOT, "verification threshold: %s; authentication: %s%n",
                     t == null ? "none (run 'anglearn evaluate' or pass --threshold)" : String.format(Locale.ROOT, "cos >= %.4f", t),
                     tok == null ? "none" : "bearer token");

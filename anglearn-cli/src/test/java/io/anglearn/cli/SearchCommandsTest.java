@@ -58,6 +58,9 @@ class SearchCommandsTest {
         assertEquals(0, info.code(), info.err());
         assertTrue(info.out().contains("items       10") && info.out().contains("dark                 5")
                 && info.out().contains("step 3"), info.out());
+        CliRun verify = CliRun.of("index", "verify", index.toString());
+        assertEquals(0, verify.code(), verify.err());
+        assertTrue(verify.out().contains("is intact"), verify.out());
 
         Path query = images.resolve("test").resolve("light").resolve("light3.png");
         CliRun hnsw = CliRun.of("search", "--index", index.toString(), "--query", query.toString(), "-k", "3");

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.Locale;
+import java.util.Set;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
@@ -16,19 +18,24 @@ import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
- * Decodes one image (PNG, JPEG, BMP, GIF: what the JVM's ImageIO reads) from untrusted bytes into
+ * Decodes one image (PNG, JPEG, BMP or GIF, and nothing else) from untrusted bytes into
  * a network input of {@code channels × size × size} bytes, planar (grey, or R, G, B planes), resized
  * (stretched, bilinear) as {@link ImageFolder} does for training.
  *
- * <p>Decoding is defensive, for images sent by anyone: the header's size is checked before any
+ * <p>Decoding is defensive, for images sent by anyone: only the JVM's PNG, JPEG, BMP and GIF
+ * readers are used (ImageIO's other readers, TIFF and WBMP among them, trust sizes in their
+ * headers and are refused as not an image), the header's size is checked before any
  * pixel is decoded (a forged 20 000 × 20 000 header or a decompression bomb is refused, not
  * allocated), a large image is decoded with source subsampling so that the decoded copy stays
  * between 2 and 4 times the target size per axis, and every decoder failure (truncated data,
  * unknown format, a decoder's own runtime exception) becomes an {@link ImageDecodeException} whose
  * {@link ImageDecodeException.Reason} says which of the three it was.
  *
- * <p>Options: the largest side accepted (default {@value #DEFAULT_MAX_SIDE} pixels) and the most
- * pixels accepted (default {@value #DEFAULT_MAX_PIXELS}).
+ * <p>Options: the largest side accepted (default {@value #DEFAULT_MAX_SIDE} pixels), the most
+ * pixels accepted (default {@value #DEFAULT_MAX_PIXELS}), and a limit tied to the target size: at
+ * most {@code factor × size} pixels on a side (default none; a server uses
+ * {@value #SERVER_SIDE_FACTOR}), since even with subsampling every source pixel is decompressed,
+ * and an image far larger than the network's input costs time without adding information.
  */
 public final class ImageDecoder {
 
@@ -36,6 +43,10 @@ public final class ImageDecoder {
     public static final int DEFAULT_MAX_SIDE = 16_384;
     /** Default largest image accepted, in pixels (width × height). */
     public static final long DEFAULT_MAX_PIXELS = 50_000_000L;
+    /** The side factor a server uses: images up to 128 times the network's input side per axis. */
+    public static final int SERVER_SIDE_FACTOR = 128;
+    /** The formats decoded, as ImageIO's readers name them (lower case). */
+    public static final Set<String> FORMATS = Set.of("png", "jpeg", "bmp", "gif");
 
     private final int size;
     private final int channels;
@@ -45,8 +56,15 @@ public final class ImageDecoder {
     private ImageDecoder(Builder b) {
         size = b.size;
         channels = b.channels;
-        maxSide = b.maxSide;
-        maxPixels = b.maxPixels;
+        long side = b.maxSide;
+        long pixels = b.maxPixels;
+        if (b.sideFactor > 0) {
+            long tied = (long) b.sideFactor * size;
+            side = Math.min(side, tied);
+            pixels = Math.min(pixels, tied * tied);
+        }
+        maxSide = (int) side;
+        maxPixels = pixels;
     }
 
     /** Returns a builder. */
@@ -57,6 +75,11 @@ public final class ImageDecoder {
     /** Returns the side images are resized to. */
     public int imageSize() {
         return size;
+    }
+
+    /** Returns the most pixels accepted (the tighter of the absolute and the side-factor limit). */
+    public long maxPixels() {
+        return maxPixels;
     }
 
     /** Returns the channels of the decoded images: 1 (grey) or 3 (RGB). */
@@ -108,6 +131,35 @@ public final class ImageDecoder {
         }
     }
 
+    /**
+     * Reads only the header of an image held in memory: its declared width × height, cheaply (no
+     * pixel is decoded), for deciding how to schedule its decoding.
+     *
+     * @param data the encoded image
+     * @return the declared pixels, or -1 when the bytes are no readable PNG, JPEG, BMP or GIF header
+     */
+    public static long declaredPixels(byte[] data) {
+        if (data.length == 0) {
+            return -1;
+        }
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(data))) {
+            for (Iterator<ImageReader> readers = ImageIO.getImageReaders(in); readers.hasNext(); ) {
+                ImageReader r = readers.next();
+                try {
+                    if (FORMATS.contains(formatName(r).toLowerCase(Locale.ROOT))) {
+                        r.setInput(in, true, true);
+                        return (long) r.getWidth(0) * r.getHeight(0);
+                    }
+                } finally {
+                    r.dispose();
+                }
+            }
+            return -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     private static ImageDecodeException empty(String name) {
         return new ImageDecodeException(ImageDecodeException.Reason.NOT_AN_IMAGE, name + " is empty; expected a PNG,"
                 + " JPEG, BMP or GIF image", null);
@@ -115,12 +167,25 @@ public final class ImageDecoder {
 
     private byte[] decode(ImageInputStream in, String name) throws IOException {
         BufferedImage src;
-        Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-        if (!readers.hasNext()) {
-            throw new ImageDecodeException(ImageDecodeException.Reason.NOT_AN_IMAGE, name
-                    + " is not an image this decoder reads (expected PNG, JPEG, BMP or GIF)", null);
+        ImageReader reader = null;
+        String refused = null;
+        for (Iterator<ImageReader> readers = ImageIO.getImageReaders(in); readers.hasNext(); ) {
+            ImageReader r = readers.next();
+            String format = formatName(r).toLowerCase(Locale.ROOT);
+            if (reader == null && FORMATS.contains(format)) {
+                reader = r;
+            } else {
+                if (refused == null) {
+                    refused = format;
+                }
+                r.dispose();
+            }
         }
-        ImageReader reader = readers.next();
+        if (reader == null) {
+            throw new ImageDecodeException(ImageDecodeException.Reason.NOT_AN_IMAGE, name
+                    + (refused == null ? " is not an image" : " is a " + refused.toUpperCase(Locale.ROOT) + " image")
+                    + "; this decoder reads PNG, JPEG, BMP or GIF only", null);
+        }
         try {
             reader.setInput(in, true, true);
             long w;
@@ -150,6 +215,11 @@ public final class ImageDecoder {
         } catch (IOException | RuntimeException e) {
             throw new ImageDecodeException(ImageDecodeException.Reason.DAMAGED, name + ": the "
                     + formatName(reader) + " data is truncated or corrupt (" + e.getMessage() + ")", e);
+        } catch (OutOfMemoryError e) {
+            // The readers allowed allocate what the checked header declares; should one still ask
+            // for more than the heap has, that allocation failed alone and is garbage now.
+            throw new ImageDecodeException(ImageDecodeException.Reason.TOO_LARGE, name
+                    + " needs more memory to decode than is available", null);
         } finally {
             reader.dispose();
         }
@@ -200,6 +270,7 @@ public final class ImageDecoder {
         private int channels;
         private int maxSide = DEFAULT_MAX_SIDE;
         private long maxPixels = DEFAULT_MAX_PIXELS;
+        private int sideFactor;
 
         /** Sets the side images are resized to (required; 4..1024). */
         public Builder setImageSize(int size) {
@@ -225,8 +296,20 @@ public final class ImageDecoder {
             return this;
         }
 
+        /**
+         * Limits images to {@code factor × size} pixels per side as well (default 0: no such limit;
+         * {@link ImageDecoder#SERVER_SIDE_FACTOR} for a server).
+         */
+        public Builder optSideFactor(int factor) {
+            this.sideFactor = factor;
+            return this;
+        }
+
         /** Validates and builds. */
         public ImageDecoder build() {
+            if (sideFactor < 0 || sideFactor > 65_536) {
+                throw new IllegalArgumentException("the side factor must be in 0..65536, got " + sideFactor);
+            }
             if (size < 4 || size > 1024) {
                 throw new IllegalArgumentException("image size must be in 4..1024, got " + size);
             }

@@ -106,6 +106,8 @@ public final class EmbeddingIndex implements Closeable {
     public static final int DEFAULT_BUILD_THREADS = 1;
     /** The largest dimension Lucene 9 indexes. */
     public static final int MAX_DIMENSION = 1024;
+    /** How far from 1 a stored vector's length (and a cosine's magnitude) may be from float rounding. */
+    static final double UNIT_TOLERANCE = 1e-4;
 
     static final String VECTOR = "vector";
     static final String LABEL = "label";
@@ -177,13 +179,91 @@ public final class EmbeddingIndex implements Closeable {
             index.directory = d;
             index.published = true;
             index.reader = DirectoryReader.open(d);
+            try {
+                verifyChecksums(index.reader, dir);
+            } catch (IOException | RuntimeException e) {
+                index.reader.close();
+                throw e;
+            }
             index.searcher = new IndexSearcher(index.reader);
             index.nextOrdinal.set(index.reader.maxDoc());
             return index;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             d.close();
-            throw e;
+            throw named(dir, e);
+        } catch (RuntimeException | AssertionError e) {
+            d.close();
+            throw damaged(dir, e);
         }
+    }
+
+    /**
+     * Checks every file of every segment against the checksum Lucene wrote in its footer. Lucene
+     * itself checks only the small metadata files on open; a flipped byte in the vectors, graph,
+     * stored fields or doc values would otherwise give wrong answers silently. Reads every byte
+     * once (BENCHMARKS.md has the cost at one million vectors).
+     */
+    private static void verifyChecksums(DirectoryReader reader, Path dir) throws IOException {
+        for (org.apache.lucene.index.LeafReaderContext leaf : reader.leaves()) {
+            try {
+                leaf.reader().checkIntegrity();
+            } catch (org.apache.lucene.index.CorruptIndexException | java.io.EOFException e) {
+                throw new IOException("index " + dir + " is damaged: a file's checksum does not match its contents ("
+                        + e.getMessage() + "); rebuild it with 'anglearn index build'", e);
+            }
+        }
+    }
+
+    /**
+     * Checks an index in full without opening it for search: every file's checksum, Lucene's own
+     * consistency checks of every segment (CheckIndex), and that every stored vector is finite and
+     * of unit length.
+     *
+     * @param dir the index folder
+     * @return a line per finding; empty when the index is intact
+     * @throws IOException if the index cannot be read at all (not an index, missing files)
+     */
+    public static List<String> verify(Path dir) throws IOException {
+        List<String> problems = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            throw new IOException("index " + dir + " does not exist (build it with 'anglearn index build')");
+        }
+        try (Directory d = FSDirectory.open(dir)) {
+            commitData(d, dir);
+            try (org.apache.lucene.index.CheckIndex check = new org.apache.lucene.index.CheckIndex(d)) {
+                check.setDoSlowChecks(true);
+                org.apache.lucene.index.CheckIndex.Status status = check.checkIndex();
+                if (!status.clean) {
+                    for (org.apache.lucene.index.CheckIndex.Status.SegmentInfoStatus seg : status.segmentInfos) {
+                        if (seg.error != null) {
+                            problems.add("segment " + seg.name + ": " + seg.error.getMessage());
+                        }
+                    }
+                    if (problems.isEmpty()) {
+                        problems.add("Lucene's CheckIndex found the index damaged");
+                    }
+                    return problems;
+                }
+            }
+        }
+        try (EmbeddingIndex index = open(dir)) {
+            long[] bad = new long[1];
+            index.forEachVector((ordinal, label, vector) -> {
+                double n = 0;
+                for (float x : vector) {
+                    n += (double) x * x;
+                }
+                if (!(Math.abs(Math.sqrt(n) - 1) <= UNIT_TOLERANCE) && bad[0]++ < 10) {
+                    problems.add("item " + ordinal + ": its vector has length " + Math.sqrt(n) + ", not 1");
+                }
+            });
+            if (bad[0] > 10) {
+                problems.add("... " + (bad[0] - 10) + " more vectors not of unit length");
+            }
+        } catch (IOException | RuntimeException | AssertionError e) {
+            problems.add(String.valueOf(e.getMessage()));
+        }
+        return problems;
     }
 
     /**
@@ -455,14 +535,39 @@ public final class EmbeddingIndex implements Closeable {
             return List.of();
         }
         float[] unit = unit(query);
-        TopDocs top = s.search(new KnnFloatVectorQuery(VECTOR, unit, Math.max(k, numCandidates)), Math.max(k, numCandidates));
-        List<SearchHit> hits = new ArrayList<>();
-        StoredFields stored = s.storedFields();
-        for (int i = 0; i < Math.min(k, top.scoreDocs.length); i++) {
-            ScoreDoc sd = top.scoreDocs[i];
-            hits.add(hit(stored, sd.doc, sd.score));
+        try {
+            TopDocs top = s.search(new KnnFloatVectorQuery(VECTOR, unit, Math.max(k, numCandidates)),
+                    Math.max(k, numCandidates));
+            List<SearchHit> hits = new ArrayList<>();
+            StoredFields stored = s.storedFields();
+            for (int i = 0; i < Math.min(k, top.scoreDocs.length); i++) {
+                ScoreDoc sd = top.scoreDocs[i];
+                hits.add(hit(stored, sd.doc, sd.score));
+            }
+            return hits;
+        } catch (IOException e) {
+            throw named(dir, e);
+        } catch (RuntimeException | AssertionError e) {
+            throw damaged(dir, e);
         }
-        return hits;
+    }
+
+    /**
+     * Lucene's readers trust the bytes past a valid checksum: a file damaged and resealed (or
+     * damaged in a way the checksum cannot see) fails with a runtime exception from inside Lucene
+     * (found by fuzzing: a NullPointerException reading stored fields), or, with Java assertions
+     * enabled as in tests, with one of Lucene's own assertions. It is the index's damage, reported
+     * as such.
+     */
+    /** Lucene's own IOExceptions may not name the file (found by fuzzing: "Invalid vInt detected"). */
+    private static IOException named(Path dir, IOException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains(dir.toString()) ? e : new IOException("index " + dir + " is damaged or unreadable: " + m, e);
+    }
+
+    private static IOException damaged(Path dir, Throwable e) {
+        return new IOException("index " + dir + " is damaged: Lucene failed reading it (" + e
+                + "); check it with 'anglearn index verify' and rebuild it", e);
     }
 
     /**
@@ -479,6 +584,16 @@ public final class EmbeddingIndex implements Closeable {
             return List.of();
         }
         float[] unit = unit(query);
+        try {
+            return exact(s, unit, k);
+        } catch (IOException e) {
+            throw named(dir, e);
+        } catch (RuntimeException | AssertionError e) {
+            throw damaged(dir, e);
+        }
+    }
+
+    private List<SearchHit> exact(IndexSearcher s, float[] unit, int k) throws IOException {
         // Worst first: lower score, then higher doc id.
         PriorityQueue<ScoreDoc> heap = new PriorityQueue<>(k + 1,
                 Comparator.<ScoreDoc>comparingDouble(d -> d.score).thenComparing(d -> -d.doc));
@@ -570,8 +685,14 @@ public final class EmbeddingIndex implements Closeable {
 
     private SearchHit hit(StoredFields stored, int doc, float score) throws IOException {
         Document d = stored.document(doc);
-        // Lucene's dot-product score of unit vectors is (1 + cos) / 2.
-        double cosine = Math.max(-1.0, Math.min(1.0, 2.0 * score - 1.0));
+        // Lucene's dot-product score of unit vectors is (1 + cos) / 2. Beyond float rounding a cosine
+        // outside [-1, 1] means a stored vector is not of unit length: damage, never clamped away.
+        double cosine = 2.0 * score - 1.0;
+        if (!(Math.abs(cosine) <= 1 + UNIT_TOLERANCE)) {
+            throw new IOException("index " + dir + " is damaged: a stored vector scores cosine " + cosine
+                    + ", outside [-1, 1]; check it with 'anglearn index verify' and rebuild it");
+        }
+        cosine = Math.max(-1.0, Math.min(1.0, cosine));
         return new SearchHit(d.getField(ORDINAL).numericValue().longValue(), d.getField(LABEL).numericValue().intValue(),
                 d.get(SOURCE), cosine);
     }

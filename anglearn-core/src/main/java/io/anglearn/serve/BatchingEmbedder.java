@@ -17,6 +17,9 @@ import java.util.function.IntConsumer;
  * forward pass. Concurrent clients thus share forward passes, and the network (whose native
  * arrays are not meant for concurrent use) is only ever touched by the worker.
  *
+ * <p>Whatever one forward pass throws, an {@link Error} included, fails that batch's requests only:
+ * the worker goes on with the next batch.
+ *
  * <p>Options: the most images per forward pass (default {@value #DEFAULT_MAX_BATCH}) and the
  * longest wait for a batch to fill (default {@value #DEFAULT_MAX_DELAY_MICROS} µs).
  */
@@ -32,9 +35,15 @@ public final class BatchingEmbedder implements AutoCloseable {
 
     private record Job(byte[] pixels, CompletableFuture<Output> result) {}
 
+    /** The network: input bytes of n images in, embeddings and head scores of all n out. */
+    @FunctionalInterface
+    interface Network {
+        float[][] forward(byte[] pixels, int n);
+    }
+
     private static final Job STOP = new Job(new byte[0], null);
 
-    private final TrainedRun run;
+    private final Network network;
     private final int imageBytes;
     private final int maxBatch;
     private final long maxDelayNanos;
@@ -43,10 +52,10 @@ public final class BatchingEmbedder implements AutoCloseable {
     private final Thread worker;
     private volatile boolean closed;
 
-    private BatchingEmbedder(TrainedRun run, int maxBatch, long maxDelayMicros, IntConsumer onForwardPass) {
-        this.run = run;
-        int[] shape = run.imageShape();
-        this.imageBytes = shape[0] * shape[1] * shape[2];
+    private BatchingEmbedder(Network network, int imageBytes, int maxBatch, long maxDelayMicros,
+            IntConsumer onForwardPass) {
+        this.network = network;
+        this.imageBytes = imageBytes;
         this.maxBatch = maxBatch;
         this.maxDelayNanos = TimeUnit.MICROSECONDS.toNanos(maxDelayMicros);
         this.onForwardPass = onForwardPass;
@@ -65,13 +74,20 @@ public final class BatchingEmbedder implements AutoCloseable {
      * @return the embedder; close it to stop the worker
      */
     public static BatchingEmbedder start(TrainedRun run, int maxBatch, long maxDelayMicros, IntConsumer onForwardPass) {
+        int[] shape = run.imageShape();
+        return start(run::forwardPixels, shape[0] * shape[1] * shape[2], maxBatch, maxDelayMicros, onForwardPass);
+    }
+
+    /** Starts the worker on any network (tests give one that fails). */
+    static BatchingEmbedder start(Network network, int imageBytes, int maxBatch, long maxDelayMicros,
+            IntConsumer onForwardPass) {
         if (maxBatch < 1 || maxBatch > 4096) {
             throw new IllegalArgumentException("--max-batch must be in 1..4096, got " + maxBatch);
         }
         if (maxDelayMicros < 0 || maxDelayMicros > 1_000_000) {
             throw new IllegalArgumentException("--batch-delay-us must be in 0..1000000, got " + maxDelayMicros);
         }
-        return new BatchingEmbedder(run, maxBatch, maxDelayMicros, onForwardPass);
+        return new BatchingEmbedder(network, imageBytes, maxBatch, maxDelayMicros, onForwardPass);
     }
 
     /**
@@ -147,7 +163,7 @@ public final class BatchingEmbedder implements AutoCloseable {
             for (int i = 0; i < n; i++) {
                 System.arraycopy(batch.get(i).pixels(), 0, px, i * imageBytes, imageBytes);
             }
-            float[][] out = run.forwardPixels(px, n);
+            float[][] out = network.forward(px, n);
             onForwardPass.accept(n);
             int d = out[0].length / n;
             int c = out[1].length / n;
@@ -158,13 +174,16 @@ public final class BatchingEmbedder implements AutoCloseable {
                 System.arraycopy(out[1], i * c, s, 0, c);
                 batch.get(i).result().complete(new Output(e, s));
             }
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // An Error too (OutOfMemoryError in the native pass, a linkage error): this batch's
+            // requests are answered with the failure and the worker lives on for the next batch.
             failAll(batch, e);
         }
     }
 
     private static void failAll(List<Job> batch, Throwable e) {
         for (Job j : batch) {
+            // completeExceptionally of an already completed future is a no-op.
             j.result().completeExceptionally(e);
         }
     }

@@ -1,13 +1,14 @@
 package io.anglearn.serve;
 
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.google.gson.Strictness;
 import io.anglearn.data.ImageDataset;
 import io.anglearn.data.ImageDecodeException;
 import io.anglearn.data.ImageDecoder;
+import io.anglearn.engine.ThreadNice;
 import io.anglearn.index.EmbeddingIndex;
 import io.anglearn.index.RunIndexer;
 import io.anglearn.index.SearchHit;
@@ -15,11 +16,13 @@ import io.anglearn.run.TrainedRun;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -27,6 +30,11 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
@@ -52,6 +60,16 @@ import javax.imageio.ImageIO;
  *       they are the same class.
  * </ul>
  *
+ * <p>Decoding, the costly part of a request for a large compressed image, runs on pools of its own,
+ * in two lanes chosen by the pixels the image's header declares: images up to 16 times the
+ * network's input side per axis on as many threads as cores, larger ones on half as many (at
+ * least one), each lane with a bounded queue. A flood of large images thus waits in its own lane
+ * and leaves ordinary requests their threads; on Linux the large lane's threads also run at nice
+ * {@value #LARGE_DECODE_NICE}, so they get the CPU that ordinary requests leave. When a lane's queue is full the request is refused
+ * at once with 503 rather than left to wait, and a decode still queued after the decode wait is
+ * dropped. Images larger than {@value ImageDecoder#SERVER_SIDE_FACTOR} times the network's input
+ * per side are refused (413) as well as those over the absolute limits.
+ *
  * <p>Options: the index (default none: search answers 404), the verification threshold (default
  * none), the softmax scale s (default none: the run's loss decides, see {@link ClassProbabilities}), the batch size and delay
  * of the {@link BatchingEmbedder}, the image limits of the {@link ImageDecoder}, the executor that
@@ -61,6 +79,16 @@ public final class EmbeddingService implements AutoCloseable {
 
     /** Largest k a search may ask for. */
     public static final int MAX_K = 1000;
+    /** Largest k a search with thumbnails may ask for (each thumbnail is a few KB of PNG). */
+    public static final int MAX_K_THUMBNAILS = 50;
+    /** Default decode threads: the cores. */
+    public static final int DEFAULT_DECODE_THREADS = Runtime.getRuntime().availableProcessors();
+    /** Default most decodes waiting for a thread. */
+    public static final int DEFAULT_DECODE_QUEUE = 64;
+    /** Nice value of the threads that decode large images: they get the CPU ordinary requests leave. */
+    static final int LARGE_DECODE_NICE = 10;
+    /** Default longest a decode may wait in the queue, in ms. */
+    public static final long DEFAULT_DECODE_WAIT_MILLIS = 10_000;
     /** Side of the thumbnails, in pixels. */
     static final int THUMBNAIL = 64;
 
@@ -77,6 +105,11 @@ public final class EmbeddingService implements AutoCloseable {
     private final Executor executor;
     private final double[][] unitWeights;
     private final Map<String, ImageDataset> splits = new ConcurrentHashMap<>();
+    private final ThreadPoolExecutor decodePool;
+    private final ThreadPoolExecutor largeDecodePool;
+    private final long largePixels;
+    private final long decodeWaitNanos;
+    private volatile boolean closed;
 
     private EmbeddingService(Builder b) {
         run = b.run;
@@ -87,7 +120,14 @@ public final class EmbeddingService implements AutoCloseable {
         executor = b.executor;
         int[] shape = run.imageShape();
         decoder = ImageDecoder.builder().setImageSize(shape[1]).setChannels(shape[0]).optMaxSide(b.maxImageSide)
-                .optMaxPixels(b.maxImagePixels).build();
+                .optMaxPixels(b.maxImagePixels).optSideFactor(b.sideFactor).build();
+        AtomicInteger threadNumber = new AtomicInteger();
+        decodePool = pool(b.decodeThreads, b.decodeQueue, "anglearn-decode-", threadNumber, 0);
+        largeDecodePool = pool(Math.max(1, b.decodeThreads / 2), Math.max(1, b.decodeQueue / 4), "anglearn-decode-large-",
+                threadNumber, LARGE_DECODE_NICE);
+        long side = 16L * shape[1];
+        largePixels = side * side;
+        decodeWaitNanos = TimeUnit.MILLISECONDS.toNanos(b.decodeWaitMillis);
         thumbnailDecoder = ImageDecoder.builder().setImageSize(THUMBNAIL).setChannels(3).build();
         double[][] w = run.inference().classWeights();
         unitWeights = new double[w.length][];
@@ -95,6 +135,21 @@ public final class EmbeddingService implements AutoCloseable {
             unitWeights[j] = unit(w[j]);
         }
         embedder = BatchingEmbedder.start(run, b.maxBatch, b.batchDelayMicros, metrics::forwardPass);
+    }
+
+    private static ThreadPoolExecutor pool(int threads, int queue, String name, AtomicInteger number, int nice) {
+        ThreadPoolExecutor p = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(queue), r -> {
+                    Runnable body = nice == 0 ? r : () -> {
+                        ThreadNice.set(nice);
+                        r.run();
+                    };
+                    Thread t = new Thread(body, name + number.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
+        p.allowCoreThreadTimeOut(true);
+        return p;
     }
 
     /** Returns a builder. */
@@ -123,14 +178,26 @@ public final class EmbeddingService implements AutoCloseable {
     }
 
     /**
-     * Describes the service: run, checkpoint, classes, index.
+     * Says whether the service answers: what a load balancer needs, and nothing about the run.
      *
-     * @return {@code {status, run, checkpointStep, checkpointDigest, classes, dimension, index, threshold}}
+     * @return {@code {status: "ok" or "stopping", ready}}
+     */
+    public JsonObject status() {
+        JsonObject o = new JsonObject();
+        o.addProperty("status", closed ? "stopping" : "ok");
+        o.addProperty("ready", !closed);
+        return o;
+    }
+
+    /**
+     * Describes the service: run, checkpoint, classes, index. Only names, no paths: the run's and
+     * the index's directory names.
+     *
+     * @return {@code {status, ready, run, checkpointStep, checkpointDigest, classes, dimension, index, threshold}}
      */
     public JsonObject health() {
-        JsonObject o = new JsonObject();
-        o.addProperty("status", "ok");
-        o.addProperty("run", run.runDir().toAbsolutePath().normalize().toString());
+        JsonObject o = status();
+        o.addProperty("run", String.valueOf(run.runDir().toAbsolutePath().normalize().getFileName()));
         o.addProperty("checkpointStep", run.checkpointStep());
         o.addProperty("checkpointDigest", run.checkpointDigest());
         JsonArray classes = new JsonArray();
@@ -139,7 +206,7 @@ public final class EmbeddingService implements AutoCloseable {
         o.addProperty("dimension", unitWeights[0].length);
         if (index != null) {
             JsonObject i = new JsonObject();
-            i.addProperty("path", index.directory().toAbsolutePath().normalize().toString());
+            i.addProperty("name", String.valueOf(index.directory().toAbsolutePath().normalize().getFileName()));
             i.addProperty("size", index.size());
             o.add("index", i);
         }
@@ -198,13 +265,18 @@ public final class EmbeddingService implements AutoCloseable {
         if (k < 1 || k > MAX_K) {
             throw new ServiceException(400, "k must be in 1.." + MAX_K + ", got " + k);
         }
+        if (thumbnails && k > MAX_K_THUMBNAILS) {
+            throw new ServiceException(400, "k must be in 1.." + MAX_K_THUMBNAILS + " with thumbnails=true, got " + k);
+        }
         return forward(image, "the request body").thenApplyAsync(out -> {
             JsonObject o = prediction(out);
             List<SearchHit> hits;
             try {
                 hits = index.search(out.embedding(), k);
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                // A damaged index: the operator sees why, the client that the search failed.
+                System.err.println("anglearn serve: " + e.getMessage());
+                throw new ServiceException(500, "the index could not be searched; the server's log has the details", e);
             }
             JsonArray a = new JsonArray();
             for (SearchHit h : hits) {
@@ -237,18 +309,9 @@ public final class EmbeddingService implements AutoCloseable {
      * @throws ServiceException if the body or an image is refused
      */
     public CompletableFuture<JsonObject> verify(byte[] json) {
-        JsonObject req;
-        try {
-            JsonElement e = JsonParser.parseString(new String(json, StandardCharsets.UTF_8));
-            if (!e.isJsonObject()) {
-                throw new ServiceException(400, "expected a JSON object {\"a\": base64 image, \"b\": base64 image}");
-            }
-            req = e.getAsJsonObject();
-        } catch (JsonParseException e) {
-            throw new ServiceException(400, "the body is not valid JSON; expected {\"a\": base64 image, \"b\": base64 image}");
-        }
-        byte[] a = base64(req, "a");
-        byte[] b = base64(req, "b");
+        byte[][] ab = parseVerify(json);
+        byte[] a = ab[0];
+        byte[] b = ab[1];
         CompletableFuture<BatchingEmbedder.Output> fa = forward(a, "image a");
         CompletableFuture<BatchingEmbedder.Output> fb = forward(b, "image b");
         return fa.thenCombine(fb, (x, y) -> {
@@ -273,22 +336,119 @@ public final class EmbeddingService implements AutoCloseable {
         });
     }
 
-    private static byte[] base64(JsonObject req, String field) {
-        JsonElement e = req.get(field);
-        if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
-            throw new ServiceException(400, "field '" + field + "' is missing; expected {\"a\": base64 image, \"b\": base64 image}");
+    private static final String VERIFY_SHAPE = "expected {\"a\": base64 image, \"b\": base64 image}";
+
+    /**
+     * Reads {@code {"a": "...", "b": "..."}} strictly: RFC 8259 JSON only (no comments, unquoted
+     * names or single quotes), exactly the two fields, each once, each a string of RFC 4648
+     * base64 without line breaks or other characters.
+     *
+     * @param json the request body
+     * @return the decoded bytes of a and b
+     * @throws ServiceException 400 naming what is wrong
+     */
+    static byte[][] parseVerify(byte[] json) {
+        byte[][] out = new byte[2][];
+        try (JsonReader r = new JsonReader(new StringReader(utf8(json)))) {
+            r.setStrictness(Strictness.STRICT);
+            r.setNestingLimit(4);
+            if (r.peek() != JsonToken.BEGIN_OBJECT) {
+                throw new ServiceException(400, "the body is not a JSON object; " + VERIFY_SHAPE);
+            }
+            r.beginObject();
+            java.util.Set<String> seen = new HashSet<>();
+            while (r.hasNext()) {
+                String name = r.nextName();
+                int i = switch (name) {
+                    case "a" -> 0;
+                    case "b" -> 1;
+                    // The name is not echoed: error messages carry no client data.
+                    default -> throw new ServiceException(400, "unexpected field; " + VERIFY_SHAPE);
+                };
+                if (!seen.add(name)) {
+                    throw new ServiceException(400, "field '" + name + "' appears twice; " + VERIFY_SHAPE);
+                }
+                if (r.peek() != JsonToken.STRING) {
+                    throw new ServiceException(400, "field '" + name + "' is not a string; " + VERIFY_SHAPE);
+                }
+                String v = r.nextString();
+                try {
+                    out[i] = Base64.getDecoder().decode(v);
+                } catch (IllegalArgumentException ex) {
+                    throw new ServiceException(400, "field '" + name + "' is not base64 (RFC 4648, no line breaks): "
+                            + ex.getMessage());
+                }
+            }
+            r.endObject();
+            if (r.peek() != JsonToken.END_DOCUMENT) {
+                throw new ServiceException(400, "the body has more after its JSON object; " + VERIFY_SHAPE);
+            }
+        } catch (IOException | IllegalStateException | NumberFormatException e) {
+            // Gson reports syntax errors as MalformedJsonException (an IOException) and a wrong
+            // token as IllegalStateException; its messages quote a JSON path, never the data.
+            throw new ServiceException(400, "the body is not valid JSON; " + VERIFY_SHAPE);
         }
+        for (int i = 0; i < 2; i++) {
+            if (out[i] == null) {
+                throw new ServiceException(400, "field '" + (i == 0 ? "a" : "b") + "' is missing; " + VERIFY_SHAPE);
+            }
+        }
+        return out;
+    }
+
+    private static String utf8(byte[] bytes) {
         try {
-            return Base64.getMimeDecoder().decode(e.getAsString());
-        } catch (IllegalArgumentException ex) {
-            throw new ServiceException(400, "field '" + field + "' is not base64 (" + ex.getMessage() + ")");
+            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new ServiceException(400, "the body is not UTF-8; " + VERIFY_SHAPE);
         }
     }
 
+    /**
+     * Decodes on the decode pool, then queues the pixels for a forward pass. A full decode queue
+     * fails the future at once with 503; so does a decode that waited past the decode wait.
+     */
     private CompletableFuture<BatchingEmbedder.Output> forward(byte[] image, String name) {
-        byte[] px;
+        CompletableFuture<byte[]> decoded = new CompletableFuture<>();
+        long queued = System.nanoTime();
+        // Reading the header costs microseconds; decoding a large image can cost seconds.
+        long declared = ImageDecoder.declaredPixels(image);
+        if (declared > decoder.maxPixels()) {
+            // Refused at the header without queueing: forged sizes must not fill a lane.
+            try {
+                decoded.complete(decode(image, name));
+            } catch (Throwable t) {
+                decoded.completeExceptionally(t);
+            }
+            return decoded.thenCompose(embedder::submit);
+        }
+        ThreadPoolExecutor lane = declared > largePixels ? largeDecodePool : decodePool;
         try {
-            px = decoder.decode(image, name);
+            lane.execute(() -> {
+                if (System.nanoTime() - queued > decodeWaitNanos) {
+                    decoded.completeExceptionally(busy("waited longer than "
+                            + TimeUnit.NANOSECONDS.toMillis(decodeWaitNanos) + " ms to be decoded"));
+                    return;
+                }
+                try {
+                    decoded.complete(decode(image, name));
+                } catch (Throwable t) {
+                    decoded.completeExceptionally(t);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            decoded.completeExceptionally(closed ? e : busy("too many images are being decoded"));
+        }
+        return decoded.thenCompose(embedder::submit);
+    }
+
+    private static ServiceException busy(String why) {
+        return new ServiceException(503, "the server is busy: " + why + "; retry later");
+    }
+
+    private byte[] decode(byte[] image, String name) {
+        try {
+            return decoder.decode(image, name);
         } catch (ImageDecodeException e) {
             int status = switch (e.reason()) {
                 case TOO_LARGE -> 413;
@@ -297,7 +457,6 @@ public final class EmbeddingService implements AutoCloseable {
             };
             throw new ServiceException(status, e.getMessage(), e);
         }
-        return embedder.submit(px);
     }
 
     private JsonObject prediction(BatchingEmbedder.Output out) {
@@ -439,9 +598,18 @@ public final class EmbeddingService implements AutoCloseable {
         return t;
     }
 
-    /** Stops the forward worker after the images already queued; the run and index stay open. */
+    /** Stops the decode pool and the forward worker after the images already queued; the run and index stay open. */
     @Override
     public void close() {
+        closed = true;
+        decodePool.shutdown();
+        largeDecodePool.shutdown();
+        try {
+            decodePool.awaitTermination(60, TimeUnit.SECONDS);
+            largeDecodePool.awaitTermination(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         embedder.close();
     }
 
@@ -456,6 +624,10 @@ public final class EmbeddingService implements AutoCloseable {
         private int maxImageSide = ImageDecoder.DEFAULT_MAX_SIDE;
         private long maxImagePixels = ImageDecoder.DEFAULT_MAX_PIXELS;
         private Executor executor = ForkJoinPool.commonPool();
+        private int sideFactor = ImageDecoder.SERVER_SIDE_FACTOR;
+        private int decodeThreads = DEFAULT_DECODE_THREADS;
+        private int decodeQueue = DEFAULT_DECODE_QUEUE;
+        private long decodeWaitMillis = DEFAULT_DECODE_WAIT_MILLIS;
 
         /** Sets the trained run (required). */
         public Builder setRun(TrainedRun run) {
@@ -508,6 +680,36 @@ public final class EmbeddingService implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Sets the largest image side as a multiple of the network's input side (default
+         * {@value ImageDecoder#SERVER_SIDE_FACTOR}; 0 for the absolute limits only).
+         */
+        public Builder optSideFactor(int sideFactor) {
+            this.sideFactor = sideFactor;
+            return this;
+        }
+
+        /** Sets the decode threads for ordinary images (default the cores); large images get half as many. */
+        public Builder optDecodeThreads(int decodeThreads) {
+            this.decodeThreads = decodeThreads;
+            return this;
+        }
+
+        /**
+         * Sets the most ordinary decodes waiting for a thread (default {@value #DEFAULT_DECODE_QUEUE};
+         * large ones: a quarter as many); more are refused with 503.
+         */
+        public Builder optDecodeQueue(int decodeQueue) {
+            this.decodeQueue = decodeQueue;
+            return this;
+        }
+
+        /** Sets the longest a decode may wait for a thread, in ms (default {@value #DEFAULT_DECODE_WAIT_MILLIS}). */
+        public Builder optDecodeWaitMillis(long decodeWaitMillis) {
+            this.decodeWaitMillis = decodeWaitMillis;
+            return this;
+        }
+
         /** Sets the executor that runs searches after their forward pass (default the common pool). */
         public Builder optExecutor(Executor executor) {
             this.executor = executor;
@@ -531,6 +733,15 @@ public final class EmbeddingService implements AutoCloseable {
             }
             if (executor == null) {
                 throw new IllegalArgumentException("the executor must not be null");
+            }
+            if (decodeThreads < 1 || decodeThreads > 256) {
+                throw new IllegalArgumentException("--decode-threads must be in 1..256, got " + decodeThreads);
+            }
+            if (decodeQueue < 1 || decodeQueue > 100_000) {
+                throw new IllegalArgumentException("--decode-queue must be in 1..100000, got " + decodeQueue);
+            }
+            if (decodeWaitMillis < 1) {
+                throw new IllegalArgumentException("the decode wait must be at least 1 ms, got " + decodeWaitMillis);
             }
             return new EmbeddingService(this);
         }

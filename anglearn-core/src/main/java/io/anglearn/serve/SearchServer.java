@@ -5,44 +5,74 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * The HTTP face of an {@link EmbeddingService}, on an embedded Jetty server:
  * <ul>
  *   <li>{@code GET /} — the search page (one self-contained HTML file, no network resources);
- *   <li>{@code GET /health} — the service's description, JSON (no token needed, for health checks);
+ *   <li>{@code GET /health} — {@code {status, ready}} for anyone (load balancers); with the token
+ *       (or when there is none) also the run's and index's names, checkpoint, classes;
  *   <li>{@code GET /metrics} — request counts, latencies and forward passes, Prometheus text format;
  *   <li>{@code POST /embed}, {@code /predict}, {@code /search?k=K&thumbnails=true} — an image as the
  *       body (PNG, JPEG, BMP or GIF bytes) → JSON;
  *   <li>{@code POST /verify} — {@code {"a": base64 image, "b": base64 image}} → JSON.
  * </ul>
- * Errors are JSON too, {@code {"status": 4xx, "error": message}}: 400 malformed request, 401
- * missing or wrong token, 404 unknown path or no index, 405 wrong method, 413 body or image too
- * large, 415 not an image, 422 damaged image.
+ * Errors are JSON too, {@code {"status": 4xx, "error": message}}, Jetty's own protocol errors
+ * included, and never carry class names or paths: 400 malformed request, 401 missing or wrong
+ * token, 403 a {@code Host} not allowed, 404 unknown path or no index, 405 wrong method (with
+ * {@code Allow}), 408 body not received in time, 413 body or image too large, 415 not an image,
+ * 422 damaged image, 500 internal error (details on the server's stderr only), 503 busy or
+ * stopping (with {@code Retry-After}).
  *
  * <p>Requests wait for their forward pass asynchronously, holding no thread. Request bodies are
  * limited (Content-Length checked before reading, and the read itself capped); with a token set,
  * every endpoint but {@code /health} and the page requires {@code Authorization: Bearer TOKEN}.
  * {@link #stop()} drains gracefully: the server stops accepting connections, requests in flight
  * are answered (up to the drain timeout), then the service's forward worker ends.
+ *
+ * <p>Exposure: every request's {@code Host} must name an allowed host (loopback names and the bound
+ * address by default, more with {@link Builder#optAllowedHosts}), which stops DNS rebinding;
+ * binding an address other than loopback without a token is refused unless
+ * {@link Builder#optInsecure} is set.
+ *
+ * <p>Limits: at most {@value #DEFAULT_MAX_CONNECTIONS} connections (more wait in the accept
+ * queue), a connection's first request must arrive within {@value #DEFAULT_HEADER_MILLIS} ms, a
+ * connection idle for {@value #DEFAULT_IDLE_MILLIS} ms is closed, a body must arrive within
+ * {@value #DEFAULT_BODY_MILLIS} ms (else 408), and a request is answered within
+ * {@value #DEFAULT_REQUEST_MILLIS} ms of its body (else 503).
  *
  * <p>Options: host (default {@value #DEFAULT_HOST}, loopback only), port (default
  * {@value #DEFAULT_PORT}; 0 picks a free one), token (default none), the body limit (default
@@ -61,12 +91,31 @@ public final class SearchServer implements AutoCloseable {
     public static final long DEFAULT_DRAIN_MILLIS = 30_000;
     /** Default most HTTP threads. */
     public static final int DEFAULT_THREADS = 64;
+    /** Default most open connections. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 512;
+    /** Default time a connection may stay idle, in ms. */
+    public static final long DEFAULT_IDLE_MILLIS = 10_000;
+    /** Default time a new connection gets to send its first request's headers, in ms. */
+    public static final long DEFAULT_HEADER_MILLIS = 10_000;
+    /** Default time a request body gets to arrive, in ms. */
+    public static final long DEFAULT_BODY_MILLIS = 30_000;
+    /** Default time from a request's body to its answer, in ms. */
+    public static final long DEFAULT_REQUEST_MILLIS = 30_000;
+    /** Seconds a client is asked to wait after a 503. */
+    static final int RETRY_AFTER_SECONDS = 1;
+    /** The host names every server answers to. */
+    static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "::1", "[::1]");
 
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
     private final EmbeddingService service;
     private final String token;
     private final int maxBodyBytes;
+    private final Set<String> allowedHosts;
+    private final boolean anyHost;
+    private final long bodyMillis;
+    private final long requestMillis;
+    private final long headerMillis;
     private final Server server;
     private final ServerConnector connector;
     private final byte[] page;
@@ -75,6 +124,23 @@ public final class SearchServer implements AutoCloseable {
         service = b.service;
         token = b.token;
         maxBodyBytes = b.maxBodyBytes;
+        bodyMillis = b.bodyMillis;
+        requestMillis = b.requestMillis;
+        headerMillis = b.headerMillis;
+        Set<String> hosts = new LinkedHashSet<>(LOOPBACK_NAMES);
+        boolean any = false;
+        for (String h : b.allowedHosts) {
+            if (h.equals("*")) {
+                any = true;
+            } else {
+                hosts.add(h.toLowerCase(Locale.ROOT));
+            }
+        }
+        if (!isWildcard(b.host)) {
+            hosts.add(b.host.toLowerCase(Locale.ROOT));
+        }
+        allowedHosts = Set.copyOf(hosts);
+        anyHost = any;
         try (InputStream in = SearchServer.class.getResourceAsStream("search.html")) {
             if (in == null) {
                 throw new IOException("the search page is missing from the jar (io/anglearn/serve/search.html)");
@@ -89,7 +155,13 @@ public final class SearchServer implements AutoCloseable {
         connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(b.host);
         connector.setPort(b.port);
+        connector.setIdleTimeout(b.idleMillis);
+        connector.addBean(new FirstRequestDeadline());
         server.addConnector(connector);
+        // Past the limit Jetty stops accepting: further clients wait in the kernel's accept queue
+        // instead of each holding a file descriptor here.
+        server.addBean(new NetworkConnectionLimit(b.maxConnections, connector));
+        server.setErrorHandler(new JsonErrors());
         server.setHandler(new GracefulHandler(new Router()));
         server.setStopTimeout(b.drainMillis);
     }
@@ -97,6 +169,143 @@ public final class SearchServer implements AutoCloseable {
     /** Returns a builder. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** A search's query parameters. */
+    record SearchQuery(int k, boolean thumbnails) {}
+
+    /**
+     * Reads {@code /search}'s query string strictly: percent-escapes must be valid UTF-8, k an
+     * integer (its range is the service's to check), thumbnails true/false/1/0.
+     *
+     * @param query the raw query string, or null
+     * @return k (default 10) and whether thumbnails are asked
+     * @throws ServiceException 400 naming the parameter
+     */
+    static SearchQuery searchQuery(String query) {
+        Fields q = new Fields(true);
+        if (query != null) {
+            if (query.length() > 4096) {
+                throw new ServiceException(400, "the query string is longer than 4096 characters");
+            }
+            try {
+                org.eclipse.jetty.util.UrlEncoded.decodeUtf8To(query, q);
+            } catch (RuntimeException e) {
+                // Jetty's exceptions for %ZZ and invalid UTF-8: the client's fault, not worth a class name.
+                throw new ServiceException(400, "the query string is malformed; expected ?k=K&thumbnails=true");
+            }
+        }
+        int k = 10;
+        String kv = q.getValue("k");
+        if (kv != null) {
+            try {
+                k = Integer.parseInt(kv.trim());
+            } catch (NumberFormatException e) {
+                throw new ServiceException(400, "query parameter k is not an integer");
+            }
+        }
+        String t = q.getValue("thumbnails");
+        boolean thumbnails;
+        if (t == null || t.equalsIgnoreCase("false") || t.equals("0")) {
+            thumbnails = false;
+        } else if (t.equalsIgnoreCase("true") || t.equals("1")) {
+            thumbnails = true;
+        } else {
+            throw new ServiceException(400, "query parameter thumbnails must be true or false");
+        }
+        return new SearchQuery(k, thumbnails);
+    }
+
+    /** Whether the address is a wildcard (all interfaces). */
+    static boolean isWildcard(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+    }
+
+    /** Whether the address (a name or a literal) is loopback only; an unresolvable one is not. */
+    public static boolean isLoopback(String host) {
+        if (LOOPBACK_NAMES.contains(host.toLowerCase(Locale.ROOT))) {
+            return true;
+        }
+        try {
+            for (InetAddress a : InetAddress.getAllByName(host)) {
+                if (!a.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** The host part of a Host header value, lower case, or null when malformed. */
+    static String hostOf(String header) {
+        String h = header.trim().toLowerCase(Locale.ROOT);
+        if (h.startsWith("[")) {
+            int close = h.indexOf(']');
+            if (close < 0) {
+                return null;
+            }
+            String rest = h.substring(close + 1);
+            if (!rest.isEmpty() && !rest.matches(":\\d{1,5}")) {
+                return null;
+            }
+            return h.substring(0, close + 1);
+        }
+        int colon = h.indexOf(':');
+        if (colon >= 0) {
+            if (!h.substring(colon).matches(":\\d{1,5}")) {
+                return null;
+            }
+            h = h.substring(0, colon);
+        }
+        return h.isEmpty() ? null : h;
+    }
+
+    /** Closes connections that have not sent a complete request head within the deadline (slow headers). */
+    private final class FirstRequestDeadline implements Connection.Listener {
+        @Override
+        public void onOpened(Connection connection) {
+            Scheduler scheduler = connector.getScheduler();
+            scheduler.schedule(() -> {
+                if (connection.getMessagesIn() == 0 && connection.getEndPoint().isOpen()) {
+                    connection.getEndPoint().close(new TimeoutException("no request within " + headerMillis + " ms"));
+                }
+            }, headerMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Jetty's own error answers (bad request lines, headers too large, ...) as JSON, never HTML. */
+    private static final class JsonErrors extends ErrorHandler {
+        JsonErrors() {
+            setShowStacks(false);
+            setShowCauses(false);
+            setShowMessageInTitle(false);
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            int status = response.getStatus() >= 400 ? response.getStatus() : 500;
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+            response.write(true, ByteBuffer.wrap(body(status)), callback);
+            return true;
+        }
+
+        @Override
+        public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+            fields.put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+            return ByteBuffer.wrap(body(status));
+        }
+
+        private static byte[] body(int status) {
+            JsonObject o = new JsonObject();
+            o.addProperty("status", status);
+            String reason = HttpStatus.getMessage(status);
+            o.addProperty("error", "the HTTP request was refused: " + (reason == null ? "error " + status
+                    : reason.toLowerCase(Locale.ROOT)));
+            return (GSON.toJson(o) + "\n").getBytes(StandardCharsets.UTF_8);
+        }
     }
 
     /**
@@ -181,41 +390,56 @@ public final class SearchServer implements AutoCloseable {
             };
             Exchange x = new Exchange(request, response, callback, endpoint, start);
             try {
+                checkHost(request);
                 route(x, path, method);
-            } catch (ServiceException e) {
-                x.error(e.status(), e.getMessage());
-            } catch (RuntimeException e) {
-                x.error(500, "internal error: " + e);
+            } catch (Throwable e) {
+                x.fail(e);
             }
             return true;
+        }
+
+        private void checkHost(Request request) {
+            if (anyHost) {
+                return;
+            }
+            String header = request.getHeaders().get(HttpHeader.HOST);
+            if (header == null) {
+                return; // HTTP/1.0 without Host: no browser sends that, so no rebinding either
+            }
+            String host = hostOf(header);
+            if (host == null || !allowedHosts.contains(host)) {
+                throw new ServiceException(403, "this server does not answer to the host named in the Host header;"
+                        + " start it with --allowed-host NAME to allow a name");
+            }
         }
 
         private void route(Exchange x, String path, String method) {
             boolean get = method.equals("GET") || method.equals("HEAD");
             switch (x.endpoint) {
                 case "page" -> {
-                    requireMethod(get, "GET");
+                    requireMethod(x, get, "GET, HEAD");
                     x.send(200, "text/html; charset=utf-8", page);
                 }
                 case "health" -> {
-                    requireMethod(get, "GET");
-                    JsonObject h = service.health();
-                    h.addProperty("auth", token != null);
-                    x.json(200, h);
+                    requireMethod(x, get, "GET, HEAD");
+                    if (authorized(x.request)) {
+                        JsonObject h = service.health();
+                        h.addProperty("auth", token != null);
+                        x.json(200, h);
+                    } else {
+                        x.json(200, service.status());
+                    }
                 }
                 case "metrics" -> {
-                    requireMethod(get, "GET");
+                    requireMethod(x, get, "GET, HEAD");
                     authorize(x.request);
                     x.send(200, ServiceMetrics.CONTENT_TYPE, service.metrics().scrape());
                 }
                 case "embed" -> post(x, method, service::embed);
                 case "predict" -> post(x, method, service::predict);
                 case "search" -> {
-                    Fields q = Request.extractQueryParameters(x.request);
-                    int k = intParam(q, "k", 10);
-                    boolean thumbnails = "true".equalsIgnoreCase(q.getValue("thumbnails"))
-                            || "1".equals(q.getValue("thumbnails"));
-                    post(x, method, body -> service.search(body, k, thumbnails));
+                    SearchQuery q = searchQuery(x.request.getHttpURI().getQuery());
+                    post(x, method, body -> service.search(body, q.k(), q.thumbnails()));
                 }
                 case "verify" -> post(x, method, service::verify);
                 default -> throw new ServiceException(404, "no endpoint " + path + "; see GET / for the page,"
@@ -223,59 +447,49 @@ public final class SearchServer implements AutoCloseable {
             }
         }
 
-        private void requireMethod(boolean ok, String expected) {
+        private void requireMethod(Exchange x, boolean ok, String allowed) {
             if (!ok) {
-                throw new ServiceException(405, "this endpoint answers " + expected + " only");
-            }
-        }
-
-        private int intParam(Fields q, String name, int dflt) {
-            String v = q.getValue(name);
-            if (v == null) {
-                return dflt;
-            }
-            try {
-                return Integer.parseInt(v.trim());
-            } catch (NumberFormatException e) {
-                throw new ServiceException(400, "query parameter " + name + "=" + v + " is not an integer");
+                x.response.getHeaders().put(HttpHeader.ALLOW, allowed);
+                throw new ServiceException(405, "this endpoint answers " + allowed + " only");
             }
         }
 
         private void post(Exchange x, String method, Function<byte[], CompletableFuture<JsonObject>> work) {
-            requireMethod(method.equals("POST"), "POST");
+            requireMethod(x, method.equals("POST"), "POST");
             authorize(x.request);
             long declared = x.request.getLength();
             if (declared > maxBodyBytes) {
                 throw new ServiceException(413, "request body of " + declared + " bytes; at most " + maxBodyBytes
                         + " are accepted");
             }
-            Content.Source.asByteArrayAsync(x.request, maxBodyBytes).whenComplete((body, failure) -> {
-                if (failure != null) {
-                    x.error(413, "request body larger than the " + maxBodyBytes + " bytes accepted, or cut short ("
-                            + EmbeddingService.cause(failure).getMessage() + ")");
-                    return;
-                }
-                try {
-                    work.apply(body).whenComplete((json, err) -> {
-                        if (err == null) {
-                            x.json(200, json);
-                        } else {
-                            Throwable c = EmbeddingService.cause(err);
-                            if (c instanceof ServiceException s) {
-                                x.error(s.status(), s.getMessage());
-                            } else if (c instanceof java.util.concurrent.RejectedExecutionException) {
-                                x.error(503, "the server is shutting down");
-                            } else {
-                                x.error(500, "internal error: " + c);
-                            }
+            Content.Source.asByteArrayAsync(x.request, maxBodyBytes)
+                    .orTimeout(bodyMillis, TimeUnit.MILLISECONDS)
+                    .whenComplete((body, failure) -> {
+                        if (failure != null) {
+                            x.bodyFailed(EmbeddingService.cause(failure), declared);
+                            return;
+                        }
+                        try {
+                            work.apply(body).orTimeout(requestMillis, TimeUnit.MILLISECONDS).whenComplete((json, err) -> {
+                                if (err == null) {
+                                    x.json(200, json);
+                                } else {
+                                    x.fail(err);
+                                }
+                            });
+                        } catch (Throwable e) {
+                            x.fail(e);
                         }
                     });
-                } catch (ServiceException e) {
-                    x.error(e.status(), e.getMessage());
-                } catch (RuntimeException e) {
-                    x.error(500, "internal error: " + e);
-                }
-            });
+        }
+
+        private boolean authorized(Request request) {
+            try {
+                authorize(request);
+                return true;
+            } catch (ServiceException e) {
+                return false;
+            }
         }
 
         private void authorize(Request request) {
@@ -313,12 +527,45 @@ public final class SearchServer implements AutoCloseable {
             send(status, "application/json; charset=utf-8", (GSON.toJson(body) + "\n").getBytes(StandardCharsets.UTF_8));
         }
 
+        /** Answers whatever a request failed with: a refusal with its status, anything else with 500. */
+        void fail(Throwable failure) {
+            Throwable c = EmbeddingService.cause(failure);
+            if (c instanceof ServiceException s) {
+                error(s.status(), s.getMessage());
+            } else if (c instanceof java.util.concurrent.RejectedExecutionException) {
+                error(503, "the server is shutting down");
+            } else if (c instanceof TimeoutException) {
+                error(503, "the request took longer than " + requestMillis + " ms; retry later");
+            } else {
+                // The details go to the operator, not to the client.
+                System.err.println("anglearn serve: internal error answering /" + endpoint + ": " + c);
+                error(500, "internal error; the server's log has the details");
+            }
+        }
+
+        /** Answers a body that could not be read: too large, too slow or cut short. */
+        void bodyFailed(Throwable c, long declared) {
+            if (c instanceof TimeoutException || c.getCause() instanceof TimeoutException) {
+                error(408, "the request body did not arrive within " + bodyMillis + " ms"
+                        + (declared >= 0 ? " (Content-Length said " + declared + " bytes)" : ""));
+            } else if (c instanceof EofException || c instanceof java.io.EOFException) {
+                error(400, "the request body ended before its Content-Length of " + declared + " bytes");
+            } else if (declared < 0 || c instanceof IllegalStateException || c instanceof IllegalArgumentException) {
+                error(413, "request body larger than the " + maxBodyBytes + " bytes accepted");
+            } else {
+                error(400, "the request body could not be read");
+            }
+        }
+
         void error(int status, String message) {
             JsonObject o = new JsonObject();
             o.addProperty("status", status);
             o.addProperty("error", message);
             if (status == 401) {
                 response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+            }
+            if (status == 503) {
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, Integer.toString(RETRY_AFTER_SECONDS));
             }
             json(status, o);
         }
@@ -348,6 +595,13 @@ public final class SearchServer implements AutoCloseable {
         private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         private long drainMillis = DEFAULT_DRAIN_MILLIS;
         private int threads = DEFAULT_THREADS;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private long idleMillis = DEFAULT_IDLE_MILLIS;
+        private long headerMillis = DEFAULT_HEADER_MILLIS;
+        private long bodyMillis = DEFAULT_BODY_MILLIS;
+        private long requestMillis = DEFAULT_REQUEST_MILLIS;
+        private Collection<String> allowedHosts = Set.of();
+        private boolean insecure;
 
         /** Sets the service to expose (required). The server closes it when it stops. */
         public Builder setService(EmbeddingService service) {
@@ -391,6 +645,51 @@ public final class SearchServer implements AutoCloseable {
             return this;
         }
 
+        /** Sets the most open connections (default {@value SearchServer#DEFAULT_MAX_CONNECTIONS}). */
+        public Builder optMaxConnections(int maxConnections) {
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        /** Sets how long a connection may stay idle, in ms (default {@value SearchServer#DEFAULT_IDLE_MILLIS}). */
+        public Builder optIdleMillis(long idleMillis) {
+            this.idleMillis = idleMillis;
+            return this;
+        }
+
+        /** Sets how long a new connection gets to send a request head, in ms (default {@value SearchServer#DEFAULT_HEADER_MILLIS}). */
+        public Builder optHeaderMillis(long headerMillis) {
+            this.headerMillis = headerMillis;
+            return this;
+        }
+
+        /** Sets how long a request body gets to arrive, in ms (default {@value SearchServer#DEFAULT_BODY_MILLIS}). */
+        public Builder optBodyMillis(long bodyMillis) {
+            this.bodyMillis = bodyMillis;
+            return this;
+        }
+
+        /** Sets how long a request may take once its body is in, in ms (default {@value SearchServer#DEFAULT_REQUEST_MILLIS}). */
+        public Builder optRequestMillis(long requestMillis) {
+            this.requestMillis = requestMillis;
+            return this;
+        }
+
+        /**
+         * Sets host names, besides loopback names and the bound address, that requests' {@code Host}
+         * may name ({@code *}: any).
+         */
+        public Builder optAllowedHosts(Collection<String> allowedHosts) {
+            this.allowedHosts = allowedHosts == null ? Set.of() : allowedHosts;
+            return this;
+        }
+
+        /** Allows binding an address other than loopback without a token (default refused). */
+        public Builder optInsecure(boolean insecure) {
+            this.insecure = insecure;
+            return this;
+        }
+
         /**
          * Validates and builds (without starting).
          *
@@ -418,6 +717,22 @@ public final class SearchServer implements AutoCloseable {
             }
             if (threads < 8 || threads > 1024) {
                 throw new IllegalArgumentException("--threads must be in 8..1024, got " + threads);
+            }
+            if (maxConnections < 1 || maxConnections > 100_000) {
+                throw new IllegalArgumentException("--max-connections must be in 1..100000, got " + maxConnections);
+            }
+            if (idleMillis < 100 || headerMillis < 100 || bodyMillis < 100 || requestMillis < 100) {
+                throw new IllegalArgumentException("the idle, header, body and request timeouts must be at least 100 ms");
+            }
+            for (String h : allowedHosts) {
+                if (h == null || !(h.equals("*") || h.matches("[A-Za-z0-9.\\-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}\\]"))) {
+                    throw new IllegalArgumentException("--allowed-host must be a host name, an IPv4 address, [IPv6]"
+                            + " or *, got '" + h + "'");
+                }
+            }
+            if (token == null && !insecure && !isLoopback(host)) {
+                throw new IllegalArgumentException("--host " + host + " would let other machines use the server without"
+                        + " a token; pass --token TOKEN (or set $ANGLEARN_TOKEN), or --insecure to serve without one");
             }
             return new SearchServer(this);
         }

@@ -53,6 +53,27 @@ class ImageDecoderTest {
         assertEquals(0, px[0]); // decoded (subsampled) without holding 64 MB of pixels
     }
 
+    @Test
+    void formatsOutsideTheAllowListAreNotImagesEvenWhenImageIoReadsThem() throws Exception {
+        // ImageIO's TIFF reader allocates the forged strip byte count (about 2 GiB) of this 188-byte file.
+        byte[] tiff = BadImages.tiffBomb();
+        assertEquals(188, tiff.length);
+        assertReason(ImageDecodeException.Reason.NOT_AN_IMAGE, tiff, "a TIF image");
+        assertReason(ImageDecodeException.Reason.NOT_AN_IMAGE, BadImages.wbmp(), "PNG, JPEG, BMP or GIF only");
+    }
+
+    @Test
+    void theSideFactorTiesTheLimitToTheTargetSize() throws Exception {
+        ImageDecoder served = ImageDecoder.builder().setImageSize(8).setChannels(3)
+                .optSideFactor(ImageDecoder.SERVER_SIDE_FACTOR).build();
+        // 16384 x 3051 is within the absolute limits but 16 times what an 8-pixel input can use per side.
+        byte[] wide = BadImages.forgedHeaderPng(16_384, 3051);
+        ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> served.decode(wide, "wide.png"));
+        assertEquals(ImageDecodeException.Reason.TOO_LARGE, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().contains("at most 1024 on a side"), e.getMessage());
+        assertEquals(3 * 64, served.decode(BadImages.solidPng(1024, 600, 0x102030), "fits.png").length);
+    }
+
     private void assertReason(ImageDecodeException.Reason reason, byte[] data, String fragment) {
         ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> rgb.decode(data, "upload.png"));
         assertEquals(reason, e.reason(), e.getMessage());

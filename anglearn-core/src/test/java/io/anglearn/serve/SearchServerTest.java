@@ -107,8 +107,9 @@ class SearchServerTest {
     void endpointsAnswerWhatTheLibraryComputes() throws Exception {
         HttpResponse<String> h = http.send(HttpRequest.newBuilder(uri("/health")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, h.statusCode(), "health needs no token");
-        JsonObject health = json(h);
-        assertEquals("ok", health.get("status").getAsString());
+        assertEquals("ok", json(h).get("status").getAsString());
+        assertTrue(json(h).get("ready").getAsBoolean());
+        JsonObject health = json(get("/health")); // the details need the token
         assertEquals(12, health.getAsJsonObject("index").get("size").getAsInt());
         assertTrue(health.get("auth").getAsBoolean());
         HttpResponse<String> page = http.send(HttpRequest.newBuilder(uri("/")).build(), HttpResponse.BodyHandlers.ofString());
