@@ -1,6 +1,5 @@
 package io.anglearn.cli;
 
-import io.anglearn.report.RunLog;
 import io.anglearn.rundir.RunFiles;
 import io.anglearn.train.CheckpointStore;
 import java.io.IOException;
@@ -80,7 +79,7 @@ final class TrainingInterrupted {
         lines.forEach(err::println);
         err.flush();
         try {
-            new RunLog(RunFiles.log(dir)).log(lines.get(0) + "; " + lines.get(1));
+            io.anglearn.run.TrainingRun.log(dir, lines.get(0) + "; " + lines.get(1));
         } catch (IOException e) {
             err.println("(could not record the interruption in " + RunFiles.log(dir) + ": " + e.getMessage() + ")");
             err.flush();

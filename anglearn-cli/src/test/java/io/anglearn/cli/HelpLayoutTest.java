@@ -34,7 +34,7 @@ class HelpLayoutTest {
     void everyCommandsHelpHasPlaceholdersAndParagraphsAndEveryCommandHasAVersion() {
         for (String[] command : new String[][] {{"train"}, {"evaluate"}, {"embed"}, {"predict"}, {"lr-find"},
             {"reproduce"}, {"bench"}, {"report"}, {"index", "build"}, {"index", "info"}, {"search"}, {"serve"},
-            {"model"}, {"curves"}, {"export"}}) {
+            {"model"}, {"curves"}, {"export"}, {"index", "verify"}}) {
             String[] args = java.util.Arrays.copyOf(command, command.length + 1);
             args[command.length] = "--help";
             CliRun help = CliRun.of(args);

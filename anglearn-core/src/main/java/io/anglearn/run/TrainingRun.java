@@ -163,6 +163,18 @@ public final class TrainingRun {
     }
 
     /**
+     * Adds a line to a run's {@code train.log}, as the run itself writes them (time-stamped), for
+     * what happens to a run outside its training loop, such as an interruption.
+     *
+     * @param runDir the run directory
+     * @param line the line
+     * @throws IOException if the log cannot be written
+     */
+    public static void log(Path runDir, String line) throws IOException {
+        new RunLog(RunFiles.log(runDir)).log(line);
+    }
+
+    /**
      * Says where a run stands: the epochs its newest intact checkpoint has finished, of how many.
      *
      * @param runDir the run directory
