@@ -3,9 +3,7 @@ package io.anglearn.data;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -178,19 +176,7 @@ public final class DatasetDownloader {
     }
 
     private static boolean isLoopback(String host) {
-        if (host == null) {
-            return false;
-        }
-        try {
-            for (InetAddress a : InetAddress.getAllByName(host)) {
-                if (!a.isLoopbackAddress()) {
-                    return false;
-                }
-            }
-            return true;
-        } catch (UnknownHostException e) {
-            return false;
-        }
+        return io.anglearn.util.Hosts.isLoopback(host);
     }
 
     private static byte[] digest(Path file, Checksum c) throws IOException {

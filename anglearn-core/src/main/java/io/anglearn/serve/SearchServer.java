@@ -5,8 +5,6 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -223,19 +221,7 @@ public final class SearchServer implements AutoCloseable {
 
     /** Whether the address (a name or a literal) is loopback only; an unresolvable one is not. */
     public static boolean isLoopback(String host) {
-        if (LOOPBACK_NAMES.contains(host.toLowerCase(Locale.ROOT))) {
-            return true;
-        }
-        try {
-            for (InetAddress a : InetAddress.getAllByName(host)) {
-                if (!a.isLoopbackAddress()) {
-                    return false;
-                }
-            }
-            return true;
-        } catch (UnknownHostException e) {
-            return false;
-        }
+        return LOOPBACK_NAMES.contains(host.toLowerCase(Locale.ROOT)) || io.anglearn.util.Hosts.isLoopback(host);
     }
 
     /** The host part of a Host header value, lower case, or null when malformed. */
