@@ -183,8 +183,9 @@ public final class ImageDecoder {
         }
         if (reader == null) {
             throw new ImageDecodeException(ImageDecodeException.Reason.NOT_AN_IMAGE, name
-                    + (refused == null ? " is not an image" : " is a " + refused.toUpperCase(Locale.ROOT) + " image")
-                    + "; this decoder reads PNG, JPEG, BMP or GIF only", null);
+                    + (refused == null ? " is not an image this decoder reads (expected PNG, JPEG, BMP or GIF)"
+                            : " is a " + refused.toUpperCase(Locale.ROOT) + " image; this decoder reads PNG, JPEG, BMP"
+                                    + " or GIF only"), null);
         }
         try {
             reader.setInput(in, true, true);

@@ -75,8 +75,8 @@ class SearchPageChromiumIT {
                     assertEquals("red", hits.get(0).findElement(By.className("label")).getText());
                     assertTrue(hits.get(0).findElement(By.className("cos")).getText().startsWith("cos 1.000"),
                             hits.get(0).getText());
-                    assertTrue(hits.get(0).findElement(By.className("src")).getText().equals("test#9"),
-                            "red-01 is the test split's tenth image: " + hits.get(0).getText());
+                    assertTrue(hits.get(0).findElement(By.className("src")).getText().equals(query.toString()),
+                            "red-01 finds itself, indexed by its file: " + hits.get(0).getText());
                     Object decoded = driver.executeScript("return Array.from(document.querySelectorAll('#results img'))"
                             + ".every(function(i){return i.complete && i.naturalWidth === 64;})");
                     assertEquals(Boolean.TRUE, decoded, "every thumbnail decoded");

@@ -152,12 +152,12 @@ class SearchServerTest {
         assertEquals(1.0, sum, 1e-9);
         assertEquals("softmax(k·(π/2 − θ_j)), k = 4 of the loss arc", health.get("probabilities").getAsString());
 
-        // Test image 5 is the index's item 5 (test#5): it finds itself first.
+        // Test image 5 is the index's item 5, indexed by its file: it finds itself first.
         JsonObject search = json(post("/search?k=4&thumbnails=true", bytes, true));
         JsonArray hits = search.getAsJsonArray("hits");
         assertEquals(4, hits.size());
         JsonObject top = hits.get(0).getAsJsonObject();
-        assertEquals("test#5", top.get("source").getAsString());
+        assertEquals(testImages.get(5).toString(), top.get("source").getAsString());
         assertEquals(1.0, top.get("cosine").getAsDouble(), 1e-4);
         assertEquals(TinyRun.CLASSES[5 / 4], top.get("className").getAsString());
         assertTrue(top.get("thumbnail").getAsString().startsWith("data:image/png;base64,"));
@@ -219,7 +219,7 @@ class SearchServerTest {
         String[] expectedTop = new String[n];
         for (int i = 0; i < n; i++) {
             bodies[i] = Files.readAllBytes(testImages.get(i));
-            expectedTop[i] = "test#" + i;
+            expectedTop[i] = testImages.get(i).toString();
         }
         long passesBefore = server.service().metrics().forwardPasses();
         long imagesBefore = server.service().metrics().forwardImages();
@@ -293,7 +293,7 @@ class SearchServerTest {
             InputStream in = s.getInputStream();
             String response = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(response.startsWith("HTTP/1.1 200"), response);
-            assertTrue(response.contains("\"source\":\"test#2\""), response);
+            assertTrue(response.contains("\"source\":\"" + testImages.get(2) + "\""), response);
             stopper.join(20_000);
         }
         boolean refused;
