@@ -88,7 +88,7 @@ import org.apache.lucene.util.Bits;
  * into the largest one's graph on that many threads. The index is the same either way: one
  * segment, one graph of the same connections and beam width; only the insertion order differs.
  */
-public final class EmbeddingIndex implements Closeable {
+public final class EmbeddingIndex implements Closeable, SearchableIndex, EmbeddingSink {
 
     /** The format name recorded in the commit data. */
     public static final String FORMAT = "anglearn-embedding-index";
@@ -321,12 +321,26 @@ public final class EmbeddingIndex implements Closeable {
         return dir;
     }
 
+    /** Returns the index folder, as given. */
+    @Override
+    public String location() {
+        return dir.toString();
+    }
+
+    /** Returns the index folder's name. */
+    @Override
+    public String name() {
+        return String.valueOf(dir.toAbsolutePath().normalize().getFileName());
+    }
+
     /** Returns what produced the embeddings. */
+    @Override
     public IndexProvenance provenance() {
         return provenance;
     }
 
     /** Returns the image sets added, in order (as {@link #describeImageSet} recorded them). */
+    @Override
     public List<String> imageSets() {
         return List.copyOf(imageSets);
     }
@@ -342,6 +356,7 @@ public final class EmbeddingIndex implements Closeable {
      *
      * @param description e.g. {@code split test} or a folder path
      */
+    @Override
     public void describeImageSet(String description) {
         requireWriter();
         if (!imageSets.contains(description)) {
@@ -359,6 +374,7 @@ public final class EmbeddingIndex implements Closeable {
      * @return the item's ordinal
      * @throws IOException if Lucene cannot write
      */
+    @Override
     public long add(float[] embedding, int label, String source) throws IOException {
         IndexWriter w = requireWriter();
         float[] unit = unit(embedding);
@@ -439,6 +455,7 @@ public final class EmbeddingIndex implements Closeable {
     }
 
     /** Returns the number of published items. */
+    @Override
     public synchronized int size() {
         return reader == null ? 0 : reader.numDocs();
     }
@@ -450,6 +467,7 @@ public final class EmbeddingIndex implements Closeable {
      * @return the distinct sources
      * @throws IOException if the index cannot be read
      */
+    @Override
     public synchronized Set<String> sources() throws IOException {
         Set<String> out = new HashSet<>();
         if (reader == null) {
@@ -472,6 +490,7 @@ public final class EmbeddingIndex implements Closeable {
      * @return counts by label (index = label); items without a label are counted in {@link #unlabelledCount()}
      * @throws IOException if the index cannot be read
      */
+    @Override
     public synchronized int[] countsPerClass() throws IOException {
         int[] counts = new int[provenance.classNames().size()];
         forEachLabel((doc, label) -> {
@@ -488,6 +507,7 @@ public final class EmbeddingIndex implements Closeable {
      * @return the count
      * @throws IOException if the index cannot be read
      */
+    @Override
     public synchronized int unlabelledCount() throws IOException {
         int[] n = {0};
         forEachLabel((doc, label) -> {
@@ -529,6 +549,7 @@ public final class EmbeddingIndex implements Closeable {
      * @return up to k hits, most similar first
      * @throws IOException if the index cannot be read
      */
+    @Override
     public List<SearchHit> search(float[] query, int k) throws IOException {
         IndexSearcher s = currentSearcher(k);
         if (s == null) {
@@ -578,6 +599,7 @@ public final class EmbeddingIndex implements Closeable {
      * @return up to k hits, most similar first, ties by ordinal
      * @throws IOException if the index cannot be read
      */
+    @Override
     public List<SearchHit> searchExact(float[] query, int k) throws IOException {
         IndexSearcher s = currentSearcher(k);
         if (s == null) {

@@ -16,7 +16,8 @@ import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 
 /**
- * Embeds images with a trained run and adds them to an {@link EmbeddingIndex}: a split of the run's
+ * Embeds images with a trained run and adds them to an {@link EmbeddingIndex} (or another
+ * {@link EmbeddingSink}): a split of the run's
  * dataset (labels from the dataset, sources the image files of a {@code folder:} dataset, else {@code test#i}), or a folder of PNG/JPEG/BMP/GIF files
  * searched recursively in name order (each file's label is the run's class named like its parent
  * folder, or -1 when none is, and its source is its path). Images run through the network in
@@ -114,12 +115,12 @@ public final class RunIndexer {
      * Embeds an image set and adds it to the index (without committing).
      *
      * @param images the images
-     * @param index an index open for adding, of this run's provenance
+     * @param index an index open for adding (or another sink), of this run's provenance
      * @param progress receives the number of images added so far, after each batch
      * @return the number of images added
      * @throws IOException if the dataset or an image cannot be read (the message names it)
      */
-    public long addTo(ImageSet images, EmbeddingIndex index, LongConsumer progress) throws IOException {
+    public long addTo(ImageSet images, EmbeddingSink index, LongConsumer progress) throws IOException {
         return index(images, index, progress).added();
     }
 
@@ -128,14 +129,14 @@ public final class RunIndexer {
      * already indexed (unless {@link #optSkipIndexed} says otherwise) and, when so set, unreadable ones.
      *
      * @param images the images
-     * @param index an index open for adding, of this run's provenance
+     * @param index an index open for adding (or another sink), of this run's provenance
      * @param progress receives the number of images added so far, after each batch
      * @return what was added and what was left out
      * @throws IOException if the dataset or an image cannot be read (the message names it)
      */
-    public Outcome index(ImageSet images, EmbeddingIndex index, LongConsumer progress) throws IOException {
+    public Outcome index(ImageSet images, EmbeddingSink index, LongConsumer progress) throws IOException {
         if (!index.provenance().sameWeights(provenance(run))) {
-            throw new IllegalArgumentException("index " + index.directory() + " holds embeddings of "
+            throw new IllegalArgumentException("index " + index.location() + " holds embeddings of "
                     + index.provenance().describe() + ", not of " + provenance(run).describe());
         }
         Set<String> indexed = skipIndexed ? index.sources() : Set.of();
@@ -144,7 +145,7 @@ public final class RunIndexer {
                 : addFolder(images.folder(), index, progress, indexed);
     }
 
-    private Outcome addSplit(String split, EmbeddingIndex index, LongConsumer progress, Set<String> indexed)
+    private Outcome addSplit(String split, EmbeddingSink index, LongConsumer progress, Set<String> indexed)
             throws IOException {
         ImageDataset data = run.split(split);
         int[] shape = run.imageShape();
@@ -185,7 +186,7 @@ public final class RunIndexer {
         return data.hasSources() ? data.source(i) : split + "#" + i;
     }
 
-    private Outcome addFolder(Path folder, EmbeddingIndex index, LongConsumer progress, Set<String> indexed)
+    private Outcome addFolder(Path folder, EmbeddingSink index, LongConsumer progress, Set<String> indexed)
             throws IOException {
         if (!Files.isDirectory(folder)) {
             throw new IOException("--images " + folder + " is neither test, train nor a folder of images");

@@ -9,9 +9,9 @@ import io.anglearn.data.ImageDataset;
 import io.anglearn.data.ImageDecodeException;
 import io.anglearn.data.ImageDecoder;
 import io.anglearn.engine.ThreadNice;
-import io.anglearn.index.EmbeddingIndex;
 import io.anglearn.index.RunIndexer;
 import io.anglearn.index.SearchHit;
+import io.anglearn.index.SearchableIndex;
 import io.anglearn.run.TrainedRun;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -95,7 +95,7 @@ public final class EmbeddingService implements AutoCloseable {
     private static final Pattern SPLIT_SOURCE = Pattern.compile("(test|train)#(\\d+)");
 
     private final TrainedRun run;
-    private final EmbeddingIndex index;
+    private final SearchableIndex index;
     private final Double threshold;
     private final ClassProbabilities probabilities;
     private final ImageDecoder decoder;
@@ -168,7 +168,7 @@ public final class EmbeddingService implements AutoCloseable {
     }
 
     /** Returns the index searched, or null. */
-    public EmbeddingIndex index() {
+    public SearchableIndex index() {
         return index;
     }
 
@@ -206,8 +206,13 @@ public final class EmbeddingService implements AutoCloseable {
         o.addProperty("dimension", unitWeights[0].length);
         if (index != null) {
             JsonObject i = new JsonObject();
-            i.addProperty("name", String.valueOf(index.directory().toAbsolutePath().normalize().getFileName()));
-            i.addProperty("size", index.size());
+            i.addProperty("name", index.name());
+            try {
+                i.addProperty("size", index.size());
+            } catch (IOException e) {
+                // A search engine that cannot be reached now: the health answer says so by the missing size.
+                System.err.println("anglearn serve: " + e.getMessage());
+            }
             o.add("index", i);
         }
         if (threshold != null) {
@@ -616,7 +621,7 @@ public final class EmbeddingService implements AutoCloseable {
     /** Builds an {@link EmbeddingService}; {@code setX} are required, {@code optX} optional. */
     public static final class Builder {
         private TrainedRun run;
-        private EmbeddingIndex index;
+        private SearchableIndex index;
         private Double threshold;
         private Double softmaxScale;
         private int maxBatch = BatchingEmbedder.DEFAULT_MAX_BATCH;
@@ -635,8 +640,8 @@ public final class EmbeddingService implements AutoCloseable {
             return this;
         }
 
-        /** Sets the index to search (default none). It must hold this run's embeddings. */
-        public Builder optIndex(EmbeddingIndex index) {
+        /** Sets the index to search (default none): a local index or a search engine's collection. It must hold this run's embeddings. */
+        public Builder optIndex(SearchableIndex index) {
             this.index = index;
             return this;
         }
@@ -722,7 +727,7 @@ public final class EmbeddingService implements AutoCloseable {
                 throw new IllegalArgumentException("the service needs setRun");
             }
             if (index != null && !index.provenance().sameWeights(RunIndexer.provenance(run))) {
-                throw new IllegalArgumentException("--index " + index.directory() + " holds embeddings of "
+                throw new IllegalArgumentException("--index " + index.location() + " holds embeddings of "
                         + index.provenance().describe() + ", not of the served " + RunIndexer.provenance(run).describe());
             }
             if (threshold != null && !(threshold >= -1 && threshold <= 1)) {
