@@ -5,7 +5,10 @@ import io.anglearn.index.EmbeddingIndex;
 import io.anglearn.index.ImageSet;
 import io.anglearn.index.IndexProvenance;
 import io.anglearn.index.RunIndexer;
+import io.anglearn.index.SearchableIndex;
 import io.anglearn.run.TrainedRun;
+import io.anglearn.solr.SolrCollection;
+import io.anglearn.solr.SolrLocation;
 import io.anglearn.rundir.RunFiles;
 import io.anglearn.util.Words;
 import java.io.IOException;
@@ -28,8 +31,10 @@ import picocli.CommandLine.Model.CommandSpec;
         header = "Build or describe a vector index of a run's embeddings.",
         mixinStandardHelpOptions = true,
         description = "Build (build) an on-disk Lucene HNSW index of a trained run's L2-normalised embeddings of a"
-                + " dataset split or an image folder, describe one (info), or check one for damage (verify).",
-        subcommands = {IndexCommand.Build.class, IndexCommand.Info.class, IndexCommand.Verify.class})
+                + " dataset split or an image folder, push them to a SolrCloud collection (push), describe either"
+                + " (info), or check a local one for damage (verify).",
+        subcommands = {IndexCommand.Build.class, IndexCommand.Push.class, IndexCommand.Info.class,
+            IndexCommand.Verify.class})
 final class IndexCommand implements Runnable {
 
     @Spec
@@ -137,6 +142,118 @@ final class IndexCommand implements Runnable {
         }
     }
 
+    /** {@code anglearn index push}. */
+    @Command(name = "push", mixinStandardHelpOptions = true, sortOptions = false,
+            header = "Embed images with a trained run and push them to a SolrCloud collection.",
+            description = "Embed a split of the run's dataset (test, train) or a folder of images, as index build does,"
+                    + " and send the normalised embeddings with labels and sources to a SolrCloud collection in"
+                    + " batches. An absent collection is created with anglearn's schema (a dense vector field of the"
+                    + " run's dimension, cosine similarity, the HNSW parameters given); an existing one must hold the"
+                    + " same checkpoint's embeddings. Each image's document id comes from its source and the"
+                    + " checkpoint's SHA-256, so a push that was stopped can be run again: the images already there"
+                    + " are skipped and none is held twice.")
+    static final class Push implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        TrainedRunOptions.Run run;
+
+        @Option(names = "--images", required = true, paramLabel = "SPEC",
+                description = "test, train, or a folder of images (folder:PATH or a path).")
+        String images;
+
+        @Option(names = "--to", required = true, paramLabel = "URL",
+                description = "The collection: http://HOST:PORT/solr/COLLECTION (user:password@ in the URL for basic"
+                        + " authentication).")
+        String to;
+
+        @Option(names = "--shards", paramLabel = "N", defaultValue = "1",
+                description = "Shards of a new collection (default: ${DEFAULT-VALUE}).")
+        int shards;
+
+        @Option(names = "--replicas", paramLabel = "N", defaultValue = "1",
+                description = "Replicas of each shard of a new collection (default: ${DEFAULT-VALUE}).")
+        int replicas;
+
+        @Option(names = "--bad-images", paramLabel = "POLICY", defaultValue = "stop",
+                description = "stop (default): an unreadable image file stops the push; skip: leave such files out"
+                        + " and list them.")
+        String badImages;
+
+        @Mixin
+        TrainedRunOptions.Checkpoint checkpoint;
+
+        @Option(names = "--batch-size", defaultValue = "128", paramLabel = "N", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
+        int batchSize;
+
+        @Option(names = "--push-batch", defaultValue = "" + SolrCollection.DEFAULT_BATCH_SIZE, paramLabel = "N",
+                description = "Documents per update request; the embedding waits while one is sent"
+                        + " (default: ${DEFAULT-VALUE}).")
+        int pushBatch;
+
+        @Option(names = "--max-connections", paramLabel = "N", defaultValue = "16",
+                description = "HNSW maximum connections per node of a new collection (default: ${DEFAULT-VALUE}).")
+        int maxConnections;
+
+        @Option(names = "--beam-width", paramLabel = "N", defaultValue = "100",
+                description = "HNSW beam width of a new collection (default: ${DEFAULT-VALUE}).")
+        int beamWidth;
+
+        @Option(names = "--retry-seconds", paramLabel = "S", defaultValue = "" + SolrCollection.DEFAULT_RETRY_SECONDS,
+                description = "How long a request the cluster cannot take now (a node down, a shard electing its"
+                        + " leader) is retried on the live nodes before the push stops (default: ${DEFAULT-VALUE}).")
+        int retrySeconds;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter w = spec.commandLine().getOut();
+            ImageSet set = ImageSet.parse(images);
+            BadImagePolicy policy = BadImagePolicy.parse(badImages);
+            checkpoint.check();
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
+            }
+            try {
+                SolrLocation.parse(to);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--to " + e.getMessage(), e);
+            }
+            // Before the cluster is touched: a collection is created only for images that exist.
+            if (!set.isSplit() && !Files.isDirectory(set.folder())) {
+                throw new IllegalArgumentException("--images " + set.folder() + " is neither test, train nor a folder"
+                        + " of images");
+            }
+            try (TrainedRun r = TrainedRun.open(run.dir, checkpoint.which);
+                    SolrCollection c = SolrCollection.builder().setUrl(to).setProvenance(RunIndexer.provenance(r))
+                            .optShards(shards).optReplicas(replicas).optMaxConnections(maxConnections)
+                            .optBeamWidth(beamWidth).optBatchSize(pushBatch).optRetrySeconds(retrySeconds).build()) {
+                long before = c.size();
+                long start = System.nanoTime();
+                RunIndexer.Outcome o = RunIndexer.of(r, batchSize).optBadImages(policy).index(set, c, n -> { });
+                c.commit();
+                double seconds = (System.nanoTime() - start) / 1e9;
+                w.printf(Locale.ROOT, "pushed %s (%s) with run %s, checkpoint at step %d, in %.1f s (%.0f images/s)%n",
+                        Words.count(o.added(), "image"), set.description(), run.dir, r.checkpointStep(), seconds,
+                        o.added() / Math.max(seconds, 1e-9));
+                if (o.alreadyIndexed() > 0) {
+                    w.printf(Locale.ROOT, "skipped %s already in the collection%n", Words.count(o.alreadyIndexed(), "image"));
+                }
+                if (!o.unreadable().isEmpty()) {
+                    w.printf(Locale.ROOT, "skipped %s that cannot be read:%n",
+                            Words.count(o.unreadable().size(), "image file"));
+                    o.unreadable().forEach(u -> w.println("  " + u));
+                }
+                w.printf(Locale.ROOT, "collection %s: %d items (%d before%s), dimension %d%n", c.location(), c.size(),
+                        before, c.created() ? "; created with " + Words.count(shards, "shard") + " x "
+                                + Words.count(replicas, "replica") : "", c.dimension());
+            }
+            w.flush();
+            return 0;
+        }
+    }
+
     /** The number of items of the index at a folder, or 0 when there is none yet. */
     private static long existingSize(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
@@ -155,24 +272,36 @@ final class IndexCommand implements Runnable {
     /** {@code anglearn index info}. */
     @Command(name = "info", mixinStandardHelpOptions = true,
             header = "Describe an index: size, dimension, counts per class, the run.",
-            description = "Describe an index: size, dimension, counts per class, and the run and checkpoint that made it.")
+            description = "Describe an index (a folder, or a SolrCloud collection's URL): size, dimension, counts per"
+                + " class, and the run and checkpoint that made it.")
     static final class Info implements Callable<Integer> {
 
         @Spec
         CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "INDEX", description = "The index folder.")
-        Path index;
+        @Parameters(index = "0", paramLabel = "INDEX",
+                description = "The index folder, or a SolrCloud collection's URL (http://HOST:PORT/solr/COLLECTION).")
+        String location;
 
         @Override
         public Integer call() throws Exception {
             PrintWriter w = spec.commandLine().getOut();
-            try (EmbeddingIndex i = EmbeddingIndex.open(index)) {
+            boolean remote = SolrLocation.isUrl(location);
+            Path index = remote ? null : Path.of(location);
+            try (SearchableIndex i = remote ? SolrCollection.open(location, EmbeddingIndex.DEFAULT_NUM_CANDIDATES)
+                    : EmbeddingIndex.open(index)) {
                 IndexProvenance p = i.provenance();
-                w.printf(Locale.ROOT, "index       %s%n", index);
+                w.printf(Locale.ROOT, "index       %s%n", remote ? i.location() : index);
                 w.printf(Locale.ROOT, "items       %d%n", i.size());
                 w.printf(Locale.ROOT, "dimension   %d (L2-normalised, cosine similarity)%n", p.dimension());
-                w.printf(Locale.ROOT, "on disk     %.1f MiB%n", bytes(index) / (1024.0 * 1024.0));
+                if (i instanceof SolrCollection c) {
+                    SolrCollection.Layout l = c.layout();
+                    w.printf(Locale.ROOT, "cluster     SolrCloud, %s, %d of %d replicas active, %s live%n",
+                            Words.count(l.shards(), "shard"), l.activeReplicas(), l.replicas(),
+                            Words.count(l.liveNodes().size(), "node"));
+                } else {
+                    w.printf(Locale.ROOT, "on disk     %.1f MiB%n", bytes(index) / (1024.0 * 1024.0));
+                }
                 w.printf(Locale.ROOT, "run         %s%n", p.runDir());
                 w.printf(Locale.ROOT, "checkpoint  step %d, model SHA-256 %s%n", p.checkpointStep(), p.checkpointDigest());
                 w.printf(Locale.ROOT, "images      %s%n", String.join("; ", i.imageSets()));

@@ -2,8 +2,8 @@ package io.anglearn.cli;
 
 import io.anglearn.data.BadImagePolicy;
 import io.anglearn.data.ImageDataset;
-import io.anglearn.index.EmbeddingIndex;
 import io.anglearn.index.SearchHit;
+import io.anglearn.index.SearchableIndex;
 import io.anglearn.run.TrainedRun;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -31,8 +31,9 @@ final class SearchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--index", required = true, paramLabel = "INDEX", description = "The index folder.")
-    Path index;
+    @Option(names = "--index", required = true, paramLabel = "INDEX",
+            description = "The index folder, or a SolrCloud collection's URL (http://HOST:PORT/solr/COLLECTION).")
+    String index;
 
     @Parameters(arity = "0..*", paramLabel = "IMAGE", description = "Query image files, or folders of them (searched"
             + " recursively, in name order).")
@@ -52,7 +53,8 @@ final class SearchCommand implements Callable<Integer> {
     boolean exact;
 
     @Option(names = "--candidates", paramLabel = "N", defaultValue = "100",
-            description = "Candidates the HNSW search explores, at least k (default: ${DEFAULT-VALUE}).")
+            description = "Candidates the HNSW search explores (on each shard of a collection), at least k"
+                    + " (default: ${DEFAULT-VALUE}).")
     int candidates;
 
     @Option(names = "--run", paramLabel = "DIR", description = "The run directory, if it moved since the index was built.")
@@ -75,7 +77,7 @@ final class SearchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(q + " does not exist; expected an image file or a folder of them");
             }
         }
-        try (EmbeddingIndex idx = EmbeddingIndex.open(index, candidates);
+        try (SearchableIndex idx = Indexes.open(index, candidates);
                 TrainedRun r = RunForIndex.open(idx.provenance(), run)) {
             TrainedRun.ReadImages read = r.readImages(all, policy);
             BadImagesOption.report(spec.commandLine().getErr(), read.unreadable());

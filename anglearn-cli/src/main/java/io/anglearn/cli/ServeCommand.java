@@ -3,6 +3,7 @@ package io.anglearn.cli;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.anglearn.index.EmbeddingIndex;
+import io.anglearn.index.SearchableIndex;
 import io.anglearn.report.VerificationRecord;
 import io.anglearn.serve.EmbeddingService;
 import io.anglearn.serve.SearchServer;
@@ -43,8 +44,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     TrainedRunOptions.Checkpoint checkpoint;
 
-    @Option(names = "--index", paramLabel = "INDEX", description = "An index of this checkpoint's embeddings, for /search.")
-    Path index;
+    @Option(names = "--index", paramLabel = "INDEX", description = "An index of this checkpoint's embeddings, for /search:"
+            + " a folder, or a SolrCloud collection's URL (http://HOST:PORT/solr/COLLECTION).")
+    String index;
 
     @Option(names = "--host", paramLabel = "HOST", defaultValue = SearchServer.DEFAULT_HOST,
             description = "Address to bind (default: ${DEFAULT-VALUE}, this machine only).")
@@ -110,7 +112,7 @@ final class ServeCommand implements Callable<Integer> {
         checkpoint.check();
         String tok = token != null ? token : System.getenv(TOKEN_ENV);
         try (TrainedRun r = TrainedRun.open(run.dir, checkpoint.which);
-                EmbeddingIndex idx = index == null ? null : EmbeddingIndex.open(index)) {
+                SearchableIndex idx = index == null ? null : Indexes.open(index, EmbeddingIndex.DEFAULT_NUM_CANDIDATES)) {
             Double t = threshold != null ? threshold : recordedThreshold(r);
             EmbeddingService service = EmbeddingService.builder().setRun(r).optIndex(idx).optThreshold(t)
                     .optMaxBatch(maxBatch).optBatchDelayMicros(batchDelayMicros).optSoftmaxScale(softmaxScale)
@@ -158,7 +160,7 @@ final class ServeCommand implements Callable<Integer> {
             }, "anglearn-serve-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             out.printf(Locale.ROOT, "serving run %s (checkpoint at step %d)%s on http://%s:%d/%n", run.dir, r.checkpointStep(),
-                    idx == null ? "" : " with index " + index + " (" + idx.size() + " items)", host, server.port());
+                    idx == null ? "" : " with index " + idx.location() + " (" + idx.size() + " items)", host, server.port());
             if (tok == null && !SearchServer.isLoopback(host)) {
                 spec.commandLine().getErr().println("anglearn serve: WARNING: --insecure: anyone who can reach " + host
                         + " can use this server without a token");

@@ -33,7 +33,7 @@ class HelpLayoutTest {
     @Test
     void everyCommandsHelpHasPlaceholdersAndParagraphsAndEveryCommandHasAVersion() {
         for (String[] command : new String[][] {{"train"}, {"evaluate"}, {"embed"}, {"predict"}, {"lr-find"},
-            {"reproduce"}, {"bench"}, {"report"}, {"index", "build"}, {"index", "info"}, {"search"}, {"serve"},
+            {"reproduce"}, {"bench"}, {"report"}, {"index", "build"}, {"index", "push"}, {"index", "info"}, {"search"}, {"serve"},
             {"model"}, {"curves"}, {"export"}, {"index", "verify"}}) {
             String[] args = java.util.Arrays.copyOf(command, command.length + 1);
             args[command.length] = "--help";
