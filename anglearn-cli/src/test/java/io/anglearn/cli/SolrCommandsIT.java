@@ -123,7 +123,8 @@ class SolrCommandsIT {
         assertEquals(0, remote.code(), remote.err());
         assertEquals(local.out().replaceAll("search, [0-9.]+ ms", "search"),
                 remote.out().replaceAll("search, [0-9.]+ ms", "search"));
-        assertTrue(remote.out().contains("  1    1.0000    0.00°  1 light          " + query), remote.out());
+        assertTrue(remote.out().contains("     1    1.0000 ") && remote.out().contains("1 light          " + query + "\n     2"),
+                remote.out());
         CliRun exactLocal = CliRun.of("search", "--index", Path.of(run, "index", "test").toString(), query, "--exact");
         CliRun exactRemote = CliRun.of("search", "--index", url, query, "--exact");
         assertEquals(exactLocal.out().replaceAll("search, [0-9.]+ ms", "search"),
