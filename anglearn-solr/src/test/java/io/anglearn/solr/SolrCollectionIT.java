@@ -46,6 +46,8 @@ import org.junit.jupiter.api.Test;
  * {@link SolrCollection} against a real SolrCloud cluster on loopback: two Solr 9 nodes and an
  * embedded ZooKeeper ({@link MiniSolrCloudCluster}), collections of 2 shards × 2 replicas, shared
  * by the tests of this class. Pushes go through {@link RunIndexer}, as {@code anglearn index push}'s do.
+ * The recall test trains ResNet20 on 500 CIFAR-10 images and indexes the first 2 000 test images
+ * ({@code -Danglearn.test.cifarTestImages=10000} for all of them; skipped without the data).
  */
 class SolrCollectionIT {
 
