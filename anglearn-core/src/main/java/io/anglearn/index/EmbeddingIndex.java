@@ -70,6 +70,12 @@ import org.apache.lucene.util.Bits;
  * is killed therefore leaves either no index or the previous one, never a half index a search would
  * use; its hidden folder is removed by the next build of the same destination.
  *
+ * <p>Integrity: every commit records the size and SHA-256 of each file of the index
+ * ({@code anglearn-files.json}); {@link #open}, adding to an index and {@link #verify} check them
+ * before Lucene parses any file, so a damaged file, even one whose Lucene checksum was rewritten to
+ * match, is refused instead of reaching Lucene's readers (which allocate from the counts they
+ * read). An index without the record is refused.
+ *
  * <p>Provenance: the index records the run and checkpoint whose network produced the embeddings
  * ({@link IndexProvenance}) in Lucene's commit data, with the image sets added, and refuses
  * embeddings of other weights.
