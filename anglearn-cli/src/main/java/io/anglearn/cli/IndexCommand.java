@@ -152,21 +152,84 @@ final class IndexCommand implements Runnable {
         }
     }
 
+    /**
+     * The indexes an {@code index info} or {@code index verify} names: an index folder (INDEX), a
+     * run's index by name (--run DIR and INDEX), or every index of a run (--run DIR alone), as
+     * {@code index build --run DIR} made them under RUN/index.
+     */
+    static final class Which {
+
+        @Parameters(index = "0", arity = "0..1", paramLabel = "INDEX", description = "The index folder; with --run, the"
+                + " name of one of the run's indexes (e.g. test).")
+        Path index;
+
+        @Option(names = "--run", paramLabel = "DIR", description = "A run directory: its indexes, those index build"
+                + " --run DIR made (default: every one; INDEX names one).")
+        Path run;
+
+        /** Returns the index folders, in name order for a run's. */
+        List<Path> folders() throws IOException {
+            if (run == null) {
+                if (index == null) {
+                    throw new IllegalArgumentException("give an index folder (INDEX) or a run directory (--run DIR)");
+                }
+                return List.of(index);
+            }
+            if (!Files.isRegularFile(RunFiles.config(run))) {
+                throw new IllegalArgumentException("--run " + run + " is not a run directory (it has no "
+                        + RunFiles.CONFIG + ")");
+            }
+            Path all = run.resolve(RunFiles.INDEXES);
+            List<Path> found = new java.util.ArrayList<>();
+            if (Files.isDirectory(all)) {
+                try (Stream<Path> s = Files.list(all)) {
+                    s.filter(Files::isDirectory).sorted().forEach(found::add);
+                }
+            }
+            if (found.isEmpty()) {
+                throw new IllegalArgumentException("run " + run + " has no index yet; build one with 'anglearn index"
+                        + " build --run " + run + " --images test'");
+            }
+            if (index == null) {
+                return found;
+            }
+            Path named = RunFiles.index(run, index.toString());
+            if (!found.contains(named)) {
+                throw new IllegalArgumentException("run " + run + " has no index '" + index + "'; its indexes: "
+                        + String.join(", ", found.stream().map(f -> f.getFileName().toString()).toList()));
+            }
+            return List.of(named);
+        }
+    }
+
     /** {@code anglearn index info}. */
-    @Command(name = "info", mixinStandardHelpOptions = true,
+    @Command(name = "info", mixinStandardHelpOptions = true, sortOptions = false,
             header = "Describe an index: size, dimension, counts per class, the run.",
-            description = "Describe an index: size, dimension, counts per class, and the run and checkpoint that made it.")
+            description = "Describe an index: size, dimension, counts per class, and the run and checkpoint that made"
+                    + " it. Give its folder, or a run (--run DIR) to describe the run's indexes.")
     static final class Info implements Callable<Integer> {
 
         @Spec
         CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "INDEX", description = "The index folder.")
-        Path index;
+        @Mixin
+        Which which;
 
         @Override
         public Integer call() throws Exception {
             PrintWriter w = spec.commandLine().getOut();
+            List<Path> folders = which.folders();
+            for (int f = 0; f < folders.size(); f++) {
+                if (f > 0) {
+                    w.println();
+                }
+                describe(w, folders.get(f));
+            }
+            w.flush();
+            return 0;
+        }
+
+        private static void describe(PrintWriter w, Path index) throws IOException {
             try (EmbeddingIndex i = EmbeddingIndex.open(index)) {
                 IndexProvenance p = i.provenance();
                 w.printf(Locale.ROOT, "index       %s%n", index);
@@ -187,8 +250,6 @@ final class IndexCommand implements Runnable {
                     w.printf(Locale.ROOT, "  %3s %-20s %d%n", "-", "(no class)", unlabelled);
                 }
             }
-            w.flush();
-            return 0;
         }
 
         private static long bytes(Path dir) throws IOException {
@@ -207,18 +268,28 @@ final class IndexCommand implements Runnable {
     /** {@code anglearn index verify}. */
     @Command(name = "verify", mixinStandardHelpOptions = true,
             header = "Check an index for damage: checksums, Lucene's consistency checks, unit vectors.",
+            sortOptions = false,
             description = "Check every file's checksum, run Lucene's consistency checks on every segment, and check"
-                + " that every stored vector is finite and of unit length. Exit status 0 when intact, 1 when damaged.")
+                + " that every stored vector is finite and of unit length. Give its folder, or a run (--run DIR) to"
+                + " check the run's indexes. Exit status 0 when intact, 1 when damaged.")
     static final class Verify implements Callable<Integer> {
 
         @Spec
         CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "INDEX", description = "The index folder.")
-        Path index;
+        @Mixin
+        Which which;
 
         @Override
         public Integer call() throws Exception {
+            int status = 0;
+            for (Path index : which.folders()) {
+                status = Math.max(status, verify(index));
+            }
+            return status;
+        }
+
+        private int verify(Path index) throws IOException {
             long t0 = System.nanoTime();
             List<String> problems = EmbeddingIndex.verify(index);
             double seconds = (System.nanoTime() - t0) / 1e9;
