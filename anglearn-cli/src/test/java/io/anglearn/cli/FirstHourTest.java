@@ -225,7 +225,8 @@ class FirstHourTest {
         assertTrue(help.out().contains("--min-lr") && help.out().contains("--momentum"), help.out());
         CliRun bad = CliRun.of("lr-find", "--epochs", "3");
         assertEquals(2, bad.code());
-        Path plot = dir.resolve("lr.png");
+        // A relative --out (as the default lr-find.png is): the output names the full path of what was written.
+        Path plot = Path.of("target", "first-hour-lr.png");
         CliRun r = CliRun.of("lr-find", "--dataset", "folder:" + photos, "--bad-images", "skip", "--image-size", "8",
                 "--channels", "1", "--batch-size", "6", "--iterations", "4", "--max-lr", "1e-3", "--out",
                 plot.toString(), "--no-progress");
@@ -233,9 +234,10 @@ class FirstHourTest {
         assertTrue(r.out().contains("warning: the loss did not diverge"), r.out());
         assertTrue(r.out().contains("no peak rate suggested"), r.out());
         assertFalse(r.out().contains("suggested one-cycle peak rate"), r.out());
-        assertTrue(Files.exists(plot) && Files.exists(dir.resolve("lr.csv")));
+        Path csv = Path.of("target", "first-hour-lr.csv");
+        assertTrue(Files.exists(plot) && Files.exists(csv));
         assertTrue(r.out().endsWith("plot: " + plot.toAbsolutePath().normalize() + "\ncurve: "
-                + dir.resolve("lr.csv").toAbsolutePath().normalize() + "\n"), r.out());
+                + csv.toAbsolutePath().normalize() + "\n"), r.out());
     }
 
     @Test
