@@ -9,7 +9,7 @@ import io.anglearn.metrics.ConfusionMatrix;
 import io.anglearn.metrics.RetrievalMetrics;
 import io.anglearn.metrics.VerificationMetrics;
 import io.anglearn.metrics.VerificationPairs;
-import io.anglearn.report.VerificationRecord;
+import io.anglearn.record.VerificationRecord;
 import io.anglearn.run.TrainedRun;
 import io.anglearn.rundir.RunFiles;
 import io.anglearn.train.Embeddings;

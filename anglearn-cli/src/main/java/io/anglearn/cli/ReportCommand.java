@@ -1,7 +1,7 @@
 package io.anglearn.cli;
 
 import io.anglearn.report.HtmlReport;
-import io.anglearn.report.RunArtifacts;
+import io.anglearn.record.RunArtifacts;
 import io.anglearn.util.Words;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package io.anglearn.cli;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.anglearn.index.EmbeddingIndex;
-import io.anglearn.report.VerificationRecord;
+import io.anglearn.record.VerificationRecord;
 import io.anglearn.serve.EmbeddingService;
 import io.anglearn.serve.SearchServer;
 import io.anglearn.run.TrainedRun;

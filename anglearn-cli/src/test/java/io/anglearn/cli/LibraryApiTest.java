@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class LibraryApiTest {
 
     /** The packages whose classes are the library's implementation, used by the packages above them only. */
-    static final String[] IMPLEMENTATION_PACKAGES = {"io.anglearn.report.tensorboard.."};
+    static final String[] IMPLEMENTATION_PACKAGES = {"io.anglearn.record.tensorboard.."};
 
     /** The public classes that are the library's implementation: the step loop, its state and the recorder. */
     static final Set<String> IMPLEMENTATION_CLASSES = Set.of(
@@ -28,9 +28,9 @@ class LibraryApiTest {
             "io.anglearn.train.MultiDeviceParameterServer",
             "io.anglearn.train.TrainingState",
             "io.anglearn.train.EpochProgress",
-            "io.anglearn.report.RunRecorder",
-            "io.anglearn.report.RunLog",
-            "io.anglearn.report.MetricsTable",
+            "io.anglearn.record.RunRecorder",
+            "io.anglearn.record.RunLog",
+            "io.anglearn.record.MetricsTable",
             "io.anglearn.rundir.RunDirectoryLock",
             "io.anglearn.rundir.RunManifest",
             "io.anglearn.engine.NativeAllocator",
@@ -59,6 +59,16 @@ class LibraryApiTest {
                 c -> IMPLEMENTATION_CLASSES.contains(c.getName()));
         noClasses().that().resideInAPackage("io.anglearn.cli..").should().dependOnClassesThat(implementation)
                 .orShould().dependOnClassesThat().resideInAnyPackage(IMPLEMENTATION_PACKAGES)
+                .check(classes);
+    }
+
+    @Test
+    void theCommandLineTakesOnlyTheTrainingStepBenchmarkFromTheBenchModule() {
+        // anglearn-cli depends on anglearn-bench for `anglearn bench` alone (docs/architecture.md).
+        noClasses().that().resideInAPackage("io.anglearn.cli..").should().dependOnClassesThat(
+                DescribedPredicate.describe("are benchmarks other than TrainStepBenchmark",
+                        c -> c.getPackageName().startsWith("io.anglearn.bench")
+                                && !c.getName().startsWith("io.anglearn.bench.TrainStepBenchmark")))
                 .check(classes);
     }
 }

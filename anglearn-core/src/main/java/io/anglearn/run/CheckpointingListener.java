@@ -1,6 +1,6 @@
 package io.anglearn.run;
 
-import io.anglearn.report.RunLog;
+import io.anglearn.record.RunLog;
 import io.anglearn.train.StepContext;
 import io.anglearn.train.TrainingListener;
 import java.io.IOException;

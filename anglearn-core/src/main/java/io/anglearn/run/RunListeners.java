@@ -1,6 +1,6 @@
 package io.anglearn.run;
 
-import io.anglearn.report.RunRecorder;
+import io.anglearn.record.RunRecorder;
 import io.anglearn.train.TrainingListener;
 
 /**

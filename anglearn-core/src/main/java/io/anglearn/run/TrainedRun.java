@@ -21,7 +21,7 @@ import io.anglearn.metrics.AngleStatistics;
 import io.anglearn.model.EmbeddingNetwork;
 import io.anglearn.model.KernelCheck;
 import io.anglearn.model.ResNetCifar;
-import io.anglearn.report.NpyWriter;
+import io.anglearn.record.NpyWriter;
 import io.anglearn.rundir.AtomicFiles;
 import io.anglearn.rundir.ResolvedSettings;
 import io.anglearn.rundir.RunFiles;

@@ -9,7 +9,7 @@ import java.util.Locale;
  * names are relative to the run directory; the path helpers resolve them against one.
  *
  * <p>What is inside a checkpoint folder is {@code io.anglearn.train.CheckpointStore}'s format;
- * what is inside the TensorBoard folder is {@code io.anglearn.report.tensorboard}'s.
+ * what is inside the TensorBoard folder is {@code io.anglearn.record.tensorboard}'s.
  */
 public final class RunFiles {
 

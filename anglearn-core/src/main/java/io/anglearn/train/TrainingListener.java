@@ -9,7 +9,7 @@ import java.util.List;
  * <p>This is the extension point for everything that watches training without changing it:
  * progress bars, loggers, checkpointing, and analytics such as WC-Intra every N iterations (call
  * {@link Trainer#inference()} from {@link #onStep}) or per-epoch target-angle samples (from the
- * evaluation's features in {@link #onEvaluation}); {@code io.anglearn.report.RunRecorder} does both.
+ * evaluation's features in {@link #onEvaluation}); {@code io.anglearn.record.RunRecorder} does both.
  * A listener must not change the
  * parameters, or a resumed run will no longer match an uninterrupted one. An exception a
  * listener throws stops training at once, as a crash would; the last checkpoint stays valid.

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.anglearn.data.ImageDataset;
-import io.anglearn.report.NpyFiles;
+import io.anglearn.record.NpyFiles;
 import io.anglearn.train.CheckpointStore;
 import io.anglearn.train.Embeddings;
 import io.anglearn.train.Evaluation;

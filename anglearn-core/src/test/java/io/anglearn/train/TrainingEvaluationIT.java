@@ -9,7 +9,7 @@ import io.anglearn.data.ImageDataset;
 import io.anglearn.data.Normalization;
 import io.anglearn.metrics.AngleStatistics;
 import io.anglearn.metrics.EmbeddingAccumulator;
-import io.anglearn.report.NpyFiles;
+import io.anglearn.record.NpyFiles;
 import io.anglearn.run.TrainedRun;
 import io.anglearn.run.TrainingRun;
 import java.awt.image.BufferedImage;

@@ -10,8 +10,6 @@ import io.anglearn.engine.Devices;
 import io.anglearn.loss.ArcFaceLoss;
 import io.anglearn.loss.Losses;
 import io.anglearn.model.Architectures;
-import io.anglearn.study.Scale;
-import io.anglearn.study.Studies;
 import io.anglearn.train.CheckpointStore;
 import io.anglearn.train.Presets;
 import io.anglearn.train.TrainingConfig;
@@ -37,8 +35,6 @@ class NamedOptionsTest {
         suggests(() -> Losses.create("subcenter_arcfase"), "--loss", "subcenter_arcfase", "subcenter-arcface");
         suggests(() -> Architectures.backbone("resnet5"), "--arch", "resnet5", "resnet56");
         suggests(() -> Presets.apply("recomended", new TrainingConfig()), "--preset", "recomended", "recommended");
-        suggests(() -> Studies.create("figure9", Scale.CPU, 1), "--study", "figure9", "figure5");
-        suggests(() -> Scale.parse("papr"), "--scale", "papr", "paper");
         suggests(() -> LabelKind.parse("fien"), "--label", "fien", "fine");
         suggests(() -> DatasetSpec.of("fashion-minst"), "--dataset", "fashion-minst", "fashion-mnist");
         suggests(() -> DatasetSpec.of("cifar1000+"), "--dataset", "cifar1000+", "cifar100+");
@@ -52,9 +48,7 @@ class NamedOptionsTest {
     void validNamesStillResolveIgnoringCase() {
         assertTrue(Losses.create("ArcFace") instanceof ArcFaceLoss);
         Architectures.backbone("ResNet20");
-        assertEquals(Scale.PAPER, Scale.parse("Paper"));
         assertEquals(LabelKind.COARSE, LabelKind.parse("COARSE"));
-        assertEquals("table5", Studies.create("Table5", Scale.CPU, 1).name());
         CheckpointStore.checkName("step-120");
         CheckpointStore.checkName("Last");
     }
