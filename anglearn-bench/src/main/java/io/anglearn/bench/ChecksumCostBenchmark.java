@@ -1,5 +1,6 @@
 package io.anglearn.bench;
 
+import io.anglearn.util.Digests;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -12,12 +13,14 @@ import org.apache.lucene.store.IndexInput;
 import org.apache.lucene.store.IndexOutput;
 
 /**
- * What verifying an index's checksums on open costs at a given size: writes files with Lucene's
+ * What verifying an index's files on open costs at a given size: writes files with Lucene's
  * header and footer of the sizes a one-million-vector index of 64-dimensional embeddings has
- * (vectors 256 MB, graph, stored fields, doc values; or sizes given in MB), then times Lucene's
- * {@code CodecUtil.checksumEntireFile} over all of them, which is what
- * {@code LeafReader.checkIntegrity()} does for each file of a segment. Five rounds with the files
- * in the page cache; the first round after writing is also printed.
+ * (vectors 256 MB, graph, stored fields, doc values; or sizes given in MB), then times, in
+ * alternation within each round, Lucene's {@code CodecUtil.checksumEntireFile} over all of them
+ * (what {@code LeafReader.checkIntegrity()} does for each file of a segment) and the SHA-256 of
+ * every file as the index's open computes it against its record of digests. Five rounds with the
+ * files in the page cache, the first round after writing printed too; the order within a round
+ * alternates.
  *
  * <p>Usage: {@code java -cp anglearn-cli/target/anglearn.jar:anglearn-bench/target/classes
  * io.anglearn.bench.ChecksumCostBenchmark DIR [MB ...]}.
@@ -53,15 +56,28 @@ public final class ChecksumCostBenchmark {
                 total += (long) mb[f] << 20;
             }
             for (int round = 0; round < 6; round++) {
-                long t0 = System.nanoTime();
-                for (int f = 0; f < mb.length; f++) {
-                    try (IndexInput in = d.openInput("file" + f, IOContext.READONCE)) {
-                        CodecUtil.checksumEntireFile(in);
+                double crc = 0;
+                double sha = 0;
+                for (int order = 0; order < 2; order++) {
+                    if ((order + round) % 2 == 0) {
+                        long t0 = System.nanoTime();
+                        for (int f = 0; f < mb.length; f++) {
+                            try (IndexInput in = d.openInput("file" + f, IOContext.READONCE)) {
+                                CodecUtil.checksumEntireFile(in);
+                            }
+                        }
+                        crc = (System.nanoTime() - t0) / 1e9;
+                    } else {
+                        long t0 = System.nanoTime();
+                        for (int f = 0; f < mb.length; f++) {
+                            Digests.sha256Hex(dir.resolve("file" + f));
+                        }
+                        sha = (System.nanoTime() - t0) / 1e9;
                     }
                 }
-                double s = (System.nanoTime() - t0) / 1e9;
-                System.out.printf(Locale.ROOT, "round %d: %d MiB checked in %.3f s (%.0f MiB/s)%n", round, total >> 20,
-                        s, (total >> 20) / s);
+                System.out.printf(Locale.ROOT, "round %d: %d MiB, Lucene checksums %.3f s (%.0f MiB/s), SHA-256 %.3f s"
+                        + " (%.0f MiB/s), ratio %.2f%n", round, total >> 20, crc, (total >> 20) / crc, sha,
+                        (total >> 20) / sha, sha / crc);
             }
             for (int f = 0; f < mb.length; f++) {
                 d.deleteFile("file" + f);

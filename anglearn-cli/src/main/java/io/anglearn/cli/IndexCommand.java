@@ -267,11 +267,12 @@ final class IndexCommand implements Runnable {
 
     /** {@code anglearn index verify}. */
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            header = "Check an index for damage: checksums, Lucene's consistency checks, unit vectors.",
+            header = "Check an index for damage: file digests, Lucene's consistency checks, unit vectors.",
             sortOptions = false,
-            description = "Check every file's checksum, run Lucene's consistency checks on every segment, and check"
-                + " that every stored vector is finite and of unit length. Give its folder, or a run (--run DIR) to"
-                + " check the run's indexes. Exit status 0 when intact, 1 when damaged.")
+            description = "Check every file against the size and SHA-256 recorded when the index was written, run"
+                + " Lucene's consistency checks on every segment, and check that every stored vector is finite and of"
+                + " unit length. Give its folder, or a run (--run DIR) to check the run's indexes. Exit status 0 when"
+                + " intact, 1 when damaged.")
     static final class Verify implements Callable<Integer> {
 
         @Spec

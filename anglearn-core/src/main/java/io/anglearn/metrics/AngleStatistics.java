@@ -53,7 +53,7 @@ public record AngleStatistics(double wInter, double cInterRaw, double wcIntraRaw
      * @return the statistics; classes without a sample are left out of the means that need μ
      */
     public static AngleStatistics of(float[] features, int dim, int[] labels, double[][] weights) {
-        Embeddings.rows(features, dim, labels);
+        FeatureRows.rows(features, dim, labels);
         int c = weights.length;
         for (int y : labels) {
             if (y >= c || weights[y].length != dim) {
@@ -101,8 +101,8 @@ public record AngleStatistics(double wInter, double cInterRaw, double wcIntraRaw
      * @return the statistics, NaN where they need class weights
      */
     public static AngleStatistics withoutWeights(float[] features, int dim, int[] labels) {
-        Embeddings.rows(features, dim, labels);
-        ClassSums s = ClassSums.of(features, dim, labels, Embeddings.numClasses(labels));
+        FeatureRows.rows(features, dim, labels);
+        ClassSums s = ClassSums.of(features, dim, labels, FeatureRows.numClasses(labels));
         return new AngleStatistics(Double.NaN, meanPairwiseAngle(s.raw(), s.counts()), Double.NaN,
                 meanPairwiseAngle(s.norm(), s.counts()), Double.NaN);
     }

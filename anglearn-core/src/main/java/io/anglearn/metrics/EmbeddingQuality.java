@@ -22,10 +22,10 @@ public record EmbeddingQuality(RetrievalMetrics retrieval, double nmi) {
      * @return the measurements
      */
     public static EmbeddingQuality evaluate(float[] features, int dim, int[] labels, long seed) {
-        Embeddings.rows(features, dim, labels);
+        FeatureRows.rows(features, dim, labels);
         RetrievalMetrics retrieval = RetrievalMetrics.compute(features, dim, labels);
         int present = 0;
-        boolean[] seen = new boolean[Embeddings.numClasses(labels)];
+        boolean[] seen = new boolean[FeatureRows.numClasses(labels)];
         for (int y : labels) {
             if (!seen[y]) {
                 seen[y] = true;
@@ -33,7 +33,7 @@ public record EmbeddingQuality(RetrievalMetrics retrieval, double nmi) {
             }
         }
         KMeans.Result km = KMeans.builder().setClusters(present).optSeed(seed).build()
-                .fit(Embeddings.normalizeRows(features, dim), dim);
+                .fit(FeatureRows.normalizeRows(features, dim), dim);
         return new EmbeddingQuality(retrieval, MutualInformation.normalized(labels, km.assignments()));
     }
 }

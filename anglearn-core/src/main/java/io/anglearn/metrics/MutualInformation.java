@@ -27,8 +27,8 @@ public final class MutualInformation {
         if (n == 0) {
             throw new IllegalArgumentException("NMI needs at least one sample");
         }
-        int ka = Embeddings.numClasses(a);
-        int kb = Embeddings.numClasses(b);
+        int ka = FeatureRows.numClasses(a);
+        int kb = FeatureRows.numClasses(b);
         for (int v : b) {
             if (v < 0) {
                 throw new IllegalArgumentException("labels must be non-negative, got " + v);

@@ -41,9 +41,9 @@ public record RetrievalMetrics(double precisionAt1, double rPrecision, double ma
      * @return the metrics; NaN means with {@code queries() == 0} when no class has two samples
      */
     public static RetrievalMetrics compute(float[] features, int dim, int[] labels) {
-        int n = Embeddings.rows(features, dim, labels);
-        float[] unit = Embeddings.normalizeRows(features, dim);
-        int[] classSize = new int[Embeddings.numClasses(labels)];
+        int n = FeatureRows.rows(features, dim, labels);
+        float[] unit = FeatureRows.normalizeRows(features, dim);
+        int[] classSize = new int[FeatureRows.numClasses(labels)];
         for (int y : labels) {
             classSize[y]++;
         }

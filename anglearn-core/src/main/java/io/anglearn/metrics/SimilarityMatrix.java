@@ -36,11 +36,11 @@ public record SimilarityMatrix(int[] indices, int[] labels, double[][] cosine) {
      * @return the matrix
      */
     public static SimilarityMatrix of(float[] features, int dim, int[] labels, int perClass) {
-        int n = Embeddings.rows(features, dim, labels);
+        int n = FeatureRows.rows(features, dim, labels);
         if (perClass < 1) {
             throw new IllegalArgumentException("samples per class must be ≥ 1, got " + perClass);
         }
-        int c = Embeddings.numClasses(labels);
+        int c = FeatureRows.numClasses(labels);
         List<List<Integer>> byClass = new ArrayList<>();
         for (int j = 0; j < c; j++) {
             byClass.add(new ArrayList<>());
@@ -61,7 +61,7 @@ public record SimilarityMatrix(int[] indices, int[] labels, double[][] cosine) {
                 lab[p++] = j;
             }
         }
-        float[] unit = Embeddings.normalizeRows(features, dim);
+        float[] unit = FeatureRows.normalizeRows(features, dim);
         double[][] cos = new double[m][m];
         for (int a = 0; a < m; a++) {
             for (int b = a; b < m; b++) {

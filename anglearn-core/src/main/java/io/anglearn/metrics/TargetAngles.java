@@ -19,7 +19,7 @@ public final class TargetAngles {
      * @return n angles in [0, π]; 0 for a zero feature
      */
     public static double[] compute(float[] features, int dim, int[] labels, double[][] weights) {
-        int n = Embeddings.rows(features, dim, labels);
+        int n = FeatureRows.rows(features, dim, labels);
         double[] out = new double[n];
         double[] x = new double[dim];
         for (int i = 0; i < n; i++) {

@@ -70,6 +70,12 @@ import org.apache.lucene.util.Bits;
  * is killed therefore leaves either no index or the previous one, never a half index a search would
  * use; its hidden folder is removed by the next build of the same destination.
  *
+ * <p>Integrity: every commit records the size and SHA-256 of each file of the index
+ * ({@code anglearn-files.json}); {@link #open}, adding to an index and {@link #verify} check them
+ * before Lucene parses any file, so a damaged file, even one whose Lucene checksum was rewritten to
+ * match, is refused instead of reaching Lucene's readers (which allocate from the counts they
+ * read). An index without the record is refused.
+ *
  * <p>Provenance: the index records the run and checkpoint whose network produced the embeddings
  * ({@link IndexProvenance}) in Lucene's commit data, with the image sets added, and refuses
  * embeddings of other weights.
@@ -171,6 +177,21 @@ public final class EmbeddingIndex implements Closeable {
         if (!Files.isDirectory(dir)) {
             throw new IOException("index " + dir + " does not exist (build it with 'anglearn index build')");
         }
+        for (int attempt = 1; ; attempt++) {
+            EmbeddingIndex index = openVerified(dir, numCandidates, attempt == 3);
+            if (index != null) {
+                return index;
+            }
+        }
+    }
+
+    /**
+     * Checks the latest commit's files against their recorded digests, then opens it. Returns null
+     * when a build published a newer commit between the check and the open (unless {@code last}),
+     * so that the caller checks that one.
+     */
+    private static EmbeddingIndex openVerified(Path dir, int numCandidates, boolean last) throws IOException {
+        String segments = IndexFileDigests.verifyLatestCommit(dir);
         Directory d = FSDirectory.open(dir);
         try {
             Map<String, String> data = commitData(d, dir);
@@ -179,11 +200,14 @@ public final class EmbeddingIndex implements Closeable {
             index.directory = d;
             index.published = true;
             index.reader = DirectoryReader.open(d);
-            try {
-                verifyChecksums(index.reader, dir);
-            } catch (IOException | RuntimeException e) {
+            if (!index.reader.getIndexCommit().getSegmentsFileName().equals(segments)) {
                 index.reader.close();
-                throw e;
+                d.close();
+                if (last) {
+                    throw new IOException("index " + dir + " changed while being opened, three times; open it once"
+                            + " 'anglearn index build' has finished");
+                }
+                return null;
             }
             index.searcher = new IndexSearcher(index.reader);
             index.nextOrdinal.set(index.reader.maxDoc());
@@ -198,24 +222,8 @@ public final class EmbeddingIndex implements Closeable {
     }
 
     /**
-     * Checks every file of every segment against the checksum Lucene wrote in its footer. Lucene
-     * itself checks only the small metadata files on open; a flipped byte in the vectors, graph,
-     * stored fields or doc values would otherwise give wrong answers silently. Reads every byte
-     * once (BENCHMARKS.md has the cost at one million vectors).
-     */
-    private static void verifyChecksums(DirectoryReader reader, Path dir) throws IOException {
-        for (org.apache.lucene.index.LeafReaderContext leaf : reader.leaves()) {
-            try {
-                leaf.reader().checkIntegrity();
-            } catch (org.apache.lucene.index.CorruptIndexException | java.io.EOFException e) {
-                throw new IOException("index " + dir + " is damaged: a file's checksum does not match its contents ("
-                        + e.getMessage() + "); rebuild it with 'anglearn index build'", e);
-            }
-        }
-    }
-
-    /**
-     * Checks an index in full without opening it for search: every file's checksum, Lucene's own
+     * Checks an index in full without opening it for search: every file against the size and
+     * SHA-256 recorded when it was written (before Lucene reads any of it), then Lucene's own
      * consistency checks of every segment (CheckIndex), and that every stored vector is finite and
      * of unit length.
      *
@@ -227,6 +235,14 @@ public final class EmbeddingIndex implements Closeable {
         List<String> problems = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
             throw new IOException("index " + dir + " does not exist (build it with 'anglearn index build')");
+        }
+        try {
+            problems.addAll(IndexFileDigests.problems(dir));
+        } catch (IOException e) {
+            problems.add(String.valueOf(e.getMessage()));
+        }
+        if (!problems.isEmpty()) {
+            return problems; // Lucene's checks would parse the damaged files
         }
         try (Directory d = FSDirectory.open(dir)) {
             commitData(d, dir);
@@ -394,6 +410,9 @@ public final class EmbeddingIndex implements Closeable {
             writer.forceMerge(1);
         }
         writer.setLiveCommitData(commitMap().entrySet());
+        // Prepared, every file of the commit is on disk: record their digests before publishing it.
+        writer.prepareCommit();
+        IndexFileDigests.record(writeDir);
         writer.commit();
         dirty = false;
         if (!published) {
@@ -963,6 +982,7 @@ public final class EmbeddingIndex implements Closeable {
         }
 
         private EmbeddingIndex openForAdding(Builder settings) throws IOException {
+            IndexFileDigests.verifyLatestCommit(dir); // the writer and its merges read every segment
             Directory d = FSDirectory.open(dir);
             try {
                 Map<String, String> data = commitData(d, dir);

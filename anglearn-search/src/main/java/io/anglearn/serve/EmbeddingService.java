@@ -67,8 +67,10 @@ import javax.imageio.ImageIO;
  * <p>Decoding, the costly part of a request for a large compressed image, runs on pools of its own,
  * in two lanes chosen by the pixels the image's header declares: images up to 16 times the
  * network's input side per axis on as many threads as cores, larger ones on half as many (at
- * least one), each lane with a bounded queue. A flood of large images thus waits in its own lane
- * and leaves ordinary requests their threads; on Linux the large lane's threads also run at nice
+ * least one), each lane with a bounded queue: the ordinary lane's is the decode queue, the large
+ * lane's holds one image per thread, so that large images beyond what the lane can start soon are
+ * refused at once. A flood of large images thus stays in its own lane and leaves ordinary
+ * requests their threads; on Linux the large lane's threads also run at nice
  * {@value #LARGE_DECODE_NICE}, so they get the CPU that ordinary requests leave. When a lane's queue is full the request is refused
  * at once with 503 rather than left to wait, and a decode still queued after the decode wait is
  * dropped. Images larger than {@value ImageDecoder#SERVER_SIDE_FACTOR} times the network's input
@@ -127,8 +129,11 @@ public final class EmbeddingService implements AutoCloseable {
                 .optMaxPixels(b.maxImagePixels).optSideFactor(b.sideFactor).build();
         AtomicInteger threadNumber = new AtomicInteger();
         decodePool = pool(b.decodeThreads, b.decodeQueue, "anglearn-decode-", threadNumber, 0);
-        largeDecodePool = pool(Math.max(1, b.decodeThreads / 2), Math.max(1, b.decodeQueue / 4), "anglearn-decode-large-",
-                threadNumber, LARGE_DECODE_NICE);
+        // Expensive decodes are admitted only while a thread is free or about to be: one waiting
+        // per thread. The rest are refused at once (503), not queued for seconds, so that they
+        // cannot pile up CPU and memory in front of the cheap requests.
+        int largeThreads = Math.max(1, b.decodeThreads / 2);
+        largeDecodePool = pool(largeThreads, largeThreads, "anglearn-decode-large-", threadNumber, LARGE_DECODE_NICE);
         long side = 16L * shape[1];
         largePixels = side * side;
         decodeWaitNanos = TimeUnit.MILLISECONDS.toNanos(b.decodeWaitMillis);
@@ -725,8 +730,8 @@ public final class EmbeddingService implements AutoCloseable {
         }
 
         /**
-         * Sets the most ordinary decodes waiting for a thread (default {@value #DEFAULT_DECODE_QUEUE};
-         * large ones: a quarter as many); more are refused with 503.
+         * Sets the most ordinary decodes waiting for a thread (default {@value #DEFAULT_DECODE_QUEUE});
+         * more are refused with 503. Large images may wait one per large-lane thread.
          */
         public Builder optDecodeQueue(int decodeQueue) {
             this.decodeQueue = decodeQueue;

@@ -13,10 +13,10 @@ import java.util.zip.CRC32;
 
 /**
  * A coverage-guided fuzz target (Jazzer) for opening and searching an index whose files were
- * damaged: the input picks one file of a small index and bytes to change in it, and may reseal the
- * file's checksum so that the damage gets past the checksums into Lucene's readers. The property:
- * the index opens and answers, or open or search fails with an {@link IOException} naming the
- * index folder; anything else is a finding.
+ * damaged: the input picks one file of a small index (its record of digests included) and bytes to
+ * change in it, and may reseal the file's Lucene checksum, as a deliberate edit would. The
+ * property: the index opens and answers, or open or search fails with an {@link IOException}
+ * naming the index folder; anything else (an {@code OutOfMemoryError} above all) is a finding.
  */
 class IndexFuzzTargetsTest {
 

@@ -19,9 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A damaged index is refused, never searched: flipped bytes in the vectors, the graph, stored
- * fields or doc values fail the checksums on open; a vector damaged and resealed with a fresh
- * checksum (so that only its values are wrong) fails the search with a cosine outside [−1, 1]
- * instead of being clamped to 1, and {@link EmbeddingIndex#verify} reports it.
+ * fields or doc values, and any file edited and resealed with a fresh Lucene checksum, fail the
+ * recorded digests on open, before Lucene parses them; a vector damaged past the digests too (the
+ * record rewritten) fails the search with a cosine outside [−1, 1] instead of being clamped to 1,
+ * and {@link EmbeddingIndex#verify} reports each.
  */
 class IndexIntegrityTest {
 
@@ -80,7 +81,81 @@ class IndexIntegrityTest {
     }
 
     @Test
-    void aResealedDamagedVectorFailsTheSearchInsteadOfScoringOne() throws Exception {
+    void aFileEditedAndResealedIsRefusedOnOpenNamingTheFile() throws Exception {
+        Path intact = build("intact", vectors(60));
+        List<String> names;
+        try (Stream<Path> s = Files.list(intact)) {
+            names = s.map(p -> p.getFileName().toString())
+                    .filter(n -> !n.equals("write.lock") && !n.equals(IndexFileDigests.FILE)).sorted().toList();
+        }
+        assertTrue(names.size() >= 10 && names.stream().anyMatch(n -> n.startsWith("segments_")), names.toString());
+        for (String name : names) {
+            Path dir = build("resealed-" + name, vectors(60));
+            Path f = dir.resolve(name);
+            byte[] b = Files.readAllBytes(f);
+            b[b.length / 2] ^= 0x01;
+            reseal(b);
+            Files.write(f, b);
+            IOException e = assertThrows(IOException.class, () -> EmbeddingIndex.open(dir), name);
+            assertEquals("index " + dir + " is damaged: file " + name + " differs from what was written (its SHA-256"
+                    + " does not match the record); check it with 'anglearn index verify' and rebuild it with"
+                    + " 'anglearn index build'", e.getMessage());
+            assertEquals(List.of("file " + name + " differs from what was written (its SHA-256 does not match the"
+                    + " record)"), EmbeddingIndex.verify(dir));
+        }
+    }
+
+    /**
+     * The fuzzing finding: two bytes of the vectors' metadata ({@code .vem}) changed and its CRC
+     * resealed made Lucene's {@code DirectMonotonicReader} allocate from a damaged count while
+     * opening, exhausting the heap. Built as the fuzz target builds its index, edited as its input
+     * {@code crash-16f000ba…} edits it.
+     */
+    @Test
+    void aResealedMetadataCountNoLongerReachesLucenesAllocations() throws Exception {
+        Path dir = work.resolve("vem");
+        Random r = new Random(1);
+        IndexProvenance p = new IndexProvenance("/runs/a", 1, "ab".repeat(32), DIM, List.of("a", "b", "c"));
+        try (EmbeddingIndex index = EmbeddingIndex.builder().setDirectory(dir).setProvenance(p).build()) {
+            for (int i = 0; i < 40; i++) {
+                float[] v = new float[DIM];
+                for (int k = 0; k < DIM; k++) {
+                    v[k] = (float) r.nextGaussian();
+                }
+                index.add(v, i % 3, "test#" + i);
+            }
+            index.commit(true);
+        }
+        Path vem = fileEndingIn(dir, ".vem");
+        byte[] b = Files.readAllBytes(vem);
+        b[94] ^= (byte) 0xf3;
+        reseal(b);
+        Files.write(vem, b);
+        IOException e = assertThrows(IOException.class, () -> EmbeddingIndex.open(dir));
+        assertTrue(e.getMessage().startsWith("index " + dir + " is damaged: file " + vem.getFileName() + " differs"),
+                e.getMessage());
+    }
+
+    @Test
+    void anIndexWithoutItsRecordOfDigestsIsRefused() throws Exception {
+        Path dir = build("unrecorded", vectors(20));
+        Files.delete(dir.resolve(IndexFileDigests.FILE));
+        IOException e = assertThrows(IOException.class, () -> EmbeddingIndex.open(dir));
+        assertTrue(e.getMessage().startsWith("index " + dir + " has no record of its files' digests (anglearn-files.json)")
+                && e.getMessage().endsWith("must be rebuilt with 'anglearn index build --replace'"), e.getMessage());
+        Files.writeString(dir.resolve(IndexFileDigests.FILE), "{\"format\": \"anglearn-index-files\", \"version\": 1, files: {}}");
+        e = assertThrows(IOException.class, () -> EmbeddingIndex.open(dir));
+        assertEquals("index " + dir + " is damaged: its anglearn-files.json is not a valid record of its files",
+                e.getMessage());
+    }
+
+    /**
+     * A vector damaged, its file resealed and the record of digests rewritten too (an index forged
+     * as a whole, past every digest): the search still refuses the cosine outside [−1, 1] instead of
+     * clamping it to 1, and verify reports the vector.
+     */
+    @Test
+    void aForgedDamagedVectorFailsTheSearchInsteadOfScoringOne() throws Exception {
         float[][] v = vectors(50);
         Path dir = build("resealed", v);
         assertEquals(List.of(), EmbeddingIndex.verify(dir));
@@ -103,6 +178,7 @@ class IndexIntegrityTest {
         }
         reseal(b);
         Files.write(vec, b);
+        IndexFileDigests.record(dir);
         try (EmbeddingIndex index = EmbeddingIndex.open(dir)) {
             IOException e = assertThrows(IOException.class, () -> index.search(v[7], 5));
             assertTrue(e.getMessage().contains("outside [-1, 1]"), e.getMessage());

@@ -186,6 +186,39 @@ class ServeAttackTest {
         }
     }
 
+    // The soak: large images queued 16 deep behind one large-lane thread (a quarter of the decode
+    // queue) took CPU and memory for seconds each; now one waits per thread and the rest get 503 at once.
+    @Test
+    void largeImagesBeyondOneWaitingPerThreadAreRefusedAtOnce() throws Exception {
+        byte[] heavy = BadImages.heavyPng(1024, 1024);
+        try (SearchServer s = server(b -> b.optDecodeThreads(2), b -> { })) {
+            ExecutorService pool = Executors.newFixedThreadPool(16);
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return send(s, "POST", "/embed", heavy, null);
+                }));
+            }
+            go.countDown();
+            int busy = 0;
+            for (Future<HttpResponse<String>> f : answers) {
+                HttpResponse<String> r = f.get();
+                if (r.statusCode() == 503) {
+                    busy++;
+                    assertEquals("1", r.headers().firstValue("Retry-After").orElse(null));
+                } else {
+                    assertEquals(200, r.statusCode(), r.body());
+                }
+            }
+            pool.shutdown();
+            // One large-lane thread (half of 2) and one waiting: of 16 sent together, some are refused
+            // at once (with 16 waiting allowed, as before, none was).
+            assertTrue(busy >= 1, busy + " of 16 refused");
+        }
+    }
+
     // Item 4: /health showed absolute paths and the checkpoint digest to anyone.
     @Test
     void healthShowsOnlyStatusWithoutTheToken() throws Exception {

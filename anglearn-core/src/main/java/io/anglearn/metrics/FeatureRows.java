@@ -4,9 +4,9 @@ package io.anglearn.metrics;
  * Small vector helpers shared by the embedding metrics: row-wise L2 normalisation and argument
  * checks for row-major {@code n×d} feature arrays.
  */
-final class Embeddings {
+final class FeatureRows {
 
-    private Embeddings() {}
+    private FeatureRows() {}
 
     /**
      * Checks that {@code features} holds {@code labels.length} rows of {@code dim} values.
