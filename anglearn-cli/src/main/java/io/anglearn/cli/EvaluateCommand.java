@@ -68,7 +68,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        NameSuggestions.resolve("--split", split, TrainingData.SPLITS);
+        split = NameSuggestions.resolve("--split", split, TrainingData.SPLITS);
         checkpoint.check();
         if (maxPositives < 1) {
             throw new IllegalArgumentException("--pairs must be >= 1, got " + maxPositives);
@@ -77,8 +77,16 @@ final class EvaluateCommand implements Callable<Integer> {
             ImageDataset data = r.split(split);
             Evaluation e = r.evaluate(data);
             AngleStatistics a = e.angles();
-            out.printf(Locale.ROOT, "run %s, checkpoint at step %d, split %s (%d images)%n", run.dir, r.checkpointStep(),
-                    e.split(), e.images());
+            String layout = r.splitLayout();
+            if (layout == null || layout.startsWith("splits from its")) {
+                out.printf(Locale.ROOT, "run %s, checkpoint at step %d, split %s (%d images)%n", run.dir,
+                        r.checkpointStep(), e.split(), e.images());
+            } else {
+                // The dataset has no such split of its own (a folder without test/): say how it was formed.
+                out.printf(Locale.ROOT, "run %s, checkpoint at step %d, split %s of %s (%d images; %s%s)%n", run.dir,
+                        r.checkpointStep(), split, r.config().dataset, e.images(),
+                        split.equals("train") ? "the rest after " : "", layout);
+            }
             if (!e.classified()) {
                 out.printf(Locale.ROOT, "evaluated by retrieval: %s%n", r.inference().classifies()
                         ? "the network was not trained on these classes"

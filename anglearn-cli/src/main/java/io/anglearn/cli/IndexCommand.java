@@ -269,55 +269,133 @@ final class IndexCommand implements Runnable {
         }
     }
 
+    /**
+     * The indexes an {@code index info} or {@code index verify} names: an index folder (INDEX), a
+     * run's index by name (--run DIR and INDEX), or every index of a run (--run DIR alone), as
+     * {@code index build --run DIR} made them under RUN/index.
+     */
+    static final class Which {
+
+        @Parameters(index = "0", arity = "0..1", paramLabel = "INDEX", description = "The index folder (for info, also a"
+                + " SolrCloud collection's URL, http://HOST:PORT/solr/COLLECTION); with --run, the name of one of the"
+                + " run's indexes (e.g. test).")
+        String index;
+
+        /** Returns the collection URL given as INDEX without --run, or null. */
+        String url() {
+            return run == null && index != null && SolrLocation.isUrl(index) ? index : null;
+        }
+
+        @Option(names = "--run", paramLabel = "DIR", description = "A run directory: its indexes, those index build"
+                + " --run DIR made (default: every one; INDEX names one).")
+        Path run;
+
+        /** Returns the index folders, in name order for a run's. */
+        List<Path> folders() throws IOException {
+            if (run == null) {
+                if (index == null) {
+                    throw new IllegalArgumentException("give an index folder (INDEX) or a run directory (--run DIR)");
+                }
+                if (SolrLocation.isUrl(index)) {
+                    throw new IllegalArgumentException(index + " is a collection's URL; index verify checks a local"
+                            + " index folder (Solr checks its own collections' files)");
+                }
+                return List.of(Path.of(index));
+            }
+            if (!Files.isRegularFile(RunFiles.config(run))) {
+                throw new IllegalArgumentException("--run " + run + " is not a run directory (it has no "
+                        + RunFiles.CONFIG + ")");
+            }
+            Path all = run.resolve(RunFiles.INDEXES);
+            List<Path> found = new java.util.ArrayList<>();
+            if (Files.isDirectory(all)) {
+                try (Stream<Path> s = Files.list(all)) {
+                    s.filter(Files::isDirectory).sorted().forEach(found::add);
+                }
+            }
+            if (found.isEmpty()) {
+                throw new IllegalArgumentException("run " + run + " has no index yet; build one with 'anglearn index"
+                        + " build --run " + run + " --images test'");
+            }
+            if (index == null) {
+                return found;
+            }
+            Path named = RunFiles.index(run, index);
+            if (!found.contains(named)) {
+                throw new IllegalArgumentException("run " + run + " has no index '" + index + "'; its indexes: "
+                        + String.join(", ", found.stream().map(f -> f.getFileName().toString()).toList()));
+            }
+            return List.of(named);
+        }
+    }
+
     /** {@code anglearn index info}. */
-    @Command(name = "info", mixinStandardHelpOptions = true,
+    @Command(name = "info", mixinStandardHelpOptions = true, sortOptions = false,
             header = "Describe an index: size, dimension, counts per class, the run.",
-            description = "Describe an index (a folder, or a SolrCloud collection's URL): size, dimension, counts per"
-                + " class, and the run and checkpoint that made it.")
+            description = "Describe an index: size, dimension, counts per class, and the run and checkpoint that made"
+                    + " it. Give its folder, or a run (--run DIR) to describe the run's indexes.")
     static final class Info implements Callable<Integer> {
 
         @Spec
         CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "INDEX",
-                description = "The index folder, or a SolrCloud collection's URL (http://HOST:PORT/solr/COLLECTION).")
-        String location;
+        @Mixin
+        Which which;
 
         @Override
         public Integer call() throws Exception {
             PrintWriter w = spec.commandLine().getOut();
-            boolean remote = SolrLocation.isUrl(location);
-            Path index = remote ? null : Path.of(location);
-            try (SearchableIndex i = remote ? SolrCollection.open(location, EmbeddingIndex.DEFAULT_NUM_CANDIDATES)
-                    : EmbeddingIndex.open(index)) {
-                IndexProvenance p = i.provenance();
-                w.printf(Locale.ROOT, "index       %s%n", remote ? i.location() : index);
-                w.printf(Locale.ROOT, "items       %d%n", i.size());
-                w.printf(Locale.ROOT, "dimension   %d (L2-normalised, cosine similarity)%n", p.dimension());
-                if (i instanceof SolrCollection c) {
-                    SolrCollection.Layout l = c.layout();
-                    w.printf(Locale.ROOT, "cluster     SolrCloud, %s, %d of %d replicas active, %s live%n",
-                            Words.count(l.shards(), "shard"), l.activeReplicas(), l.replicas(),
-                            Words.count(l.liveNodes().size(), "node"));
-                } else {
-                    w.printf(Locale.ROOT, "on disk     %.1f MiB%n", bytes(index) / (1024.0 * 1024.0));
+            if (which.url() != null) {
+                try (SolrCollection c = SolrCollection.open(which.url(), EmbeddingIndex.DEFAULT_NUM_CANDIDATES)) {
+                    describe(w, c, c.location(), null);
                 }
-                w.printf(Locale.ROOT, "run         %s%n", p.runDir());
-                w.printf(Locale.ROOT, "checkpoint  step %d, model SHA-256 %s%n", p.checkpointStep(), p.checkpointDigest());
-                w.printf(Locale.ROOT, "images      %s%n", String.join("; ", i.imageSets()));
-                w.println("items per class:");
-                int[] counts = i.countsPerClass();
-                List<String> names = p.classNames();
-                for (int c = 0; c < counts.length; c++) {
-                    w.printf(Locale.ROOT, "  %3d %-20s %d%n", c, names.get(c), counts[c]);
+                w.flush();
+                return 0;
+            }
+            List<Path> folders = which.folders();
+            for (int f = 0; f < folders.size(); f++) {
+                if (f > 0) {
+                    w.println();
                 }
-                int unlabelled = i.unlabelledCount();
-                if (unlabelled > 0) {
-                    w.printf(Locale.ROOT, "  %3s %-20s %d%n", "-", "(no class)", unlabelled);
-                }
+                describe(w, folders.get(f));
             }
             w.flush();
             return 0;
+        }
+
+        private static void describe(PrintWriter w, Path index) throws IOException {
+            try (EmbeddingIndex i = EmbeddingIndex.open(index)) {
+                describe(w, i, index.toString(), index);
+            }
+        }
+
+        /** Describes a local index (its folder given) or a collection (folder null). */
+        private static void describe(PrintWriter w, SearchableIndex i, String shown, Path index) throws IOException {
+            IndexProvenance p = i.provenance();
+            w.printf(Locale.ROOT, "index       %s%n", shown);
+            w.printf(Locale.ROOT, "items       %d%n", i.size());
+            w.printf(Locale.ROOT, "dimension   %d (L2-normalised, cosine similarity)%n", p.dimension());
+            if (i instanceof SolrCollection c) {
+                SolrCollection.Layout l = c.layout();
+                w.printf(Locale.ROOT, "cluster     SolrCloud, %s, %d of %d replicas active, %s live%n",
+                        Words.count(l.shards(), "shard"), l.activeReplicas(), l.replicas(),
+                        Words.count(l.liveNodes().size(), "node"));
+            } else {
+                w.printf(Locale.ROOT, "on disk     %.1f MiB%n", bytes(index) / (1024.0 * 1024.0));
+            }
+            w.printf(Locale.ROOT, "run         %s%n", p.runDir());
+            w.printf(Locale.ROOT, "checkpoint  step %d, model SHA-256 %s%n", p.checkpointStep(), p.checkpointDigest());
+            w.printf(Locale.ROOT, "images      %s%n", String.join("; ", i.imageSets()));
+            w.println("items per class:");
+            int[] counts = i.countsPerClass();
+            List<String> names = p.classNames();
+            for (int c = 0; c < counts.length; c++) {
+                w.printf(Locale.ROOT, "  %3d %-20s %d%n", c, names.get(c), counts[c]);
+            }
+            int unlabelled = i.unlabelledCount();
+            if (unlabelled > 0) {
+                w.printf(Locale.ROOT, "  %3s %-20s %d%n", "-", "(no class)", unlabelled);
+            }
         }
 
         private static long bytes(Path dir) throws IOException {
@@ -336,19 +414,29 @@ final class IndexCommand implements Runnable {
     /** {@code anglearn index verify}. */
     @Command(name = "verify", mixinStandardHelpOptions = true,
             header = "Check an index for damage: file digests, Lucene's consistency checks, unit vectors.",
+            sortOptions = false,
             description = "Check every file against the size and SHA-256 recorded when the index was written, run"
                 + " Lucene's consistency checks on every segment, and check that every stored vector is finite and of"
-                + " unit length. Exit status 0 when intact, 1 when damaged.")
+                + " unit length. Give its folder, or a run (--run DIR) to check the run's indexes. Exit status 0 when"
+                + " intact, 1 when damaged.")
     static final class Verify implements Callable<Integer> {
 
         @Spec
         CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "INDEX", description = "The index folder.")
-        Path index;
+        @Mixin
+        Which which;
 
         @Override
         public Integer call() throws Exception {
+            int status = 0;
+            for (Path index : which.folders()) {
+                status = Math.max(status, verify(index));
+            }
+            return status;
+        }
+
+        private int verify(Path index) throws IOException {
             long t0 = System.nanoTime();
             List<String> problems = EmbeddingIndex.verify(index);
             double seconds = (System.nanoTime() - t0) / 1e9;

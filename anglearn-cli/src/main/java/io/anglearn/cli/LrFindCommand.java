@@ -112,8 +112,9 @@ final class LrFindCommand implements Callable<Integer> {
             }
             w.println("no peak rate suggested: this sweep cannot tell one; see the plot, or sweep again as the warning says");
         }
-        w.println("plot: " + out);
-        w.println("curve: " + csvFile);
+        // Full paths: by default the files land in whatever folder the command was run from.
+        w.println("plot: " + out.toAbsolutePath().normalize());
+        w.println("curve: " + csvFile.toAbsolutePath().normalize());
         w.flush();
         return 0;
     }

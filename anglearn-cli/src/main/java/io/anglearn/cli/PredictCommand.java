@@ -1,19 +1,16 @@
 package io.anglearn.cli;
 
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
 import io.anglearn.data.BadImagePolicy;
 import io.anglearn.run.TrainedRun;
 import io.anglearn.train.Prediction;
+import io.anglearn.train.PredictionJson;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,8 +23,9 @@ import picocli.CommandLine.Model.CommandSpec;
         header = "Classify image files with a trained run.",
         mixinStandardHelpOptions = true, sortOptions = false,
         description = "Classify image files (PNG, JPEG, BMP, GIF), or every such file under given folders, with a"
-                + " trained run; prints the predicted class and the cosine similarity of the image's feature to"
-                + " the class weight vectors, most similar first. Images are converted to the run's channels and"
+                + " trained run; prints the predicted class and, most probable first, each class's probability"
+                + " (the softmax of the logits the run's loss was trained with, without its margin) and the cosine"
+                + " similarity of the image's feature to its weight vector. Images are converted to the run's channels and"
                 + " resized to its image size. Every file is read before any is classified; unreadable ones are"
                 + " all named.")
 final class PredictCommand implements Callable<Integer> {
@@ -41,12 +39,13 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     TrainedRunOptions.Checkpoint checkpoint;
 
-    @Option(names = "--top-k", paramLabel = "K", description = "Show the K classes most similar to each image"
+    @Option(names = "--top-k", paramLabel = "K", description = "Show the K most probable classes of each image"
             + " (default: every class).")
     Integer topK;
 
-    @Option(names = "--json", description = "Print one JSON array, an object per image: source, predicted class"
-            + " index and name, and the top classes with their cosines.")
+    @Option(names = "--json", description = "Print one JSON array, an object per image, in the form POST /predict"
+            + " answers: source, classIndex, className, probability and cosine of the predicted class, and top, the"
+            + " most probable classes with the same four fields.")
     boolean json;
 
     @Mixin
@@ -68,7 +67,6 @@ final class PredictCommand implements Callable<Integer> {
             List<Path> files = TrainedRun.imageFiles(images);
             List<String> names = r.classNames();
             int k = topK == null ? names.size() : Math.min(topK, names.size());
-            List<Map<String, Object>> rows = new ArrayList<>();
             List<Prediction> predictions;
             if (policy == BadImagePolicy.STOP) {
                 predictions = r.predict(files);
@@ -78,32 +76,18 @@ final class PredictCommand implements Callable<Integer> {
                 BadImagesOption.report(spec.commandLine().getErr(), read.unreadable());
                 predictions = r.predict(read.images());
             }
+            JsonArray rows = new JsonArray();
             for (Prediction p : predictions) {
-                int[] order = IntStream.range(0, names.size()).boxed()
-                        .sorted(Comparator.comparingDouble((Integer j) -> -p.cosines()[j]).thenComparingInt(j -> j))
-                        .mapToInt(Integer::intValue).limit(k).toArray();
                 if (json) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("source", p.source());
-                    row.put("predicted", p.predicted());
-                    row.put("class", p.className());
-                    List<Map<String, Object>> top = new ArrayList<>();
-                    for (int j : order) {
-                        Map<String, Object> t = new LinkedHashMap<>();
-                        t.put("index", j);
-                        t.put("class", names.get(j));
-                        t.put("cosine", p.cosines()[j]);
-                        top.add(t);
-                    }
-                    row.put("top", top);
-                    rows.add(row);
+                    rows.add(PredictionJson.toJson(p, names, k));
                     continue;
                 }
-                out.printf(Locale.ROOT, "%s: %d %s (cos %.4f)%n", p.source(), p.predicted(), p.className(),
-                        p.cosines()[p.predicted()]);
-                StringBuilder sb = new StringBuilder("  cos:");
-                for (int j : order) {
-                    sb.append(String.format(Locale.ROOT, " %s=%.4f", names.get(j).replace(' ', '_'), p.cosines()[j]));
+                out.printf(Locale.ROOT, "%s: %d %s (probability %.4f, cosine %.4f)%n", p.source(), p.predicted(),
+                        p.className(), p.probabilities()[p.predicted()], p.cosines()[p.predicted()]);
+                StringBuilder sb = new StringBuilder("  top:");
+                for (int j : PredictionJson.order(p, k)) {
+                    sb.append(String.format(Locale.ROOT, " %s=%.4f (cos %.4f)", names.get(j).replace(' ', '_'),
+                            p.probabilities()[j], p.cosines()[j]));
                 }
                 out.println(sb);
             }

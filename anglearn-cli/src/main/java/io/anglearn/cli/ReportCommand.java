@@ -2,6 +2,7 @@ package io.anglearn.cli;
 
 import io.anglearn.report.HtmlReport;
 import io.anglearn.record.RunArtifacts;
+import io.anglearn.util.Words;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -63,8 +64,10 @@ final class ReportCommand implements Callable<Integer> {
         HtmlReport report = b.build();
         report.write(out);
         PrintWriter pw = spec.commandLine().getOut();
-        pw.println("report: " + out + " (" + runs.size() + " run(s), " + report.figureCount() + " figures"
-                + (figureDir == null ? "" : "; PNG and SVG in " + figureDir) + ")");
+        // The full path: by default the report lands in whatever folder the command was run from.
+        pw.println("report: " + out.toAbsolutePath().normalize() + " (" + Words.count(runs.size(), "run") + ", "
+                + Words.count(report.figureCount(), "figure")
+                + (figureDir == null ? "" : "; PNG and SVG in " + figureDir.toAbsolutePath().normalize()) + ")");
         pw.flush();
         return 0;
     }

@@ -100,7 +100,8 @@ class FirstHourTest {
                 + "          test split: the same classes, evaluated by classification\n"
                 + "images    (\\d+) for training, (\\d+) for testing; 1x8x8 \\(grey\\); augmentation none\n"
                 + "          2 unreadable files left out \\(--bad-images skip\\), listed in config.json and train.log\n"
-                + "steps     (\\d+) per epoch \\(batch 6\\), 1 epoch, \\3 steps in all; adam, one-cycle to lr 0.00300\n"
+                + "steps     (\\d+) per epoch \\(batch 6, sampler shuffle\\), 1 epoch, \\3 steps in all; adam, one-cycle"
+                + " to lr 0.00300\n"
                 // 16 or so training images in batches of 6: the summary warns that the batch is too large for them.
                 + "warning   the batch of 6 is more than a quarter of the \\1 training images: \\3 steps? per epoch"
                 + " barely trains; try --batch-size \\d+\n"
@@ -224,7 +225,8 @@ class FirstHourTest {
         assertTrue(help.out().contains("--min-lr") && help.out().contains("--momentum"), help.out());
         CliRun bad = CliRun.of("lr-find", "--epochs", "3");
         assertEquals(2, bad.code());
-        Path plot = dir.resolve("lr.png");
+        // A relative --out (as the default lr-find.png is): the output names the full path of what was written.
+        Path plot = Path.of("target", "first-hour-lr.png");
         CliRun r = CliRun.of("lr-find", "--dataset", "folder:" + photos, "--bad-images", "skip", "--image-size", "8",
                 "--channels", "1", "--batch-size", "6", "--iterations", "4", "--max-lr", "1e-3", "--out",
                 plot.toString(), "--no-progress");
@@ -232,7 +234,10 @@ class FirstHourTest {
         assertTrue(r.out().contains("warning: the loss did not diverge"), r.out());
         assertTrue(r.out().contains("no peak rate suggested"), r.out());
         assertFalse(r.out().contains("suggested one-cycle peak rate"), r.out());
-        assertTrue(Files.exists(plot) && Files.exists(dir.resolve("lr.csv")));
+        Path csv = Path.of("target", "first-hour-lr.csv");
+        assertTrue(Files.exists(plot) && Files.exists(csv));
+        assertTrue(r.out().endsWith("plot: " + plot.toAbsolutePath().normalize() + "\ncurve: "
+                + csv.toAbsolutePath().normalize() + "\n"), r.out());
     }
 
     @Test
@@ -243,7 +248,10 @@ class FirstHourTest {
         List<String> lines = p.out().lines().toList();
         assertEquals(14, lines.size(), "6 dog images and 1 ant, two lines each:\n" + p.out());
         assertTrue(lines.get(0).startsWith(photos.resolve("dog/img0.png") + ": "), lines.get(0));
-        assertTrue(lines.get(1).matches("  cos: \\w+=-?\\d\\.\\d{4} \\w+=-?\\d\\.\\d{4}"), lines.get(1));
+        assertTrue(lines.get(0).matches(java.util.regex.Pattern.quote(photos.resolve("dog/img0.png").toString())
+                + ": \\d \\w+ \\(probability \\d\\.\\d{4}, cosine -?\\d\\.\\d{4}\\)"), lines.get(0));
+        assertTrue(lines.get(1).matches("  top: \\w+=\\d\\.\\d{4} \\(cos -?\\d\\.\\d{4}\\) \\w+=\\d\\.\\d{4}"
+                + " \\(cos -?\\d\\.\\d{4}\\)"), lines.get(1));
 
         CliRun json = CliRun.of("predict", "--run", run.toString(), "--json", "--top-k", "3",
                 photos.resolve("ant/img1.bmp").toString());
@@ -254,10 +262,31 @@ class FirstHourTest {
         assertEquals(photos.resolve("ant/img1.bmp").toString(), o.get("source").getAsString());
         JsonArray top = o.getAsJsonArray("top");
         assertEquals(3, top.size());
-        assertEquals(o.get("class").getAsString(), top.get(0).getAsJsonObject().get("class").getAsString(),
-                "the predicted class is the most similar");
-        assertTrue(top.get(0).getAsJsonObject().get("cosine").getAsDouble()
-                >= top.get(1).getAsJsonObject().get("cosine").getAsDouble());
+        assertEquals(o.get("className").getAsString(), top.get(0).getAsJsonObject().get("className").getAsString(),
+                "the predicted class is the most probable");
+        assertTrue(top.get(0).getAsJsonObject().get("probability").getAsDouble()
+                >= top.get(1).getAsJsonObject().get("probability").getAsDouble());
+
+        // The same image through POST /predict: the same object, field for field, but the source.
+        byte[] bytes = Files.readAllBytes(photos.resolve("ant/img1.bmp"));
+        try (io.anglearn.run.TrainedRun r = io.anglearn.run.TrainedRun.open(run);
+                io.anglearn.serve.EmbeddingService service = io.anglearn.serve.EmbeddingService.builder().setRun(r)
+                        .build()) {
+            JsonObject http = service.predict(bytes, 3).get();
+            JsonObject cli = o.deepCopy();
+            cli.remove("source");
+            assertEquals(List.copyOf(cli.keySet()), List.copyOf(http.keySet()));
+            assertEquals(cli.get("classIndex"), http.get("classIndex"));
+            assertEquals(cli.get("className"), http.get("className"));
+            for (int i = 0; i < 3; i++) {
+                JsonObject fromCli = cli.getAsJsonArray("top").get(i).getAsJsonObject();
+                JsonObject fromHttp = http.getAsJsonArray("top").get(i).getAsJsonObject();
+                assertEquals(fromCli.keySet(), fromHttp.keySet());
+                assertEquals(fromCli.get("classIndex"), fromHttp.get("classIndex"));
+                assertEquals(fromCli.get("probability").getAsDouble(), fromHttp.get("probability").getAsDouble(), 1e-5);
+                assertEquals(fromCli.get("cosine").getAsDouble(), fromHttp.get("cosine").getAsDouble(), 1e-5);
+            }
+        }
 
         Path out = dir.resolve("emb/mine.npy");
         Files.createDirectories(out.getParent());
@@ -287,6 +316,11 @@ class FirstHourTest {
         CliRun e = CliRun.of("evaluate", "--run", run.toString());
         assertEquals(0, e.code(), e.err());
         assertTrue(e.out().contains("top-5 error n/a (4 classes: all are in the top five)"), e.out());
+        // The folder has no test split of its own: the output says what was evaluated instead of naming one.
+        assertTrue(e.out().lines().findFirst().orElseThrow().matches(java.util.regex.Pattern.quote("run " + run)
+                + ", checkpoint at step \\d+, split test of " + java.util.regex.Pattern.quote("folder:" + photos)
+                + " \\(\\d images; 34% of each class held out for testing \\(seed 42\\)\\)"), e.out());
+        assertFalse(e.out().contains("photos/test"), e.out());
     }
 
     @Test

@@ -61,6 +61,17 @@ class SearchCommandsTest {
         CliRun verify = CliRun.of("index", "verify", index.toString());
         assertEquals(0, verify.code(), verify.err());
         assertTrue(verify.out().contains("is intact"), verify.out());
+        // --run DIR as evaluate takes it: the run's indexes, all of them or one by name.
+        assertEquals(info.out(), CliRun.of("index", "info", "--run", run.toString()).out());
+        CliRun byName = CliRun.of("index", "info", "--run", run.toString(), "test");
+        assertEquals(0, byName.code(), byName.err());
+        assertEquals(info.out(), byName.out());
+        CliRun verifyRun = CliRun.of("index", "verify", "--run", run.toString());
+        assertEquals(0, verifyRun.code(), verifyRun.err());
+        assertTrue(verifyRun.out().startsWith("index " + index + " is intact"), verifyRun.out());
+        CliRun noSuch = CliRun.of("index", "info", "--run", run.toString(), "train");
+        assertEquals(2, noSuch.code(), noSuch.out());
+        assertTrue(noSuch.err().contains("run " + run + " has no index 'train'; its indexes: test"), noSuch.err());
 
         Path query = images.resolve("test").resolve("light").resolve("light3.png");
         CliRun hnsw = CliRun.of("search", "--index", index.toString(), "--query", query.toString(), "-k", "3");
@@ -216,6 +227,13 @@ class SearchCommandsTest {
 
     @Test
     void badArgumentsAreNamed() {
+        CliRun neither = CliRun.of("index", "info");
+        assertEquals(2, neither.code(), neither.out());
+        assertTrue(neither.err().contains("give an index folder (INDEX) or a run directory (--run DIR)"), neither.err());
+        CliRun notARun = CliRun.of("index", "info", "--run", work.toString());
+        assertEquals(2, notARun.code(), notARun.out());
+        assertTrue(notARun.err().contains("--run " + work + " is not a run directory (it has no config.json)"),
+                notARun.err());
         CliRun missing = CliRun.of("index", "info", work.resolve("nope").toString());
         assertEquals(1, missing.code());
         assertTrue(missing.err().contains("nope") && missing.err().contains("does not exist"), missing.err());

@@ -84,20 +84,6 @@ public final class ClassProbabilities {
      * @return C probabilities summing to 1
      */
     public double[] probabilities(float[] scores, float[] feature) {
-        double[] z = logits(scores, feature);
-        double max = Double.NEGATIVE_INFINITY;
-        for (double v : z) {
-            max = Math.max(max, v);
-        }
-        double sum = 0;
-        double[] p = new double[z.length];
-        for (int j = 0; j < z.length; j++) {
-            p[j] = Math.exp(z[j] - max);
-            sum += p[j];
-        }
-        for (int j = 0; j < z.length; j++) {
-            p[j] /= sum;
-        }
-        return p;
+        return logits.probabilities(scores, feature);
     }
 }

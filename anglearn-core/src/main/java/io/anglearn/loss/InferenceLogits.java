@@ -134,6 +134,31 @@ public final class InferenceLogits {
         return z;
     }
 
+    /**
+     * Returns the class probabilities of one image: the softmax of {@link #of}, computed stably.
+     *
+     * @param scores the head's output for it: cos θ_j for a cosine head, w_j·x for a linear one
+     * @param feature its embedded feature, not normalised
+     * @return C probabilities summing to 1
+     */
+    public double[] probabilities(float[] scores, float[] feature) {
+        double[] z = of(scores, feature);
+        double max = Double.NEGATIVE_INFINITY;
+        for (double v : z) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        double[] p = new double[z.length];
+        for (int j = 0; j < z.length; j++) {
+            p[j] = Math.exp(z[j] - max);
+            sum += p[j];
+        }
+        for (int j = 0; j < z.length; j++) {
+            p[j] /= sum;
+        }
+        return p;
+    }
+
     private static String number(double v) {
         return v == Math.rint(v) && Math.abs(v) < 1e9 ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.4f", v);
     }

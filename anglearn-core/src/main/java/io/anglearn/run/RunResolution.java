@@ -65,11 +65,23 @@ record RunResolution(TrainingConfig config, TrainingData data, Normalization nor
                 : "the network has no class weights for classes it was not trained on";
         ImageDataset train = data.train();
         return new RunSummary(runDir, resumedFrom, config.dataset, data.location(), data.layout(), train.classNames(),
-                data.test().classNames(), classifies, why, train.size(), data.test().size(),
-                new int[] {train.channels(), train.height(), train.width()},
+                data.test().classNames(), classifies, why, train.size(), data.test().size(), data.trainAvailable(),
+                data.testAvailable(), new int[] {train.channels(), train.height(), train.width()},
                 data.augmentation().describe(), data.skipped(), stepsPerEpoch, config.epochs,
-                config.batchSize, config.describeBackbone(), trainer.parameterCount(), config.loss, config.optimizer,
-                config.schedule, config.learningRate, String.join(",", devices()));
+                config.batchSize, config.sampler, config.describeBackbone(), trainer.parameterCount(), config.loss,
+                miner(), config.optimizer, config.schedule, config.learningRate, String.join(",", devices()));
+    }
+
+    /** A pair loss's miner with its parameters, {@code none}, or null for a loss that mines no pairs. */
+    private String miner() {
+        if (!trainer.headless()) {
+            return null;
+        }
+        if (config.miner == null) {
+            return "none (every pair of the batch)";
+        }
+        return config.miner + (config.minerParams.isEmpty() ? "" : " " + config.minerParams.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining(",")));
     }
 
     private List<String> devices() {

@@ -16,6 +16,7 @@ import io.anglearn.data.Normalization;
 import io.anglearn.engine.Engines;
 import io.anglearn.engine.NativeStderr;
 import io.anglearn.loss.EmbeddingLoss;
+import io.anglearn.loss.InferenceLogits;
 import io.anglearn.metrics.AngleStatistics;
 import io.anglearn.model.EmbeddingNetwork;
 import io.anglearn.model.KernelCheck;
@@ -38,6 +39,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -228,6 +230,21 @@ public final class TrainedRun implements AutoCloseable {
     }
 
     /**
+     * Says how the run's dataset was divided into its splits, for the reader: for example
+     * {@code 20% of each class held out for testing (seed 42)} for a {@code folder:} dataset without
+     * {@code train/} and {@code test/} sub-folders.
+     *
+     * @return the layout, or null when the dataset's files fix the splits (Fashion-MNIST, CIFAR)
+     * @throws IOException if the dataset cannot be found or read
+     */
+    public String splitLayout() throws IOException {
+        if (data == null) {
+            data = TrainingData.load(config);
+        }
+        return data.layout();
+    }
+
+    /**
      * Evaluates on a dataset: by classification (top-1/top-5 error, confusion matrix, angle
      * statistics) when the network classifies its classes, else by retrieval (precision@1,
      * R-precision, MAP@R, k-means NMI and C-Inter; see {@link Evaluation}).
@@ -411,6 +428,7 @@ public final class TrainedRun implements AutoCloseable {
         }
         checkShape(images);
         double[][] weights = inference.classWeights();
+        InferenceLogits logits = loss.inferenceLogits(classNames.size());
         Embeddings e = NativeStderr.silenced(() -> inference.embed(images, norm, 64));
         List<Prediction> out = new ArrayList<>();
         for (int i = 0; i < e.count(); i++) {
@@ -418,6 +436,8 @@ public final class TrainedRun implements AutoCloseable {
             for (int k = 0; k < x.length; k++) {
                 x[k] = e.features()[i * e.dim() + k];
             }
+            float[] feature = Arrays.copyOfRange(e.features(), i * e.dim(), (i + 1) * e.dim());
+            float[] scores = Arrays.copyOfRange(e.scores(), i * e.numClasses(), (i + 1) * e.numClasses());
             double[] cos = new double[weights.length];
             for (int j = 0; j < weights.length; j++) {
                 cos[j] = AngleStatistics.cosine(x, weights[j]);
@@ -428,7 +448,8 @@ public final class TrainedRun implements AutoCloseable {
                     best = j;
                 }
             }
-            out.add(new Prediction(images.source(i), best, classNames.get(best), cos));
+            out.add(new Prediction(images.source(i), best, classNames.get(best), cos,
+                    logits.probabilities(scores, feature)));
         }
         return out;
     }

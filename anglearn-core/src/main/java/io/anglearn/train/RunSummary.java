@@ -25,15 +25,19 @@ import java.util.Locale;
  * @param retrievalReason why the test split is evaluated by retrieval, or null
  * @param trainImages images in the training split
  * @param testImages images in the test split
+ * @param trainAvailable images the training split had before {@code --limit-train} (trainImages when no limit)
+ * @param testAvailable images the test split had before {@code --limit-test} (testImages when no limit)
  * @param imageShape {channels, height, width}
  * @param augmentation the training augmentation, e.g. {@code none}
  * @param skipped files left out because they could not be read, each with its reason
  * @param stepsPerEpoch optimiser steps per epoch
  * @param epochs the epochs the run trains in all
  * @param batchSize the mini-batch size
+ * @param sampler how batches are drawn, e.g. {@code shuffle} or {@code m-per-class:4}
  * @param arch the backbone
  * @param parameters the network's parameter count
  * @param loss the loss
+ * @param miner a pair loss's miner, e.g. {@code batch-hard}, or {@code none}; null for a loss that mines no pairs
  * @param optimizer the optimiser
  * @param schedule the learning-rate schedule
  * @param learningRate its peak or initial rate
@@ -41,9 +45,10 @@ import java.util.Locale;
  */
 public record RunSummary(Path runDir, String resumedFrom, String dataset, Path location, String layout,
         List<String> trainClasses, List<String> testClasses, boolean classifies, String retrievalReason,
-        int trainImages, int testImages, int[] imageShape, String augmentation, List<String> skipped,
-        int stepsPerEpoch, int epochs, int batchSize, String arch, long parameters, String loss, String optimizer,
-        String schedule, double learningRate, String devices) {
+        int trainImages, int testImages, int trainAvailable, int testAvailable, int[] imageShape, String augmentation,
+        List<String> skipped, int stepsPerEpoch, int epochs, int batchSize, String sampler, String arch,
+        long parameters, String loss, String miner, String optimizer, String schedule, double learningRate,
+        String devices) {
 
     /** Class names listed by name in {@link #lines()}; the rest are counted. */
     public static final int NAMES_SHOWN = 8;
@@ -79,21 +84,23 @@ public record RunSummary(Path runDir, String resumedFrom, String dataset, Path l
             out.add("          evaluated by retrieval (" + retrievalReason + "): P@1, R-precision, MAP@R, NMI, C-Inter");
         }
         String kind = imageShape[0] == 1 ? "grey" : imageShape[0] == 3 ? "RGB" : imageShape[0] + " channels";
-        out.add(String.format(Locale.ROOT, "images    %d for training, %d for testing; %dx%dx%d (%s); augmentation %s",
-                trainImages, testImages, imageShape[0], imageShape[1], imageShape[2], kind, augmentation));
+        out.add(String.format(Locale.ROOT, "images    %s for training, %s for testing; %dx%dx%d (%s); augmentation %s",
+                ofAvailable(trainImages, trainAvailable), ofAvailable(testImages, testAvailable), imageShape[0],
+                imageShape[1], imageShape[2], kind, augmentation));
         if (!skipped.isEmpty()) {
             out.add("          " + skipped.size() + " unreadable file" + (skipped.size() == 1 ? "" : "s")
                     + " left out (--bad-images skip), listed in " + RunFiles.CONFIG + " and " + RunFiles.LOG);
         }
-        out.add(String.format(Locale.ROOT, "steps     %d per epoch (batch %d), %s, %d steps in all; %s, %s to lr %.3g",
-                stepsPerEpoch, batchSize, Words.count(epochs, "epoch"), (long) stepsPerEpoch * epochs, optimizer, schedule,
-                learningRate));
+        out.add(String.format(Locale.ROOT, "steps     %d per epoch (batch %d, sampler %s), %s, %d steps in all; %s, %s"
+                + " to lr %.3g", stepsPerEpoch, batchSize, sampler, Words.count(epochs, "epoch"),
+                (long) stepsPerEpoch * epochs, optimizer, schedule, learningRate));
         if (tooLargeBatch(batchSize, trainImages)) {
             out.add(String.format(Locale.ROOT, "warning   the batch of %d is more than a quarter of the %d training images:"
                     + " %s per epoch barely trains; try --batch-size %d", batchSize, trainImages,
                     Words.count(stepsPerEpoch, "step"), suggestedBatchSize(trainImages)));
         }
-        out.add(String.format(Locale.ROOT, "model     %s, %,d parameters, loss %s, on %s", arch, parameters, loss, devices));
+        out.add(String.format(Locale.ROOT, "model     %s, %,d parameters, loss %s%s, on %s", arch, parameters, loss,
+                miner == null ? "" : " with miner " + miner, devices));
         out.add("run       " + runDir + (resumedFrom == null ? "" : " (resuming at " + resumedFrom + ")"));
         return out;
     }
@@ -120,6 +127,11 @@ public record RunSummary(Path runDir, String resumedFrom, String dataset, Path l
      */
     public static int suggestedBatchSize(int trainImages) {
         return Integer.highestOneBit(Math.max(1, trainImages / 8));
+    }
+
+    /** {@code 1000 of 60000} when a limit took the first images of a split, else the count alone. */
+    private static String ofAvailable(int images, int available) {
+        return available > images ? images + " of " + available : String.valueOf(images);
     }
 
     private static String names(List<String> names) {

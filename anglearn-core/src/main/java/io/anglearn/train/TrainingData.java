@@ -31,9 +31,12 @@ import java.util.Locale;
  * @param sameClasses whether the test split's labels are the training classes
  * @param layout how the splits were formed, for the reader, or null when the dataset's files fix them
  * @param skipped files left out because they could not be read, each with its reason
+ * @param trainAvailable images the training split had before the limit ({@link TrainingConfig#limitTrain}) took
+ *     its first ones; its size when no limit applied
+ * @param testAvailable the same for the test split
  */
 public record TrainingData(ImageDataset train, ImageDataset test, Augmentation augmentation, Path location,
-        boolean sameClasses, String layout, List<String> skipped) {
+        boolean sameClasses, String layout, List<String> skipped, int trainAvailable, int testAvailable) {
 
     /** The split names {@link #split} accepts. */
     public static final List<String> SPLITS = List.of("train", "test");
@@ -47,6 +50,26 @@ public record TrainingData(ImageDataset train, ImageDataset test, Augmentation a
         }
         java.util.Objects.requireNonNull(augmentation, "augmentation");
         skipped = List.copyOf(skipped);
+        if (trainAvailable < train.size() || testAvailable < test.size()) {
+            throw new IllegalArgumentException("a split cannot have had fewer images before its limit than after: "
+                    + trainAvailable + " < " + train.size() + " or " + testAvailable + " < " + test.size());
+        }
+    }
+
+    /**
+     * Splits read in full, without a limit.
+     *
+     * @param train the training split
+     * @param test the test split
+     * @param augmentation the training augmentation ({@link Augmentation#NONE} for none)
+     * @param location the folder the data was read from, or null for data supplied in memory
+     * @param sameClasses whether the test split's labels are the training classes
+     * @param layout how the splits were formed, or null when the dataset's files fix them
+     * @param skipped files left out because they could not be read, each with its reason
+     */
+    public TrainingData(ImageDataset train, ImageDataset test, Augmentation augmentation, Path location,
+            boolean sameClasses, String layout, List<String> skipped) {
+        this(train, test, augmentation, location, sameClasses, layout, skipped, train.size(), test.size());
     }
 
     /**
@@ -150,10 +173,12 @@ public record TrainingData(ImageDataset train, ImageDataset test, Augmentation a
             train = trainClasses == null ? d.train() : trainClasses.apply(d.train());
             test = testClasses == null ? d.test() : testClasses.apply(d.test());
         }
+        int trainAvailable = train.size();
+        int testAvailable = test.size();
         train = config.limitTrain > 0 ? train.limit(config.limitTrain) : train;
         test = config.limitTest > 0 ? test.limit(config.limitTest) : test;
         return new TrainingData(train, test, d.augmentation(), d.location(),
-                train.classNames().equals(test.classNames()), layout, d.skipped());
+                train.classNames().equals(test.classNames()), layout, d.skipped(), trainAvailable, testAvailable);
     }
 
     /**

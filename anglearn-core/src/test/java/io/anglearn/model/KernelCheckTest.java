@@ -73,4 +73,36 @@ class KernelCheckTest {
             }
         }
     }
+
+    /**
+     * The verdict depends on the machine's kernels, not on the network's weights: a ResNet20 on
+     * 3×32×32 images with these He-initialised weights (seed 7) was refused on an AVX-512 machine
+     * when BatchNorm used the statistics of the check's two images (both layouts off by 0.022,
+     * float32 rounding amplified), and so was a run trained from such weights.
+     */
+    @Test
+    void weightsThatAmplifyRoundingDoNotFailACorrectNetwork() {
+        KernelCheck.forgetVerdicts();
+        try (NDManager m = Engines.pytorch().newBaseManager()) {
+            ResNetCifar net = ResNetCifar.threeStage(20);
+            net.initialize(m, DataType.FLOAT32, new Shape(1, 3, 32, 32));
+            java.util.Random random = new java.util.Random(7);
+            for (Pair<String, Parameter> p : net.getParameters()) {
+                NDArray a = p.getValue().getArray();
+                if (p.getKey().endsWith("weight")) {
+                    Shape s = a.getShape();
+                    double std = Math.sqrt(2.0 / (s.size() / s.get(0)));
+                    float[] w = new float[Math.toIntExact(s.size())];
+                    for (int i = 0; i < w.length; i++) {
+                        w[i] = (float) (random.nextGaussian() * std);
+                    }
+                    a.set(w);
+                }
+            }
+            assertEquals(KernelCheck.Verdict.CORRECT, KernelCheck.verify(net, new Shape(3, 32, 32)));
+            assertTrue(net.channelsLast());
+        } finally {
+            KernelCheck.forgetVerdicts();
+        }
+    }
 }

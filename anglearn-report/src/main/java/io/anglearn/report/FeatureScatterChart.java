@@ -17,8 +17,9 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * A 2-D embedded-feature scatter plot coloured by class, with each class weight direction w_j
- * drawn as a ray from the origin in the class's colour: the paper's Figure 6 (runs with a 2-D
- * embedding). Both axes share one symmetric range so that angles look like angles.
+ * drawn as a ray from the origin in the class's colour and labelled with the class's name: the
+ * paper's Figure 6 (runs with a 2-D embedding). Both axes share one symmetric range so that
+ * angles look like angles.
  */
 public final class FeatureScatterChart {
 
@@ -77,11 +78,11 @@ public final class FeatureScatterChart {
                 double ey = weights[j][1] / len * extent * 0.92;
                 plot.addAnnotation(new XYLineAnnotation(0, 0, ex, ey, new BasicStroke(6f), Color.BLACK));
                 plot.addAnnotation(new XYLineAnnotation(0, 0, ex, ey, new BasicStroke(3.5f), ChartStyle.color(j, c)));
-                XYTextAnnotation label = new XYTextAnnotation("w" + j, ex * 1.04, ey * 1.04);
+                XYTextAnnotation label = new XYTextAnnotation(classNames.get(j), ex * 1.04, ey * 1.04);
                 label.setFont(ChartStyle.TICK.deriveFont(java.awt.Font.BOLD));
                 plot.addAnnotation(label);
             }
-            chart.addSubtitle(new TextTitle("rays: class weight directions w_j (class j's colour)", ChartStyle.TICK));
+            chart.addSubtitle(new TextTitle("rays: class weight directions, each labelled with its class", ChartStyle.TICK));
         }
         return ChartStyle.apply(chart);
     }

@@ -1,11 +1,15 @@
 package io.anglearn.report;
 
 import java.awt.BasicStroke;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.util.List;
+import java.util.Locale;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
@@ -16,7 +20,8 @@ import org.jfree.data.xy.XYSeriesCollection;
  * The ROC curve of verification on pairs ({@link io.anglearn.metrics.VerificationMetrics}): true
  * accept rate against false accept rate, the false accept rate on a logarithmic axis as
  * verification results are usually read (the low-FAR end is where thresholds are chosen). Points
- * at FAR = 0 cannot be drawn on that axis and are left out; the axis starts at one false accept.
+ * at FAR = 0 cannot be drawn on that axis and are left out; the axis starts at one false accept
+ * and is ticked at whole powers of ten.
  */
 public final class RocChart {
 
@@ -44,6 +49,9 @@ public final class RocChart {
         LogAxis far = new LogAxis("false accept rate (FAR, log scale)");
         far.setRange(Math.max(1e-6, 1.0 / Math.max(1, negatives)), 1.0);
         far.setSmallestValue(1e-7);
+        // Ticks at whole powers of ten only (10⁻³, not 10^-2.5), their exponents written as integers.
+        far.setTickUnit(new NumberTickUnit(1, new DecimalFormat("0", DecimalFormatSymbols.getInstance(Locale.ROOT))));
+        far.setAutoTickUnitSelection(false);
         plot.setDomainAxis(far);
         NumberAxis tar = (NumberAxis) plot.getRangeAxis();
         tar.setRange(0, 1.0);

@@ -83,7 +83,46 @@ class ChartsTest {
             f[2 * i] = (float) (Math.cos(a) * r);
             f[2 * i + 1] = (float) (Math.sin(a) * r);
         }
-        check(FeatureScatterChart.create("2-D features, arc", f, y, w, CLASSES), "scatter", "2-D features, arc");
+        JFreeChart scatter = FeatureScatterChart.create("2-D features, arc", f, y, w, CLASSES);
+        check(scatter, "scatter", "2-D features, arc");
+        // Each class weight ray is labelled with its class's name, not w0, w1, ...
+        List<String> labels = scatter.getXYPlot().getAnnotations().stream()
+                .filter(a -> a instanceof org.jfree.chart.annotations.XYTextAnnotation)
+                .map(a -> ((org.jfree.chart.annotations.XYTextAnnotation) a).getText()).toList();
+        assertEquals(CLASSES, labels);
+    }
+
+    @Test
+    void rocIsTickedAtWholePowersOfTen() throws IOException {
+        List<double[]> points = new ArrayList<>();
+        for (int i = 0; i <= 100; i++) {
+            double far = Math.pow(10, -4 + 4 * i / 100.0);
+            points.add(new double[] {far, Math.pow(far, 0.2)});
+        }
+        JFreeChart roc = RocChart.create("ROC", points, 12499);
+        check(roc, "roc", "ROC");
+        BufferedImage img = new BufferedImage(ChartFiles.WIDTH, ChartFiles.HEIGHT, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = img.createGraphics();
+        org.jfree.chart.ChartRenderingInfo info = new org.jfree.chart.ChartRenderingInfo();
+        roc.draw(g, new java.awt.geom.Rectangle2D.Double(0, 0, ChartFiles.WIDTH, ChartFiles.HEIGHT), info);
+        org.jfree.chart.axis.LogAxis far = (org.jfree.chart.axis.LogAxis) roc.getXYPlot().getDomainAxis();
+        List<String> labels = new ArrayList<>();
+        for (Object t : far.refreshTicks(g, new org.jfree.chart.axis.AxisState(), info.getPlotInfo().getDataArea(),
+                org.jfree.chart.ui.RectangleEdge.BOTTOM)) {
+            org.jfree.chart.axis.LogTick tick = (org.jfree.chart.axis.LogTick) t;
+            if (tick.getTickType() != org.jfree.chart.axis.TickType.MAJOR) {
+                continue;
+            }
+            StringBuilder text = new StringBuilder();
+            java.text.AttributedCharacterIterator it = tick.getAttributedLabel().getIterator();
+            for (char c = it.first(); c != java.text.CharacterIterator.DONE; c = it.next()) {
+                text.append(c);
+            }
+            labels.add(text.toString());
+        }
+        g.dispose();
+        // 10 with the exponent as a superscript: 10⁻⁴ … 10⁰ (the axis starts at 1/12499).
+        assertEquals(List.of("10-4", "10-3", "10-2", "10-1", "100"), labels);
     }
 
     @Test

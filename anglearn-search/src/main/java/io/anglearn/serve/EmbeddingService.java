@@ -14,6 +14,8 @@ import io.anglearn.index.SearchHit;
 import io.anglearn.loss.ClassProbabilities;
 import io.anglearn.index.SearchableIndex;
 import io.anglearn.run.TrainedRun;
+import io.anglearn.train.Prediction;
+import io.anglearn.train.PredictionJson;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -50,12 +52,13 @@ import javax.imageio.ImageIO;
  * <p>Answers:
  * <ul>
  *   <li>embed: {@code {dimension, embedding}}, the embedding L2-normalised;
- *   <li>predict: the head's class ({@code predicted}, {@code className}) and per class its cosine
- *       similarity and a probability: the softmax of the run's loss's own logits without the
- *       margin ({@link ClassProbabilities}; for the angular loss {@code softmax(k·(π/2 − θ_j))}),
- *       or {@code softmax(s·cos θ_j)} when a softmax scale s is given;
- *   <li>search: the prediction and the k nearest indexed items ({@code hits}: ordinal, label, class,
- *       source, cosine, angle in degrees, optionally a PNG thumbnail as a data URI);
+ *   <li>predict: the head's class and the most probable classes, each with its index, name,
+ *       probability and cosine similarity, in {@link PredictionJson}'s form (the one of
+ *       {@code anglearn predict --json}); the probability is the softmax of the run's loss's own
+ *       logits without the margin ({@link ClassProbabilities}; for the angular loss
+ *       {@code softmax(k·(π/2 − θ_j))}), or {@code softmax(s·cos θ_j)} when a softmax scale s is given;
+ *   <li>search: the prediction and the k nearest indexed items ({@code hits}: ordinal, classIndex,
+ *       className, source, cosine, angle in degrees, optionally a PNG thumbnail as a data URI);
  *   <li>verify: the cosine similarity and angle of two images' embeddings and, when the service has
  *       a threshold (the run's best-accuracy threshold from {@code anglearn evaluate}), whether
  *       they are the same class.
@@ -250,14 +253,35 @@ public final class EmbeddingService implements AutoCloseable {
     }
 
     /**
-     * Classifies one image.
+     * Classifies one image, listing every class.
      *
      * @param image the encoded image
-     * @return completes with {@code {predicted, className, classes: [{label, className, cosine, probability}]}}
+     * @return completes with the prediction in {@link PredictionJson}'s form
      * @throws ServiceException if the image is refused
      */
     public CompletableFuture<JsonObject> predict(byte[] image) {
-        return forward(image, "the request body").thenApply(this::prediction);
+        return predict(image, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Classifies one image.
+     *
+     * @param image the encoded image
+     * @param top how many classes the answer's {@code top} lists, most probable first (at least 1;
+     *     more than the classes: every class)
+     * @return completes with the prediction in {@link PredictionJson}'s form: {@code {classIndex,
+     *     className, probability, cosine, top: [{classIndex, className, probability, cosine}]}}
+     * @throws ServiceException if top is below 1 or the image is refused
+     */
+    public CompletableFuture<JsonObject> predict(byte[] image, int top) {
+        checkTop(top);
+        return forward(image, "the request body").thenApply(out -> prediction(out, top));
+    }
+
+    private static void checkTop(int top) {
+        if (top < 1) {
+            throw new ServiceException(400, "top must be >= 1, got " + top);
+        }
     }
 
     /**
@@ -270,6 +294,21 @@ public final class EmbeddingService implements AutoCloseable {
      * @throws ServiceException if there is no index, k is out of range or the image is refused
      */
     public CompletableFuture<JsonObject> search(byte[] image, int k, boolean thumbnails) {
+        return search(image, k, thumbnails, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Searches the index for the images nearest to one image.
+     *
+     * @param image the encoded image
+     * @param k how many, 1..{@value #MAX_K}
+     * @param thumbnails whether to add each hit's thumbnail as a PNG data URI
+     * @param top how many classes the prediction's {@code top} lists (at least 1)
+     * @return completes with the prediction ({@link PredictionJson}) and {@code hits}
+     * @throws ServiceException if there is no index, k or top is out of range or the image is refused
+     */
+    public CompletableFuture<JsonObject> search(byte[] image, int k, boolean thumbnails, int top) {
+        checkTop(top);
         if (index == null) {
             throw new ServiceException(404, "this server has no index; start it with --index INDEX to search");
         }
@@ -280,7 +319,7 @@ public final class EmbeddingService implements AutoCloseable {
             throw new ServiceException(400, "k must be in 1.." + MAX_K_THUMBNAILS + " with thumbnails=true, got " + k);
         }
         return forward(image, "the request body").thenApplyAsync(out -> {
-            JsonObject o = prediction(out);
+            JsonObject o = prediction(out, top);
             List<SearchHit> hits;
             try {
                 hits = index.search(out.embedding(), k);
@@ -293,9 +332,10 @@ public final class EmbeddingService implements AutoCloseable {
             for (SearchHit h : hits) {
                 JsonObject j = new JsonObject();
                 j.addProperty("ordinal", h.ordinal());
-                j.addProperty("label", h.label());
-                j.addProperty("className", h.label() >= 0 && h.label() < run.classNames().size()
-                        ? run.classNames().get(h.label()) : null);
+                // A class as PredictionJson names one; both null for an item indexed without a class.
+                boolean labelled = h.label() >= 0 && h.label() < run.classNames().size();
+                j.addProperty(PredictionJson.CLASS_INDEX, labelled ? h.label() : null);
+                j.addProperty(PredictionJson.CLASS_NAME, labelled ? run.classNames().get(h.label()) : null);
                 j.addProperty("source", h.source());
                 j.addProperty("cosine", h.cosine());
                 j.addProperty("angleDegrees", h.angleDegrees());
@@ -470,7 +510,7 @@ public final class EmbeddingService implements AutoCloseable {
         }
     }
 
-    private JsonObject prediction(BatchingEmbedder.Output out) {
+    private JsonObject prediction(BatchingEmbedder.Output out, int top) {
         float[] u = unit(out.embedding());
         int c = unitWeights.length;
         double[] cos = new double[c];
@@ -488,20 +528,8 @@ public final class EmbeddingService implements AutoCloseable {
                 best = j;
             }
         }
-        JsonObject o = new JsonObject();
-        o.addProperty("predicted", best);
-        o.addProperty("className", run.classNames().get(best));
-        JsonArray classes = new JsonArray();
-        for (int j = 0; j < c; j++) {
-            JsonObject e = new JsonObject();
-            e.addProperty("label", j);
-            e.addProperty("className", run.classNames().get(j));
-            e.addProperty("cosine", cos[j]);
-            e.addProperty("probability", p[j]);
-            classes.add(e);
-        }
-        o.add("classes", classes);
-        return o;
+        // The same form as anglearn predict --json, written by the same class; a request body has no file name.
+        return PredictionJson.toJson(new Prediction(null, best, run.classNames().get(best), cos, p), run.classNames(), top);
     }
 
     /** A PNG data URI of an indexed item's image, or null when its image cannot be found. */

@@ -44,14 +44,15 @@ import org.eclipse.jetty.util.thread.Scheduler;
  *   <li>{@code GET /health} — {@code {status, ready}} for anyone (load balancers); with the token
  *       (or when there is none) also the run's and index's names, checkpoint, classes;
  *   <li>{@code GET /metrics} — request counts, latencies and forward passes, Prometheus text format;
- *   <li>{@code POST /embed}, {@code /predict}, {@code /search?k=K&thumbnails=true} — an image as the
- *       body (PNG, JPEG, BMP or GIF bytes) → JSON;
+ *   <li>{@code POST /embed}, {@code /predict?top=K}, {@code /search?k=K&thumbnails=true&top=K} — an
+ *       image as the body (PNG, JPEG, BMP or GIF bytes, not a multipart form) → JSON;
  *   <li>{@code POST /verify} — {@code {"a": base64 image, "b": base64 image}} → JSON.
  * </ul>
  * Errors are JSON too, {@code {"status": 4xx, "error": message}}, Jetty's own protocol errors
  * included, and never carry class names or paths: 400 malformed request, 401 missing or wrong
  * token, 403 a {@code Host} not allowed, 404 unknown path or no index, 405 wrong method (with
- * {@code Allow}), 408 body not received in time, 413 body or image too large, 415 not an image,
+ * {@code Allow}), 408 body not received in time, 413 body or image too large, 415 not an image
+ * (a multipart form upload included: the error says to send the image's bytes as the body),
  * 422 damaged image, 500 internal error (details on the server's stderr only), 503 busy or
  * stopping (with {@code Retry-After}).
  *
@@ -169,15 +170,16 @@ public final class SearchServer implements AutoCloseable {
         return new Builder();
     }
 
-    /** A search's query parameters. */
-    record SearchQuery(int k, boolean thumbnails) {}
+    /** The query parameters of {@code /search} and {@code /predict}. */
+    record SearchQuery(int k, boolean thumbnails, int top) {}
 
     /**
-     * Reads {@code /search}'s query string strictly: percent-escapes must be valid UTF-8, k an
-     * integer (its range is the service's to check), thumbnails true/false/1/0.
+     * Reads the query string of {@code /search} and {@code /predict} strictly: percent-escapes must
+     * be valid UTF-8, k and top integers (their ranges are the service's to check), thumbnails
+     * true/false/1/0.
      *
      * @param query the raw query string, or null
-     * @return k (default 10) and whether thumbnails are asked
+     * @return k (default 10), whether thumbnails are asked, top (default: every class)
      * @throws ServiceException 400 naming the parameter
      */
     static SearchQuery searchQuery(String query) {
@@ -193,15 +195,8 @@ public final class SearchServer implements AutoCloseable {
                 throw new ServiceException(400, "the query string is malformed; expected ?k=K&thumbnails=true");
             }
         }
-        int k = 10;
-        String kv = q.getValue("k");
-        if (kv != null) {
-            try {
-                k = Integer.parseInt(kv.trim());
-            } catch (NumberFormatException e) {
-                throw new ServiceException(400, "query parameter k is not an integer");
-            }
-        }
+        int k = integer(q, "k", 10);
+        int top = integer(q, "top", Integer.MAX_VALUE);
         String t = q.getValue("thumbnails");
         boolean thumbnails;
         if (t == null || t.equalsIgnoreCase("false") || t.equals("0")) {
@@ -211,7 +206,19 @@ public final class SearchServer implements AutoCloseable {
         } else {
             throw new ServiceException(400, "query parameter thumbnails must be true or false");
         }
-        return new SearchQuery(k, thumbnails);
+        return new SearchQuery(k, thumbnails, top);
+    }
+
+    private static int integer(Fields q, String name, int absent) {
+        String v = q.getValue(name);
+        if (v == null) {
+            return absent;
+        }
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new ServiceException(400, "query parameter " + name + " is not an integer");
+        }
     }
 
     /** Whether the address is a wildcard (all interfaces). */
@@ -422,10 +429,13 @@ public final class SearchServer implements AutoCloseable {
                     x.send(200, ServiceMetrics.CONTENT_TYPE, service.metrics().scrape());
                 }
                 case "embed" -> post(x, method, service::embed);
-                case "predict" -> post(x, method, service::predict);
+                case "predict" -> {
+                    SearchQuery q = searchQuery(x.request.getHttpURI().getQuery());
+                    post(x, method, body -> service.predict(body, q.top()));
+                }
                 case "search" -> {
                     SearchQuery q = searchQuery(x.request.getHttpURI().getQuery());
-                    post(x, method, body -> service.search(body, q.k(), q.thumbnails()));
+                    post(x, method, body -> service.search(body, q.k(), q.thumbnails(), q.top()));
                 }
                 case "verify" -> post(x, method, service::verify);
                 default -> throw new ServiceException(404, "no endpoint " + path + "; see GET / for the page,"
@@ -443,6 +453,13 @@ public final class SearchServer implements AutoCloseable {
         private void post(Exchange x, String method, Function<byte[], CompletableFuture<JsonObject>> work) {
             requireMethod(x, method.equals("POST"), "POST");
             authorize(x.request);
+            String type = x.request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+            if (type != null && type.trim().toLowerCase(Locale.ROOT).startsWith("multipart/")
+                    && !x.endpoint.equals("verify")) {
+                // A form upload (curl -F, an HTML form): refused before its body is read, saying how to send the image.
+                throw new ServiceException(415, "this endpoint takes the image's bytes as the request body, not a"
+                        + " multipart form; send them with curl --data-binary @IMAGE -H 'Content-Type: image/png' URL");
+            }
             long declared = x.request.getLength();
             if (declared > maxBodyBytes) {
                 throw new ServiceException(413, "request body of " + declared + " bytes; at most " + maxBodyBytes
@@ -460,13 +477,27 @@ public final class SearchServer implements AutoCloseable {
                                 if (err == null) {
                                     x.json(200, json);
                                 } else {
-                                    x.fail(err);
+                                    x.fail(withHint(err, type));
                                 }
                             });
                         } catch (Throwable e) {
                             x.fail(e);
                         }
                     });
+        }
+
+        /**
+         * A body that is not an image, sent as a form (curl -d, which also drops a file's line
+         * breaks): the refusal says how to send the bytes as they are.
+         */
+        private Throwable withHint(Throwable err, String type) {
+            Throwable c = EmbeddingService.cause(err);
+            if (c instanceof ServiceException s && s.status() == 415 && type != null
+                    && type.trim().toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+                return new ServiceException(415, s.getMessage() + "; curl -d drops a file's line breaks: send the"
+                        + " image with curl --data-binary @IMAGE -H 'Content-Type: image/png' URL", s);
+            }
+            return err;
         }
 
         private boolean authorized(Request request) {

@@ -134,7 +134,12 @@ class SearchServerTest {
 
         Prediction p = run.predict(List.of(img)).get(0);
         JsonObject predict = json(post("/predict", bytes, true));
-        assertEquals(p.predicted(), predict.get("predicted").getAsInt());
+        // PredictionJson's form, as anglearn predict --json writes it, without a source (a request body has no file).
+        assertEquals(List.of("classIndex", "className", "probability", "cosine", "top"), List.copyOf(predict.keySet()));
+        assertEquals(p.predicted(), predict.get("classIndex").getAsInt());
+        assertEquals(TinyRun.CLASSES[p.predicted()], predict.get("className").getAsString());
+        assertEquals(p.cosines()[p.predicted()], predict.get("cosine").getAsDouble(), 1e-4);
+        assertEquals(p.probabilities()[p.predicted()], predict.get("probability").getAsDouble(), 1e-4);
         double sum = 0;
         // The run's loss is the angular loss with k = 4: probabilities softmax(4·(π/2 − θ_j)).
         double[] z = new double[3];
@@ -143,24 +148,37 @@ class SearchServerTest {
             z[j] = Math.exp(4 * (Math.PI / 2 - Math.acos(p.cosines()[j])));
             zSum += z[j];
         }
-        for (int j = 0; j < 3; j++) {
-            JsonObject c = predict.getAsJsonArray("classes").get(j).getAsJsonObject();
+        JsonArray top = predict.getAsJsonArray("top");
+        assertEquals(3, top.size());
+        double previous = 1;
+        for (int i = 0; i < 3; i++) {
+            JsonObject c = top.get(i).getAsJsonObject();
+            int j = c.get("classIndex").getAsInt();
+            assertEquals(TinyRun.CLASSES[j], c.get("className").getAsString());
             assertEquals(p.cosines()[j], c.get("cosine").getAsDouble(), 1e-4);
             assertEquals(z[j] / zSum, c.get("probability").getAsDouble(), 1e-4);
-            sum += c.get("probability").getAsDouble();
+            assertEquals(p.probabilities()[j], c.get("probability").getAsDouble(), 1e-4);
+            assertTrue(c.get("probability").getAsDouble() <= previous, "most probable first");
+            previous = c.get("probability").getAsDouble();
+            sum += previous;
         }
         assertEquals(1.0, sum, 1e-9);
+        assertEquals(predict.get("classIndex"), top.get(0).getAsJsonObject().get("classIndex"));
+        JsonArray top1 = json(post("/predict?top=1", bytes, true)).getAsJsonArray("top");
+        assertEquals(List.of(top.get(0)), top1.asList());
         assertEquals("softmax(k·(π/2 − θ_j)), k = 4 of the loss arc", health.get("probabilities").getAsString());
 
         // Test image 5 is the index's item 5, indexed by its file: it finds itself first.
         JsonObject search = json(post("/search?k=4&thumbnails=true", bytes, true));
         JsonArray hits = search.getAsJsonArray("hits");
         assertEquals(4, hits.size());
-        JsonObject top = hits.get(0).getAsJsonObject();
-        assertEquals(testImages.get(5).toString(), top.get("source").getAsString());
-        assertEquals(1.0, top.get("cosine").getAsDouble(), 1e-4);
-        assertEquals(TinyRun.CLASSES[5 / 4], top.get("className").getAsString());
-        assertTrue(top.get("thumbnail").getAsString().startsWith("data:image/png;base64,"));
+        JsonObject first = hits.get(0).getAsJsonObject();
+        assertEquals(testImages.get(5).toString(), first.get("source").getAsString());
+        assertEquals(1.0, first.get("cosine").getAsDouble(), 1e-4);
+        assertEquals(5 / 4, first.get("classIndex").getAsInt());
+        assertEquals(TinyRun.CLASSES[5 / 4], first.get("className").getAsString());
+        assertTrue(first.get("thumbnail").getAsString().startsWith("data:image/png;base64,"));
+        assertEquals(predict.get("top"), search.get("top"), "search's prediction is /predict's");
         List<io.anglearn.index.SearchHit> expected = index.search(direct, 4);
         for (int i = 0; i < 4; i++) {
             assertEquals(expected.get(i).ordinal(), hits.get(i).getAsJsonObject().get("ordinal").getAsLong());
@@ -192,6 +210,8 @@ class SearchServerTest {
             {"/embed", new byte[(1 << 20) + 1], 413, "at most 1048576"},
             {"/search?k=0", good, 400, "k must be in"},
             {"/search?k=x", good, 400, "not an integer"},
+            {"/predict?top=0", good, 400, "top must be >= 1"},
+            {"/predict?top=two", good, 400, "query parameter top is not an integer"},
             {"/verify", "{\"a\": 1}".getBytes(StandardCharsets.UTF_8), 400, "field 'a'"},
             {"/verify", "not json".getBytes(StandardCharsets.UTF_8), 400, "not valid JSON"},
             {"/nothing", good, 404, "no endpoint"},
@@ -203,6 +223,36 @@ class SearchServerTest {
             assertTrue(error.contains((String) c[3]), c[0] + ": " + error);
             assertEquals(200, post("/predict", good, true).statusCode(), "still serving after " + c[3]);
         }
+        // A form upload (curl -F) and a form-encoded body that is no image (curl -d) are told how to send the bytes.
+        String boundary = "b0undary";
+        byte[] form = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.png\"\r\n"
+                + "Content-Type: image/png\r\n\r\n" + new String(good, StandardCharsets.ISO_8859_1) + "\r\n--" + boundary
+                + "--\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        for (String path : new String[] {"/predict", "/embed", "/search"}) {
+            HttpResponse<String> multipart = http.send(HttpRequest.newBuilder(uri(path))
+                    .header("Authorization", "Bearer " + TOKEN)
+                    .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(form)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(415, multipart.statusCode(), multipart.body());
+            assertEquals("this endpoint takes the image's bytes as the request body, not a multipart form; send them"
+                    + " with curl --data-binary @IMAGE -H 'Content-Type: image/png' URL",
+                    json(multipart).get("error").getAsString());
+        }
+        byte[] stripped = new String(good, StandardCharsets.ISO_8859_1).replace("\r", "").replace("\n", "")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        HttpResponse<String> curlD = http.send(HttpRequest.newBuilder(uri("/predict"))
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(stripped)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(415, curlD.statusCode(), curlD.body());
+        assertTrue(json(curlD).get("error").getAsString().endsWith("; curl -d drops a file's line breaks: send the image"
+                + " with curl --data-binary @IMAGE -H 'Content-Type: image/png' URL"), curlD.body());
+        HttpResponse<String> binary = http.send(HttpRequest.newBuilder(uri("/predict"))
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/x-www-form-urlencoded") // what curl --data-binary sends by default
+                .POST(HttpRequest.BodyPublishers.ofByteArray(good)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, binary.statusCode(), binary.body());
+
         HttpResponse<String> noToken = post("/predict", good, false);
         assertEquals(401, noToken.statusCode());
         assertTrue(json(noToken).get("error").getAsString().contains("Authorization: Bearer"));
