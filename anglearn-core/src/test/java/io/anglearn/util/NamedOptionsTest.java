@@ -1,5 +1,6 @@
 package io.anglearn.util;
 
+import static io.anglearn.util.SuggestionAssertions.suggests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,19 +16,9 @@ import io.anglearn.train.Presets;
 import io.anglearn.train.TrainingConfig;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 /** Every library entry point that takes a name answers a typo with the option, the closest name and the list. */
 class NamedOptionsTest {
-
-    private static void suggests(Executable call, String option, String typo, String suggestion) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call, option + " " + typo);
-        String m = e.getMessage();
-        assertTrue(m.contains(option) && m.contains("'" + typo + "'"), "names the option and the value: " + m);
-        assertTrue(m.contains("did you mean '" + suggestion + "'"), "suggests " + suggestion + ": " + m);
-        assertTrue(m.contains("Expected one of: "), "lists the valid names: " + m);
-        assertEquals(1, m.lines().count(), "one line: " + m);
-    }
 
     @Test
     void factoriesSuggestTheClosestName() {

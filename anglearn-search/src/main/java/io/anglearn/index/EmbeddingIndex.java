@@ -739,26 +739,7 @@ public final class EmbeddingIndex implements Closeable, SearchableIndex, Embeddi
     }
 
     private float[] unit(float[] v) {
-        if (v.length != provenance.dimension()) {
-            throw new IllegalArgumentException("an embedding of dimension " + v.length + " for an index of dimension "
-                    + provenance.dimension());
-        }
-        double n = 0;
-        for (float x : v) {
-            if (!Float.isFinite(x)) {
-                throw new IllegalArgumentException("an embedding holds " + x + "; expected finite values");
-            }
-            n += (double) x * x;
-        }
-        if (n == 0) {
-            throw new IllegalArgumentException("an all-zero embedding has no direction and cannot be indexed or searched");
-        }
-        double inv = 1.0 / Math.sqrt(n);
-        float[] u = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            u[i] = (float) (v[i] * inv);
-        }
-        return u;
+        return UnitVectors.of(v, provenance.dimension(), "an index");
     }
 
     private IndexWriter requireWriter() {
