@@ -144,7 +144,7 @@ class SplitClassesTest {
         assertEquals("          evaluated by retrieval (the network has no class weights for classes it was not"
                 + " trained on): P@1, R-precision, MAP@R, NMI, C-Inter", lines.get(4));
         assertEquals("images    48 for training, 24 for testing; 1x8x8 (grey); augmentation none", lines.get(5));
-        assertEquals("steps     4 per epoch (batch 12), 1 epoch, 4 steps in all; adam, one-cycle to lr 0.00300",
+        assertEquals("steps     4 per epoch (batch 12, sampler shuffle), 1 epoch, 4 steps in all; adam, one-cycle to lr 0.00300",
                 lines.get(6));
         assertTrue(lines.get(7).matches("model     resnet20, [0-9,]+ parameters, loss arc, on cpu"), lines.get(7));
         assertEquals("run       " + r.runDir(), lines.get(8));
